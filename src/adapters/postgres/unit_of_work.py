@@ -1,0 +1,61 @@
+"""A UnitOfWork owning one pooled connection and one transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from adapters.postgres.errors import translate
+
+
+class PostgresUnitOfWork:
+    """Repositories are attached by subclasses or by `repository()`; leaving without commit rolls back."""
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+        self._conn: AsyncConnection[Any] | None = None
+        self._committed = False
+
+    @property
+    def connection(self) -> AsyncConnection[Any]:
+        if self._conn is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._conn
+
+    async def __aenter__(self) -> Self:
+        try:
+            self._conn = await self._pool.getconn()
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        self._committed = False
+        self._on_enter()
+        return self
+
+    def _on_enter(self) -> None:
+        """Hook for subclasses to build repositories on the fresh connection."""
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if not self._committed and not conn.closed:
+                await conn.rollback()
+        finally:
+            await self._pool.putconn(conn)
+        if exc is not None:
+            mapped = translate(exc)
+            if mapped is not None:
+                raise mapped from exc
+
+    async def commit(self) -> None:
+        await self.connection.commit()
+        self._committed = True

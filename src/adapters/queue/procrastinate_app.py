@@ -1,0 +1,47 @@
+"""The procrastinate application shared by the API (to defer jobs) and the worker (to run them)."""
+
+from __future__ import annotations
+
+import time
+
+from procrastinate import App, PsycopgConnector
+from psycopg_pool import AsyncConnectionPool
+
+from application.ports.health import CheckResult
+
+
+def make_queue_app(*, task_modules: tuple[str, ...] = ()) -> App:
+    """The connector gets its pool at open time (`open_async(pool)`), so API and worker share ours."""
+    return App(connector=PsycopgConnector(), import_paths=list(task_modules))
+
+
+class ProcrastinateHealthProbe:
+    """The queue is healthy when its tables answer; reports depth by status and the last worker heartbeat."""
+
+    name = "queue"
+    critical = True
+
+    def __init__(self, pool: AsyncConnectionPool, *, heartbeat_stale_s: float = 60.0) -> None:
+        self._pool = pool
+        self._heartbeat_stale_s = heartbeat_stale_s
+
+    async def check(self) -> CheckResult:
+        started = time.perf_counter()
+        try:
+            async with self._pool.connection(timeout=2.0) as conn:
+                cur = await conn.execute(
+                    "SELECT (SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'), "
+                    "EXTRACT(EPOCH FROM now() - (SELECT max(last_heartbeat) FROM procrastinate_workers))"
+                )
+                row = await cur.fetchone()
+        except Exception as exc:  # noqa: BLE001 - any failure means "down"; the type is reported
+            return CheckResult(status="down", detail=type(exc).__name__)
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        todo, since_heartbeat = row if row else (0, None)
+        if since_heartbeat is None:
+            worker = "no worker has registered"
+        elif float(since_heartbeat) > self._heartbeat_stale_s:
+            worker = f"last worker heartbeat {int(since_heartbeat)} s ago"
+        else:
+            worker = "worker alive"
+        return CheckResult(status="ok", latency_ms=latency, detail=f"{todo} queued; {worker}")

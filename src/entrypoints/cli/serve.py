@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess  # nosec B404
+import sys
+from typing import Any
+
+import uvicorn
+
+from adapters.postgres.migrations import MigrationRunner
+from entrypoints.http.app import create_app
+from entrypoints.runtime import Runtime, bootstrap
+
+
+def register(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.set_defaults(handler=run_serve)
+    both = sub.add_parser("run", help="apply migrations, then run the API and one worker together")
+    both.set_defaults(handler=run_all)
+
+
+def _serve(runtime: Runtime) -> None:
+    settings = runtime.settings
+    config = uvicorn.Config(
+        create_app(runtime.container),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    _serve(bootstrap())
+    return 0
+
+
+def run_all(args: argparse.Namespace) -> int:
+    runtime = bootstrap()
+    MigrationRunner(runtime.database_url).up()
+    worker = subprocess.Popen(  # nosec B603
+        [sys.executable, "-m", "entrypoints.cli.main", "worker"], env=os.environ.copy()
+    )
+    settings = runtime.settings
+    print(
+        f"subdub is up: API http://{settings.http_host}:{settings.http_port}/api/v1  "
+        f"docs http://{settings.http_host}:{settings.http_port}/schema",
+        flush=True,
+    )
+    try:
+        _serve(runtime)
+    finally:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=settings.shutdown_grace_seconds + 5)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0

@@ -1,0 +1,76 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+from entrypoints.container import Container
+from entrypoints.http.context import RequestIdMiddleware
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.dependencies import dependencies
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.security import SecurityHeadersMiddleware
+
+log = structlog.get_logger(__name__)
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+def create_app(container: Container) -> Litestar:
+    settings = container.settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        pool = container.pool()
+        await pool.open(wait=False)
+        queue_app = container.queue_app()
+        await queue_app.open_async(pool)
+        log.info("api.started", host=settings.http_host, port=settings.http_port)
+        try:
+            yield
+        finally:
+            await queue_app.close_async()
+            await pool.close()
+            log.info("api.stopped")
+
+    prometheus = PrometheusConfig(
+        app_name="subdub",
+        prefix="subdub",
+        group_path=True,
+        exclude=["/metrics"],
+    )
+    return Litestar(
+        route_handlers=[HealthController, MetricsController],
+        dependencies=dependencies(container),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[
+            RequestIdMiddleware,
+            SecurityHeadersMiddleware,
+            prometheus.middleware,
+        ],
+        plugins=[OpenTelemetryPlugin(OpenTelemetryConfig())],
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
+        openapi_config=OpenAPIConfig(
+            title="subdub",
+            version="1.0.0",
+            description="Turn subtitle tracks into time-synchronised voice-over audio.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/")],
+        ),
+        request_max_body_size=settings.max_json_body_bytes,
+        lifespan=[lifespan],
+        logging_config=None,
+        debug=False,
+    )

@@ -1,0 +1,162 @@
+"""The one table that turns errors into RFC 9457 problem responses (S-API-3, S-CODE-3)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+from adapters.postgres.errors import translate as translate_driver_error
+from application import errors as app_errors
+from domain.errors import DomainError
+from entrypoints.http.context import current_trace_id
+from entrypoints.http.schemas import Problem, ProblemFieldError
+
+log = structlog.get_logger(__name__)
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# application error class -> HTTP status; the most specific class wins (checked in MRO order).
+STATUS_OF: dict[type[Exception], int] = {
+    app_errors.NotFound: 404,
+    app_errors.Conflict: 409,
+    app_errors.Forbidden: 403,
+    app_errors.Unauthenticated: 401,
+    app_errors.InvalidInput: 422,
+    app_errors.PreconditionFailed: 412,
+    app_errors.PayloadTooLarge: 413,
+    app_errors.RateLimited: 429,
+    app_errors.DependencyUnavailable: 503,
+    app_errors.TransientFailure: 503,
+    app_errors.ApplicationError: 400,
+    DomainError: 422,
+}
+
+# Litestar's own errors carry only a status; these are their stable codes.
+CODE_OF_STATUS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    416: "range_not_satisfiable",
+    422: "invalid_input",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    request: Request[Any, Any, Any] | None,
+    *,
+    errors: list[ProblemFieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    problem = Problem(
+        type=f"urn:subdub:problem:{code}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        trace_id=current_trace_id(request.scope if request is not None else None),
+        errors=errors,
+    )
+    return Response(
+        content=msgspec.json.encode(problem),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers or {},
+    )
+
+
+def _status_for(exc: Exception) -> int:
+    for klass in type(exc).__mro__:
+        if klass in STATUS_OF:
+            return STATUS_OF[klass]
+    return 500
+
+
+def _headers_for(exc: Exception) -> dict[str, str]:
+    if isinstance(exc, app_errors.RateLimited | app_errors.DependencyUnavailable):
+        return {"Retry-After": str(max(1, int(exc.retry_after_s)))}
+    if isinstance(exc, app_errors.TransientFailure):
+        return {"Retry-After": "1"}
+    return {}
+
+
+def handle_application_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    status = _status_for(exc)
+    errors: list[ProblemFieldError] | None = None
+    if isinstance(exc, app_errors.InvalidInput) and exc.errors:
+        errors = [ProblemFieldError(e.field, e.message) for e in exc.errors]
+    if isinstance(exc, DomainError):
+        detail = exc.message
+        if exc.field:
+            errors = [ProblemFieldError(exc.field, exc.message)]
+    else:
+        detail = getattr(exc, "detail", str(exc))
+    code = str(getattr(exc, "code", "error"))
+    if status >= 500:
+        log.warning("request.dependency_failed", code=code, detail=detail)
+    return problem_response(status, code, detail, request, errors=errors, headers=_headers_for(exc))
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    status = exc.status_code
+    errors: list[ProblemFieldError] | None = None
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
+    if isinstance(exc, ValidationException):
+        errors = [
+            ProblemFieldError(str(item.get("key") or item.get("source") or "body"), str(item.get("message", "")))
+            for item in (exc.extra if isinstance(exc.extra, list) else [])
+            if isinstance(item, dict)
+        ]
+        detail = "The request is malformed or does not match the schema"
+    if status >= 500:
+        log.error("request.failed", status=status)
+        detail = "An unexpected error occurred"
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in ("retry-after", "allow")}
+    return problem_response(
+        status, CODE_OF_STATUS.get(status, "error"), detail, request, errors=errors or None, headers=headers
+    )
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    mapped = translate_driver_error(exc)
+    if mapped is not None:
+        return handle_application_error(request, mapped)
+    log.exception("request.unhandled_error", error_type=type(exc).__name__)
+    return problem_response(500, "internal_error", "An unexpected error occurred", request)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    app_errors.ApplicationError: handle_application_error,
+    DomainError: handle_application_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problem responses a route can give."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=HTTPStatus(status).phrase,
+            media_type=PROBLEM_MEDIA_TYPE,
+        )
+        for status in statuses
+    }

@@ -1,0 +1,198 @@
+"""Settings read from the environment (and `.env` in development), validated at start."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+from dotenv import dotenv_values
+
+Environment = Literal["development", "test", "production"]
+LogFormat = Literal["console", "json"]
+OtelExporter = Literal["none", "console", "otlp"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: Environment = "development"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    data_dir: Path = Path("./.subdub")
+    database_url: str | None = None
+    database_pool_min: int = 2
+    database_pool_max: int = 10
+    redis_url: str | None = None
+    jwt_secret: str = ""
+    cors_origins: tuple[str, ...] = ()
+    log_format: LogFormat = "console"
+    log_level: str = "INFO"
+    otel_exporter: OtelExporter = "none"
+    worker_concurrency: int = 2
+    max_json_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024
+    shutdown_grace_seconds: float = 10.0
+    http_connect_timeout_s: float = 3.0
+    http_read_timeout_s: float = 10.0
+    opensubtitles_api_key: str | None = None
+    opensubtitles_username: str | None = None
+    opensubtitles_password: str | None = None
+    opensubtitles_base_url: str = "https://api.opensubtitles.com/api/v1"
+    dailymotion_base_url: str = "https://api.dailymotion.com"
+    google_tts_api_key: str | None = None
+    google_application_credentials: str | None = None
+    google_tts_base_url: str = "https://texttospeech.googleapis.com"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+# variable name -> (field, parser)
+def _int(name: str, raw: str, minimum: int = 0) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(name, f"must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(name, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(name, f"must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(name, f"must be positive, got {value}")
+    return value
+
+
+def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise SettingsError(name, f"must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
+
+
+def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
+    if not raw.startswith(tuple(f"{s}://" for s in schemes)):
+        raise SettingsError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+    return raw
+
+
+def _optional(raw: str | None) -> str | None:
+    return raw if raw else None
+
+
+def _jwt_secret(env: str, data_dir: Path, raw: str | None) -> str:
+    if raw:
+        if len(raw) < 32:
+            raise SettingsError("SUBDUB_JWT_SECRET", "must be at least 32 characters")
+        return raw
+    if env == "production":
+        raise SettingsError("SUBDUB_JWT_SECRET", "is required in production")
+    # Development and test: a random key kept in the data directory, so tokens survive restarts.
+    key_file = data_dir / "jwt-secret"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    key_file.write_text(secret)
+    key_file.chmod(0o600)
+    return secret
+
+
+def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | None = None) -> Settings:
+    """Build Settings from the environment; raises SettingsError naming the first bad variable."""
+    env_vars = dict(os.environ if environ is None else environ)
+    env = _choice("SUBDUB_ENV", env_vars.get("SUBDUB_ENV", "development"), ("development", "test", "production"))
+    if env == "development":
+        path = dotenv_path or Path(".env")
+        if path.exists():
+            for key, value in dotenv_values(path).items():
+                if value is not None:
+                    env_vars.setdefault(key, value)
+    get = env_vars.get
+
+    data_dir = Path(get("SUBDUB_DATA_DIR") or "./.subdub")
+    database_url = _optional(get("DATABASE_URL"))
+    if database_url:
+        _url("DATABASE_URL", database_url, ("postgresql", "postgres"))
+    redis_url = _optional(get("REDIS_URL"))
+    if redis_url:
+        _url("REDIS_URL", redis_url, ("redis", "rediss", "unix"))
+    cors = tuple(o.strip() for o in (get("SUBDUB_CORS_ORIGINS") or "").split(",") if o.strip())
+    log_format = _choice(
+        "SUBDUB_LOG_FORMAT",
+        get("SUBDUB_LOG_FORMAT") or ("console" if env == "development" else "json"),
+        ("console", "json"),
+    )
+    pool_min = _int("DATABASE_POOL_MIN", get("DATABASE_POOL_MIN") or "2", minimum=1)
+    pool_max = _int("DATABASE_POOL_MAX", get("DATABASE_POOL_MAX") or "10", minimum=1)
+    if pool_max < pool_min:
+        raise SettingsError("DATABASE_POOL_MAX", f"must be >= DATABASE_POOL_MIN ({pool_min})")
+
+    if env == "production":
+        if "*" in cors:
+            raise SettingsError("SUBDUB_CORS_ORIGINS", "'*' is refused in production; list the origins")
+        if log_format != "json":
+            raise SettingsError("SUBDUB_LOG_FORMAT", "must be json in production")
+        if not database_url:
+            raise SettingsError("DATABASE_URL", "is required in production (the embedded server is for development)")
+
+    return Settings(
+        env=env,  # type: ignore[arg-type]
+        http_host=get("SUBDUB_HTTP_HOST") or "127.0.0.1",
+        http_port=_int("SUBDUB_HTTP_PORT", get("SUBDUB_HTTP_PORT") or "8000", minimum=0),
+        data_dir=data_dir,
+        database_url=database_url,
+        database_pool_min=pool_min,
+        database_pool_max=pool_max,
+        redis_url=redis_url,
+        jwt_secret=_jwt_secret(env, data_dir, get("SUBDUB_JWT_SECRET")),
+        cors_origins=cors,
+        log_format=log_format,  # type: ignore[arg-type]
+        log_level=_choice(
+            "SUBDUB_LOG_LEVEL", (get("SUBDUB_LOG_LEVEL") or "INFO").upper(), ("DEBUG", "INFO", "WARNING", "ERROR")
+        ),
+        otel_exporter=_choice(
+            "SUBDUB_OTEL_EXPORTER", get("SUBDUB_OTEL_EXPORTER") or "none", ("none", "console", "otlp")
+        ),  # type: ignore[arg-type]
+        worker_concurrency=_int(
+            "SUBDUB_WORKER_CONCURRENCY", get("SUBDUB_WORKER_CONCURRENCY") or str(os.cpu_count() or 1), minimum=1
+        ),
+        max_json_body_bytes=_int("SUBDUB_MAX_JSON_BYTES", get("SUBDUB_MAX_JSON_BYTES") or str(1024 * 1024), 1),
+        max_upload_bytes=_int("SUBDUB_MAX_UPLOAD_BYTES", get("SUBDUB_MAX_UPLOAD_BYTES") or str(5 * 1024 * 1024), 1),
+        shutdown_grace_seconds=_float("SUBDUB_SHUTDOWN_GRACE_SECONDS", get("SUBDUB_SHUTDOWN_GRACE_SECONDS") or "10"),
+        http_connect_timeout_s=_float("SUBDUB_HTTP_CONNECT_TIMEOUT", get("SUBDUB_HTTP_CONNECT_TIMEOUT") or "3"),
+        http_read_timeout_s=_float("SUBDUB_HTTP_READ_TIMEOUT", get("SUBDUB_HTTP_READ_TIMEOUT") or "10"),
+        opensubtitles_api_key=_optional(get("OPENSUBTITLES_API_KEY")),
+        opensubtitles_username=_optional(get("OPENSUBTITLES_USERNAME")),
+        opensubtitles_password=_optional(get("OPENSUBTITLES_PASSWORD")),
+        opensubtitles_base_url=_url(
+            "OPENSUBTITLES_BASE_URL",
+            get("OPENSUBTITLES_BASE_URL") or "https://api.opensubtitles.com/api/v1",
+            ("http", "https"),
+        ),
+        dailymotion_base_url=_url(
+            "DAILYMOTION_BASE_URL", get("DAILYMOTION_BASE_URL") or "https://api.dailymotion.com", ("http", "https")
+        ),
+        google_tts_api_key=_optional(get("GOOGLE_TTS_API_KEY")),
+        google_application_credentials=_optional(get("GOOGLE_APPLICATION_CREDENTIALS")),
+        google_tts_base_url=_url(
+            "GOOGLE_TTS_BASE_URL",
+            get("GOOGLE_TTS_BASE_URL") or "https://texttospeech.googleapis.com",
+            ("http", "https"),
+        ),
+    )
