@@ -1,0 +1,155 @@
+"""Cues and subtitle tracks: what would stay true if subtitles were printed on paper."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from domain.errors import InvariantViolated
+from domain.voices import VoiceRef
+
+MAX_TIMELINE_MS = 86_400_000  # 24 h
+MAX_CUE_TEXT_CHARS = 2000
+MAX_LABEL_CHARS = 200
+
+
+class SubtitleFormat(StrEnum):
+    SRT = "srt"
+    VTT = "vtt"
+    ASS = "ass"
+    SSA = "ssa"
+
+
+def canonical_text(text: str) -> str:
+    """Cue text as stored: one newline convention, no surrounding blank space."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def check_timing(start_ms: int, end_ms: int) -> None:
+    if start_ms < 0:
+        raise InvariantViolated(f"start_ms must be at least 0, got {start_ms}", field="start_ms")
+    if end_ms > MAX_TIMELINE_MS:
+        raise InvariantViolated(f"end_ms must be at most {MAX_TIMELINE_MS} (24 h), got {end_ms}", field="end_ms")
+    if end_ms <= start_ms:
+        raise InvariantViolated(f"end_ms ({end_ms}) must be after start_ms ({start_ms})", field="end_ms")
+
+
+def check_text(text: str) -> None:
+    if not text:
+        raise InvariantViolated("text must not be empty", field="text")
+    if len(text) > MAX_CUE_TEXT_CHARS:
+        raise InvariantViolated(f"text must be at most {MAX_CUE_TEXT_CHARS} characters, got {len(text)}", field="text")
+    if "\x00" in text:
+        raise InvariantViolated("text must not contain NUL characters", field="text")
+
+
+class CueContent(msgspec.Struct, frozen=True, kw_only=True):
+    """A cue without identity: what a subtitle file holds. Valid by construction."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+    def __post_init__(self) -> None:
+        check_timing(self.start_ms, self.end_ms)
+        check_text(self.text)
+
+    @classmethod
+    def of(cls, start_ms: int, end_ms: int, text: str) -> CueContent:
+        return cls(start_ms=start_ms, end_ms=end_ms, text=canonical_text(text))
+
+
+class Cue(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of dialogue on a track's timeline. Overlaps with other cues are allowed."""
+
+    id: UUID
+    start_ms: int
+    end_ms: int
+    text: str
+    updated_at: datetime
+    voice: VoiceRef | None = None
+
+    def __post_init__(self) -> None:
+        check_timing(self.start_ms, self.end_ms)
+        check_text(self.text)
+        if self.updated_at.tzinfo is None:
+            raise InvariantViolated("updated_at must carry a time zone (UTC)", field="updated_at")
+
+    @classmethod
+    def create(
+        cls, *, id: UUID, start_ms: int, end_ms: int, text: str, updated_at: datetime, voice: VoiceRef | None = None
+    ) -> Cue:
+        return cls(
+            id=id, start_ms=start_ms, end_ms=end_ms, text=canonical_text(text), updated_at=updated_at, voice=voice
+        )
+
+    def edited(
+        self,
+        *,
+        updated_at: datetime,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        text: str | None = None,
+        voice: VoiceRef | msgspec.UnsetType | None = msgspec.UNSET,
+    ) -> Cue:
+        """A new version with the given fields replaced; validated through the constructor."""
+        return Cue(
+            id=self.id,
+            start_ms=self.start_ms if start_ms is None else start_ms,
+            end_ms=self.end_ms if end_ms is None else end_ms,
+            text=self.text if text is None else canonical_text(text),
+            voice=self.voice if isinstance(voice, msgspec.UnsetType) else voice,
+            updated_at=updated_at,
+        )
+
+    @property
+    def content(self) -> CueContent:
+        return CueContent(start_ms=self.start_ms, end_ms=self.end_ms, text=self.text)
+
+
+class TrackSource(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a track's cues came from: typed in (`manual`), a file (`upload`) or a provider (`import`)."""
+
+    kind: str
+    format: SubtitleFormat | None = None
+    filename: str | None = None
+
+
+def check_language(language: str) -> str:
+    """A BCP 47-ish tag (`en`, `pt-BR`, `zh-Hant`): letters, digits and dashes, 2–35 chars."""
+    value = language.strip()
+    parts = value.split("-")
+    if not 2 <= len(value) <= 35 or not all(p and p.isascii() and p.isalnum() for p in parts):
+        raise InvariantViolated(f"language {language!r} is not a language tag like 'en' or 'pt-BR'", field="language")
+    if not parts[0].isalpha():
+        raise InvariantViolated(f"language {language!r} must start with a language code", field="language")
+    return value
+
+
+def check_label(label: str) -> str:
+    value = label.strip()
+    if len(value) > MAX_LABEL_CHARS:
+        raise InvariantViolated(f"label must be at most {MAX_LABEL_CHARS} characters", field="label")
+    if "\x00" in value:
+        raise InvariantViolated("label must not contain NUL characters", field="label")
+    return value
+
+
+class Track(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    project_id: UUID
+    language: str
+    label: str
+    source: TrackSource
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    cue_count: int = 0
+    duration_ms: int = 0
+
+    def __post_init__(self) -> None:
+        check_language(self.language)
+        check_label(self.label)

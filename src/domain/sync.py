@@ -1,0 +1,120 @@
+"""Offline sync: a client's change to one cue and the last-write-wins rule that settles it (S-SYNC-3).
+
+The rule, total and independent of arrival order (so every replica converges):
+a version is ranked by the key `(updated_at, deleted, content digest)` and the higher key wins.
+- a later `updated_at` wins;
+- on equal `updated_at`, a deletion beats an edit;
+- on equal `updated_at` and equal deletion state, the version whose content (start, end, text,
+  voice) has the larger SHA-256 digest of its canonical JSON wins.
+Equal keys mean equal content: the change is already applied and nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from domain.errors import InvariantViolated
+from domain.subtitles import Cue
+from domain.voices import VoiceRef
+
+
+class CueChange(msgspec.Struct, frozen=True, kw_only=True):
+    """What an offline client did to one cue; absent fields keep the server's values."""
+
+    id: UUID
+    updated_at: datetime
+    start_ms: int | None = None
+    end_ms: int | None = None
+    text: str | None = None
+    voice: VoiceRef | msgspec.UnsetType | None = msgspec.UNSET
+    deleted: bool = False
+
+    def __post_init__(self) -> None:
+        if self.updated_at.tzinfo is None:
+            raise InvariantViolated("updated_at must carry a time zone (UTC)", field="updated_at")
+
+    @property
+    def is_complete(self) -> bool:
+        return self.start_ms is not None and self.end_ms is not None and self.text is not None
+
+
+class CueVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """A cue as a replica holds it: live or a tombstone (the content is kept for resurrection)."""
+
+    cue: Cue
+    deleted: bool = False
+
+    @property
+    def rank(self) -> tuple[datetime, bool, str]:
+        return (self.cue.updated_at, self.deleted, content_digest(self.cue))
+
+
+def content_digest(cue: Cue) -> str:
+    voice = None if cue.voice is None else [cue.voice.engine, cue.voice.name]
+    canonical = msgspec.json.encode([cue.start_ms, cue.end_ms, cue.text, voice])
+    return hashlib.sha256(canonical).hexdigest()
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"  # the change won and is the new server version
+    UNCHANGED = "unchanged"  # the server already holds exactly this version
+    STALE = "stale"  # the server holds a version that wins over the change
+    DELETED_UNKNOWN = "deleted_unknown"  # a deletion of a cue the server never had: nothing to do
+
+
+class Resolution(msgspec.Struct, frozen=True, kw_only=True):
+    outcome: Outcome
+    version: CueVersion | None  # the winning version (None only for DELETED_UNKNOWN)
+
+
+def incoming_version(server: CueVersion | None, change: CueChange) -> CueVersion | None:
+    """The version the change describes, on top of the server's (raises InvariantViolated if invalid)."""
+    if server is None:
+        if change.deleted:
+            return None
+        if not change.is_complete:
+            raise InvariantViolated("a new cue needs start_ms, end_ms and text", field="id")
+        assert change.start_ms is not None
+        assert change.end_ms is not None
+        assert change.text is not None
+        voice = None if isinstance(change.voice, msgspec.UnsetType) else change.voice
+        cue = Cue.create(
+            id=change.id,
+            start_ms=change.start_ms,
+            end_ms=change.end_ms,
+            text=change.text,
+            voice=voice,
+            updated_at=change.updated_at,
+        )
+        return CueVersion(cue=cue)
+    cue = server.cue.edited(
+        updated_at=change.updated_at,
+        start_ms=change.start_ms,
+        end_ms=change.end_ms,
+        text=change.text,
+        voice=change.voice,
+    )
+    return CueVersion(cue=cue, deleted=change.deleted)
+
+
+def resolve(server: CueVersion | None, incoming: CueVersion | None) -> Resolution:
+    """Last-write-wins between the server's version and the one a change describes."""
+    if incoming is None:
+        return Resolution(outcome=Outcome.DELETED_UNKNOWN, version=server)
+    if server is None:
+        return Resolution(outcome=Outcome.APPLIED, version=incoming)
+    incoming_rank, server_rank = incoming.rank, server.rank
+    if incoming_rank > server_rank:
+        return Resolution(outcome=Outcome.APPLIED, version=incoming)
+    if incoming_rank == server_rank:
+        return Resolution(outcome=Outcome.UNCHANGED, version=server)
+    return Resolution(outcome=Outcome.STALE, version=server)
+
+
+def merge(server: CueVersion | None, change: CueChange) -> Resolution:
+    return resolve(server, incoming_version(server, change))
