@@ -38,10 +38,6 @@ class CueChange(msgspec.Struct, frozen=True, kw_only=True):
         if self.updated_at.tzinfo is None:
             raise InvariantViolated("updated_at must carry a time zone (UTC)", field="updated_at")
 
-    @property
-    def is_complete(self) -> bool:
-        return self.start_ms is not None and self.end_ms is not None and self.text is not None
-
 
 class CueVersion(msgspec.Struct, frozen=True, kw_only=True):
     """A cue as a replica holds it: live or a tombstone (the content is kept for resurrection)."""
@@ -77,17 +73,15 @@ def incoming_version(server: CueVersion | None, change: CueChange) -> CueVersion
     if server is None:
         if change.deleted:
             return None
-        if not change.is_complete:
+        start_ms, end_ms, text = change.start_ms, change.end_ms, change.text
+        if start_ms is None or end_ms is None or text is None:
             raise InvariantViolated("a new cue needs start_ms, end_ms and text", field="id")
-        assert change.start_ms is not None
-        assert change.end_ms is not None
-        assert change.text is not None
         voice = None if isinstance(change.voice, msgspec.UnsetType) else change.voice
         cue = Cue.create(
             id=change.id,
-            start_ms=change.start_ms,
-            end_ms=change.end_ms,
-            text=change.text,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            text=text,
             voice=voice,
             updated_at=change.updated_at,
         )
