@@ -1,0 +1,66 @@
+"""Clip preparation with numpy: soxr resampling, silence trimming, WSOLA time-stretch (audiotsm), cut and fade."""
+
+from __future__ import annotations
+
+import numpy as np
+import soxr
+from audiotsm import wsola
+from audiotsm.io.array import ArrayReader, ArrayWriter
+
+from application.ports.speech import SpeechClip
+
+WSOLA_PAD = 2048
+SILENCE_THRESHOLD = 32768 * 10 ** (-60 / 20)  # -60 dBFS: quieter than this at the edges counts as silence
+
+
+def pcm_to_float(pcm: bytes) -> np.ndarray:
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def float_to_pcm(samples: np.ndarray) -> bytes:
+    return np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
+
+
+def resample_pcm(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
+    if from_rate == to_rate or not pcm:
+        return pcm
+    return float_to_pcm(soxr.resample(pcm_to_float(pcm), from_rate, to_rate, quality="HQ"))
+
+
+def _first_loud(samples: np.ndarray, step: int = 4096) -> int | None:
+    """Index of the first sample above the threshold, scanning block by block (edges are short)."""
+    for begin in range(0, samples.size, step):
+        block = samples[begin : begin + step]
+        loud = np.flatnonzero((block > SILENCE_THRESHOLD) | (block < -SILENCE_THRESHOLD))
+        if loud.size:
+            return begin + int(loud[0])
+    return None
+
+
+def trim_silence(pcm: bytes) -> bytes:
+    samples = np.frombuffer(pcm, dtype="<i2")
+    first = _first_loud(samples)
+    if first is None:
+        return b""
+    last = samples.size - 1 - (_first_loud(samples[::-1]) or 0)
+    return samples[first : last + 1].tobytes()
+
+
+class NumpyClipProcessor:
+    def prepare(self, clip: SpeechClip, sample_rate: int) -> bytes:
+        return trim_silence(resample_pcm(clip.pcm, clip.sample_rate, sample_rate))
+
+    def shape(self, pcm: bytes, sample_rate: int, *, stretch: float, keep_samples: int | None, fade_ms: int) -> bytes:
+        samples = pcm_to_float(pcm)
+        if stretch != 1.0 and samples.size:
+            # WSOLA fades its first frames in and drops the last one: pad both ends, trim afterwards
+            padded = np.concatenate([np.zeros(WSOLA_PAD, np.float32), samples, np.zeros(WSOLA_PAD, np.float32)])
+            writer = ArrayWriter(channels=1)
+            wsola(channels=1, speed=stretch).run(ArrayReader(padded.reshape(1, -1)), writer)
+            samples = pcm_to_float(trim_silence(float_to_pcm(writer.data[0])))
+        if keep_samples is not None and keep_samples < samples.size:
+            samples = samples[:keep_samples].copy()
+            fade = min(samples.size, sample_rate * fade_ms // 1000)
+            if fade:
+                samples[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+        return float_to_pcm(samples)

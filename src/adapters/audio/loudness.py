@@ -1,0 +1,83 @@
+"""Integrated loudness (ITU-R BS.1770-4 / EBU R128) measured chunk by chunk.
+
+pyloudnorm measures a whole signal held in memory; a feature-length mix must not be. This meter
+runs pyloudnorm's own K-weighting filters with carried state over each chunk, keeps only the
+running energy at the 400 ms gating-block boundaries, and applies pyloudnorm's gating to those
+block energies. A test checks it against `pyloudnorm.Meter.integrated_loudness`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+from scipy.signal import sosfilt, sosfilt_zi
+
+BLOCK_S = 0.4
+STEP = 0.25  # 75 % overlap
+ABSOLUTE_GATE = -70.0
+PIECE_SAMPLES = 32768
+
+
+class StreamingLoudnessMeter:
+    def __init__(self, sample_rate: int, total_samples: int) -> None:
+        self._rate = sample_rate
+        meter = pyloudnorm.Meter(sample_rate)  # K-weighting
+        # the two biquads of the K-weighting in one second-order-sections cascade, one pass per chunk
+        stages = list(meter._filters.values())
+        self._sos = np.array([np.concatenate([f.b, f.a]) for f in stages], dtype=np.float64)
+        self._gain = float(np.prod([f.passband_gain for f in stages]))
+        self._state = sosfilt_zi(self._sos) * 0.0
+        duration = total_samples / sample_rate
+        blocks = int(np.round((duration - BLOCK_S) / (BLOCK_S * STEP))) + 1 if duration >= BLOCK_S else 0
+        j = np.arange(blocks)
+        self._lower = (BLOCK_S * (j * STEP) * sample_rate).astype(np.int64)
+        self._upper = np.minimum((BLOCK_S * (j * STEP + 1) * sample_rate).astype(np.int64), total_samples)
+        self._bounds = np.unique(np.concatenate([self._lower, self._upper, [0]]))
+        self._energy_at = np.zeros(self._bounds.size, dtype=np.float64)  # running energy at each boundary
+        self._next_bound = 1  # bounds[0] == 0, whose energy is 0
+        self._seen = 0
+        self._energy = 0.0
+        self._peak = 0.0
+
+    def add(self, chunk: np.ndarray) -> None:
+        # small pieces keep the filter's temporaries in the CPU cache (measured ~7x faster than 10 s at once)
+        for begin in range(0, chunk.size, PIECE_SAMPLES):
+            self._add(chunk[begin : begin + PIECE_SAMPLES])
+
+    def _add(self, chunk: np.ndarray) -> None:
+        self._peak = max(self._peak, float(np.max(np.abs(chunk))))
+        filtered, self._state = sosfilt(self._sos, chunk.astype(np.float64), zi=self._state)
+        power = np.square(filtered * self._gain)
+        start, end = self._seen, self._seen + chunk.size
+        first = self._next_bound
+        last = int(np.searchsorted(self._bounds, end, side="right"))
+        if last > first:
+            # energy between consecutive boundaries (all > start, strictly increasing) onto the running total
+            cuts = np.concatenate([[0], self._bounds[first:last] - start])
+            segments = np.add.reduceat(power[: cuts[-1]], cuts[:-1])
+            self._energy_at[first:last] = self._energy + np.cumsum(segments)
+        self._energy += float(np.sum(power))
+        self._seen, self._next_bound = end, last
+
+    @property
+    def peak_dbfs(self) -> float | None:
+        return 20 * float(np.log10(self._peak)) if self._peak > 0 else None
+
+    def integrated_lufs(self) -> float | None:
+        if self._lower.size == 0:
+            return None
+        energy_at = self._energy_at[np.searchsorted(self._bounds, self._upper)]
+        energy_at_start = self._energy_at[np.searchsorted(self._bounds, self._lower)]
+        z = np.maximum(energy_at - energy_at_start, 0.0) / (
+            BLOCK_S * self._rate
+        )  # rounding can leave silence a hair below 0
+        with np.errstate(divide="ignore"):
+            loudness = -0.691 + 10.0 * np.log10(z)
+        gated = z[loudness >= ABSOLUTE_GATE]
+        if gated.size == 0:
+            return None
+        relative = -0.691 + 10.0 * np.log10(np.mean(gated)) - 10.0
+        kept = z[(loudness > relative) & (loudness > ABSOLUTE_GATE)]
+        if kept.size == 0:
+            return None
+        return float(-0.691 + 10.0 * np.log10(np.mean(kept)))

@@ -1,0 +1,26 @@
+"""The clip cache kept in a BlobStore: one blob of raw int16 PCM per content address."""
+
+from __future__ import annotations
+
+from application.errors import NotFound
+from application.ports.blobs import BlobStore
+
+
+class BlobClipCache:
+    def __init__(self, store: BlobStore, prefix: str = "clips") -> None:
+        self._store = store
+        self._prefix = prefix
+
+    def _key(self, key: str) -> str:
+        return f"{self._prefix}/{key[:2]}/{key}.pcm"
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            with self._store.reader(self._key(key)) as blob:
+                return blob.read()
+        except NotFound:
+            return None
+
+    def put(self, key: str, pcm: bytes) -> None:
+        with self._store.writer(self._key(key)) as blob:
+            blob.write(pcm)

@@ -1,0 +1,72 @@
+"""Blobs as files under one root directory; writes go to a hidden temp file renamed into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from application.errors import NotFound
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+class FsBlobStore:
+    def __init__(self, root: Path, *, durable: bool = True) -> None:
+        self._root = Path(root)
+        self._durable = durable  # fsync before publishing (off for the clip cache: it can be rebuilt)
+
+    def path_of(self, key: str) -> Path:
+        segments = key.split("/")
+        if not key or not all(_SEGMENT.match(segment) for segment in segments):
+            raise ValueError(f"invalid blob key {key!r}")
+        return self._root.joinpath(*segments)
+
+    @contextlib.contextmanager
+    def writer(self, key: str) -> Iterator[BinaryIO]:
+        final = self.path_of(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below on every path
+            dir=final.parent, prefix=f".{final.name}.", suffix=".part", delete=False
+        )
+        temp = Path(handle.name)
+        try:
+            yield handle  # type: ignore[misc]
+            handle.flush()
+            if self._durable:
+                os.fsync(handle.fileno())
+            handle.close()
+            os.replace(temp, final)
+        except BaseException:
+            handle.close()
+            temp.unlink(missing_ok=True)
+            raise
+
+    @contextlib.contextmanager
+    def reader(self, key: str) -> Iterator[BinaryIO]:
+        try:
+            handle = self.path_of(key).open("rb")
+        except FileNotFoundError:
+            raise NotFound("blob", key) from None
+        with handle:
+            yield handle
+
+    def delete(self, key: str) -> bool:
+        try:
+            self.path_of(key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def exists(self, key: str) -> bool:
+        return self.path_of(key).is_file()
+
+    def size(self, key: str) -> int:
+        try:
+            return self.path_of(key).stat().st_size
+        except FileNotFoundError:
+            raise NotFound("blob", key) from None

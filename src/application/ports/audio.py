@@ -1,0 +1,63 @@
+"""What the renderer needs of audio processing: clip preparation, and a streaming mix-and-encode session."""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Protocol
+
+import msgspec
+
+from application.ports.clip_cache import ClipCache
+from application.ports.speech import SpeechClip
+from domain.render_options import AudioFormat
+
+
+class Placement(msgspec.Struct, frozen=True, kw_only=True):
+    start_ms: int
+    clip_key: str  # in the clip cache
+    samples: int
+
+
+class TrackLayout(msgspec.Struct, frozen=True, kw_only=True):
+    sample_rate: int
+    duration_ms: int
+    placements: tuple[Placement, ...]
+
+
+class MixLevels(msgspec.Struct, frozen=True, kw_only=True):
+    integrated_lufs: float | None  # None when the mix is silent
+    peak_dbfs: float | None
+
+
+class ClipProcessor(Protocol):
+    def prepare(self, clip: SpeechClip, sample_rate: int) -> bytes:
+        """Resample to `sample_rate` and trim leading and trailing silence; int16 PCM out."""
+        ...
+
+    def shape(self, pcm: bytes, sample_rate: int, *, stretch: float, keep_samples: int | None, fade_ms: int) -> bytes:
+        """Time-stretch by `stretch` (> 1 = faster, pitch kept), then cut to `keep_samples` with a fade-out."""
+        ...
+
+
+class MixSession(Protocol):
+    """Mixes the layout in bounded chunks, twice: once to measure, once to encode with the gain."""
+
+    @property
+    def chunk_count(self) -> int: ...
+
+    def measure(self, index: int) -> None:
+        """Mix chunk `index` (in order) and take its loudness and peak into account."""
+        ...
+
+    def levels(self) -> MixLevels: ...
+
+    def encode(self, index: int, gain_db: float) -> None:
+        """Mix chunk `index` again (in order), apply the gain and encode it into the sink."""
+        ...
+
+    def finish(self) -> None:
+        """Flush the encoder; the sink then holds the whole file."""
+        ...
+
+
+class TrackMixer(Protocol):
+    def start(self, layout: TrackLayout, clips: ClipCache, sink: BinaryIO, audio_format: AudioFormat) -> MixSession: ...

@@ -1,0 +1,211 @@
+"""Render a voice-over track: fit every cue's speech to its window, mix, normalise, encode, store.
+
+Called in-process by `subdub render` and by the render worker (cues loaded from the database,
+the artifact stored under a key derived from the render id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+import msgspec
+
+from application.errors import ApplicationError, FieldError, InvalidInput
+from application.ports.audio import ClipProcessor, TrackLayout, TrackMixer
+from application.ports.blobs import BlobStore
+from application.ports.clip_cache import ClipCache
+from application.ports.speech import SpeechSynthesizer
+from application.use_cases.render_clips import ClipFitter, FittedCue
+from domain.clips import normalise_text
+from domain.loudness import loudness_gain
+from domain.render_options import RenderOptions
+from domain.render_report import LoudnessReport, RenderReport, RenderStats, fit_totals, mark_overlaps
+from domain.timing import CueWindow, RenderCue, cue_windows
+from domain.voices import Voice, VoiceRef
+
+
+class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
+    stage: str  # "synthesizing", "measuring", "encoding"
+    done: int  # work units: synthesis counts one per cue, mixing and encoding one per cue together
+    total: int  # twice the number of cues
+    cues_done: int
+    cues_total: int
+
+
+class RenderCancelled(ApplicationError):
+    code = "render_cancelled"
+
+
+ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
+CancelCheck = Callable[[], Awaitable[bool]]
+
+
+class RenderVoiceOver:
+    def __init__(
+        self,
+        synthesizers: Mapping[str, SpeechSynthesizer],
+        clip_cache: ClipCache,
+        processor: ClipProcessor,
+        mixer: TrackMixer,
+        output_store: BlobStore,
+        *,
+        batch_size: int = 48,
+        batches_in_flight: int = 2,
+    ) -> None:
+        self._synthesizers = synthesizers
+        self._cache = clip_cache
+        self._processor = processor
+        self._mixer = mixer
+        self._store = output_store
+        self._batch_size = batch_size
+        self._in_flight = batches_in_flight
+
+    async def execute(
+        self,
+        cues: Sequence[RenderCue],
+        options: RenderOptions,
+        output_key: str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> RenderReport:
+        speakable = [cue for cue in cues if normalise_text(cue.text)]
+        if not speakable:
+            raise InvalidInput("the track has no cue with text to speak", code="empty_track")
+        voices = await self._resolve_voices(speakable, options)
+        windows = cue_windows(speakable, options.borrow_ms)
+        tracker = _Tracker(len(windows), progress, cancel)
+
+        fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
+        fitted = await self._fit_all(fitter, windows, tracker)
+        reports = mark_overlaps([item.report for item in fitted])
+        placements = tuple(item.placement for item in fitted if item.placement is not None)
+        duration_ms = max(
+            max(w.cue.end_ms for w in windows),
+            max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
+        )
+        layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
+
+        with self._store.writer(output_key) as sink:
+            session = self._mixer.start(layout, self._cache, sink, options.format)
+            tracker.chunks = session.chunk_count
+            for index in range(session.chunk_count):
+                await tracker.step("measuring")
+                await asyncio.to_thread(session.measure, index)
+            levels = session.levels()
+            gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
+            for index in range(session.chunk_count):
+                await tracker.step("encoding")
+                await asyncio.to_thread(session.encode, index, gain.gain_db)
+            await asyncio.to_thread(session.finish)
+        size = self._store.size(output_key)
+
+        totals = fit_totals(reports)
+        loudness = LoudnessReport(
+            target_lufs=options.loudness_lufs,
+            measured_lufs=None if levels.integrated_lufs is None else round(levels.integrated_lufs, 2),
+            gain_db=round(gain.gain_db, 2),
+            peak_dbfs=None if levels.peak_dbfs is None else round(levels.peak_dbfs + gain.gain_db, 2),
+            peak_limited=gain.peak_limited,
+        )
+        counts = fitter.counts
+        stats = RenderStats(
+            cues=len(reports),
+            synthesized=counts.synthesized,
+            refitted=counts.refitted,
+            from_cache=counts.from_cache,
+            sped_up=totals.sped_up + totals.compressed,
+            truncated=totals.truncated,
+            overlapping=totals.overlapping,
+            max_speed_used=totals.max_speed_used,
+            duration_ms=duration_ms,
+            size_bytes=size,
+            engine_requests=counts.engine_requests,
+        )
+        return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats)
+
+    async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
+        batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
+        gate = asyncio.Semaphore(self._in_flight)
+
+        async def run(batch: list[CueWindow]) -> list[FittedCue]:
+            async with gate:
+                await tracker.check_cancel()
+                fitted = await fitter.fit(batch)
+                await tracker.cues_fitted(len(batch))
+                return fitted
+
+        tasks = [asyncio.create_task(run(batch)) for batch in batches]
+        try:
+            results = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        return [item for batch in results for item in batch]
+
+    async def _resolve_voices(self, cues: Sequence[RenderCue], options: RenderOptions) -> dict[VoiceRef, Voice]:
+        wanted = {options.voice} | {cue.voice for cue in cues if cue.voice is not None}
+        resolved: dict[VoiceRef, Voice] = {}
+        for ref in sorted(wanted, key=str):
+            synthesizer = self._synthesizers.get(ref.engine)
+            if synthesizer is None:
+                engines = ", ".join(sorted(self._synthesizers))
+                raise InvalidInput(
+                    f"unknown voice {ref}: no engine {ref.engine!r} (available: {engines})",
+                    [FieldError("voice", f"unknown engine {ref.engine!r}")],
+                    code="unknown_voice",
+                )
+            voices = {voice.name: voice for voice in await synthesizer.list_voices()}
+            if ref.name not in voices:
+                close = difflib.get_close_matches(ref.name, list(voices), n=5, cutoff=0.5)
+                hint = f"; did you mean {', '.join(f'{ref.engine}:{name}' for name in close)}?" if close else ""
+                raise InvalidInput(
+                    f"unknown voice {ref}{hint}", [FieldError("voice", f"unknown voice {ref}")], code="unknown_voice"
+                )
+            resolved[ref] = voices[ref.name]
+        return resolved
+
+
+class _Tracker:
+    """Progress over work units (cues, then mix chunks twice) and the cancellation check."""
+
+    def __init__(self, cues: int, progress: ProgressCallback | None, cancel: CancelCheck | None) -> None:
+        self.cues_total = cues
+        self.cues_done = 0
+        self.chunks = 0
+        self.chunk_steps = 0
+        self._progress = progress
+        self._cancel = cancel
+
+    async def check_cancel(self) -> None:
+        if self._cancel is not None and await self._cancel():
+            raise RenderCancelled("the render was cancelled")
+
+    async def _report(self, stage: str) -> None:
+        if self._progress is None:
+            return
+        # synthesis and mixing weigh one unit per cue each, so the total never changes mid-render
+        mixed = self.cues_total * self.chunk_steps // (2 * self.chunks) if self.chunks else 0
+        await self._progress(
+            RenderProgress(
+                stage=stage,
+                done=self.cues_done + mixed,
+                total=2 * self.cues_total,
+                cues_done=self.cues_done,
+                cues_total=self.cues_total,
+            )
+        )
+
+    async def cues_fitted(self, count: int) -> None:
+        self.cues_done += count
+        await self._report("synthesizing")
+
+    async def step(self, stage: str) -> None:
+        await self.check_cancel()
+        self.chunk_steps += 1
+        await self._report(stage)

@@ -1,0 +1,54 @@
+"""The knobs of one voice-over render, validated when built."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+import msgspec
+
+from domain.errors import InvariantViolated
+from domain.voices import VoiceRef
+
+AudioFormat = Literal["wav", "flac", "ogg", "mp3"]
+OverflowPolicy = Literal["overlap", "truncate", "compress"]
+
+AUDIO_FORMATS: tuple[str, ...] = get_args(AudioFormat)
+OVERFLOW_POLICIES: tuple[str, ...] = get_args(OverflowPolicy)
+SAMPLE_RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)
+SPEED_CEILING = 2.0  # the hard limit of the `compress` policy; never exceeded by any policy
+MAX_BORROW_MS = 5000
+DEFAULT_VOICE = VoiceRef(engine="espeak", name="en-us")
+
+
+class RenderOptions(msgspec.Struct, frozen=True, kw_only=True):
+    voice: VoiceRef = DEFAULT_VOICE
+    format: AudioFormat = "wav"
+    sample_rate: int = 24000
+    loudness_lufs: float = -16.0
+    max_speed: float = 1.6
+    overflow: OverflowPolicy = "overlap"
+    borrow_ms: int = 500
+
+    def __post_init__(self) -> None:
+        if self.format not in AUDIO_FORMATS:
+            raise InvariantViolated(
+                f"format {self.format!r} is not supported; use one of {', '.join(AUDIO_FORMATS)}", field="format"
+            )
+        if self.overflow not in OVERFLOW_POLICIES:
+            raise InvariantViolated(
+                f"overflow {self.overflow!r} is not one of {', '.join(OVERFLOW_POLICIES)}", field="overflow"
+            )
+        if self.sample_rate not in SAMPLE_RATES:
+            rates = ", ".join(str(r) for r in SAMPLE_RATES)
+            raise InvariantViolated(f"sample_rate must be one of {rates}", field="sample_rate")
+        if not -40.0 <= self.loudness_lufs <= -5.0:
+            raise InvariantViolated("loudness_lufs must be between -40 and -5", field="loudness_lufs")
+        if not 1.0 <= self.max_speed <= SPEED_CEILING:
+            raise InvariantViolated(f"max_speed must be between 1.0 and {SPEED_CEILING}", field="max_speed")
+        if not 0 <= self.borrow_ms <= MAX_BORROW_MS:
+            raise InvariantViolated(f"borrow_ms must be between 0 and {MAX_BORROW_MS}", field="borrow_ms")
+
+    @property
+    def speed_cap(self) -> float:
+        """The fastest a clip may be made before the overflow policy takes over."""
+        return SPEED_CEILING if self.overflow == "compress" else self.max_speed

@@ -1,0 +1,76 @@
+"""A deterministic speech engine for tests: a tone burst whose length follows the text and the rate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from application.errors import FieldError, InvalidInput
+from application.ports.speech import SpeechClip, SynthesisFailed, SynthesisRequest
+from domain.voices import Voice
+
+FAKE_VOICES = (
+    Voice(engine="fake", name="en-test", language="en", sample_rate=16000, gender="female"),
+    Voice(engine="fake", name="fr-test", language="fr", sample_rate=16000, gender="male"),
+    Voice(engine="fake", name="ja-test", language="ja", sample_rate=16000),
+)
+
+
+class FakeSpeechSynthesizer:
+    """`ms_per_char` of speech per character at rate 1.0, padded with `padding_ms` of silence each side.
+
+    `rate_response` bends the rate like real engines do (>1: the engine overshoots the asked speed).
+    Text containing `fail_marker` fails as an engine failure would.
+    """
+
+    engine = "fake"
+
+    def __init__(
+        self,
+        ms_per_char: float = 60.0,
+        *,
+        sample_rate: int = 16000,
+        padding_ms: int = 40,
+        rate_response: float = 1.0,
+        fail_marker: str | None = None,
+    ) -> None:
+        self.ms_per_char = ms_per_char
+        self.sample_rate = sample_rate
+        self.padding_ms = padding_ms
+        self.rate_response = rate_response
+        self.fail_marker = fail_marker
+        self.calls: list[SynthesisRequest] = []
+
+    @property
+    def engine_version(self) -> str:
+        return f"fake-1 ({self.ms_per_char} ms/char)"
+
+    async def list_voices(self) -> Sequence[Voice]:
+        return FAKE_VOICES
+
+    def speech_ms(self, text: str, rate: float = 1.0) -> float:
+        effective = 1.0 + (rate - 1.0) * self.rate_response
+        return len(text) * self.ms_per_char / effective
+
+    async def synthesize(self, requests: Sequence[SynthesisRequest]) -> list[SpeechClip]:
+        names = {voice.name for voice in FAKE_VOICES}
+        clips = []
+        for index, request in enumerate(requests):
+            if request.voice.engine != self.engine or request.voice.name not in names:
+                raise InvalidInput(
+                    f"unknown voice {request.voice}", [FieldError("voice", "unknown voice")], code="unknown_voice"
+                )
+            if self.fail_marker and self.fail_marker in request.text:
+                raise SynthesisFailed(self.engine, index, "the fake engine was told to fail")
+            self.calls.append(request)
+            clips.append(self._clip(request))
+        return clips
+
+    def _clip(self, request: SynthesisRequest) -> SpeechClip:
+        rate = self.sample_rate
+        speech = round(self.speech_ms(request.text, request.rate) * rate / 1000)
+        pad = np.zeros(round(self.padding_ms * rate / 1000), dtype="<i2")
+        tone = (8000 * np.sin(2 * np.pi * 220 * np.arange(speech) / rate)).astype("<i2")
+        tone[np.abs(tone) < 200] = 200  # no quiet samples inside the speech: trimming finds its true edges
+        return SpeechClip(pcm=np.concatenate([pad, tone, pad]).tobytes(), sample_rate=rate)

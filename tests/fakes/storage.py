@@ -1,0 +1,49 @@
+"""In-memory BlobStore and ClipCache with the same publish-or-discard behaviour as the real ones."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from application.errors import NotFound
+
+
+class InMemoryBlobStore:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    @contextlib.contextmanager
+    def writer(self, key: str) -> Iterator[BinaryIO]:
+        buffer = io.BytesIO()
+        yield buffer  # an exception here discards the buffer: nothing is published
+        self.blobs[key] = buffer.getvalue()
+
+    @contextlib.contextmanager
+    def reader(self, key: str) -> Iterator[BinaryIO]:
+        if key not in self.blobs:
+            raise NotFound("blob", key)
+        yield io.BytesIO(self.blobs[key])
+
+    def delete(self, key: str) -> bool:
+        return self.blobs.pop(key, None) is not None
+
+    def exists(self, key: str) -> bool:
+        return key in self.blobs
+
+    def size(self, key: str) -> int:
+        if key not in self.blobs:
+            raise NotFound("blob", key)
+        return len(self.blobs[key])
+
+
+class InMemoryClipCache:
+    def __init__(self) -> None:
+        self.clips: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.clips.get(key)
+
+    def put(self, key: str, pcm: bytes) -> None:
+        self.clips[key] = pcm
