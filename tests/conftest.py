@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,6 +22,13 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_logging_at_exit() -> Iterator[None]:
+    """Tests reconfigure logging onto captured streams; detach them before pytest closes those."""
+    yield
+    logging.getLogger().handlers.clear()
 
 
 @pytest.fixture(scope="session")

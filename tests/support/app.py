@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, load_settings
+from tests.support.probe_routes import probe_controller
 
 
 def test_settings(tmp_path: Path, **overrides: str) -> Settings:
@@ -18,10 +20,15 @@ def test_settings(tmp_path: Path, **overrides: str) -> Settings:
     return load_settings(env)
 
 
+def build_test_app(database_url: str, tmp_path: Path, **overrides: str) -> tuple[Litestar, Container]:
+    """The real app plus the test-only probe routes under /api/v1/test-probes."""
+    container = build_container(test_settings(tmp_path, **overrides), database_url)
+    return create_app(container, extra_route_handlers=[probe_controller(container)]), container
+
+
 @asynccontextmanager
 async def api_client(database_url: str, tmp_path: Path, **overrides: str) -> AsyncIterator[AsyncTestClient]:
-    container: Container = build_container(test_settings(tmp_path, **overrides), database_url)
-    app = create_app(container)
+    app, container = build_test_app(database_url, tmp_path, **overrides)
     async with AsyncTestClient(app=app) as client:
         client.container = container  # type: ignore[attr-defined]
         yield client

@@ -6,7 +6,7 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from opentelemetry import trace
@@ -26,14 +26,19 @@ def redact_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableM
 
 
 def add_trace_context(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    if "trace_id" in event:
+        return event
     span = trace.get_current_span().get_span_context()
-    if span.is_valid and "trace_id" not in event:
+    if span.is_valid:
         event["trace_id"] = format(span.trace_id, "032x")
         event["span_id"] = format(span.span_id, "016x")
+    elif "request_id" in event:
+        event["trace_id"] = event["request_id"]  # the same fallback the problem responses use
     return event
 
 
-def configure_logging(*, fmt: str = "console", level: str = "INFO") -> None:
+def configure_logging(*, fmt: str = "console", level: str = "INFO", stream: TextIO | None = None) -> None:
+    out = stream or sys.stdout
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -49,11 +54,11 @@ def configure_logging(*, fmt: str = "console", level: str = "INFO") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
     # Standard-library loggers (uvicorn, procrastinate, psycopg) go through the same renderer.
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(out)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 import uvicorn
+from litestar import Litestar
 
 from adapters.postgres.migrations import MigrationRunner
 from entrypoints.http.app import create_app
@@ -21,10 +22,12 @@ def register(sub: Any) -> None:
     both.set_defaults(handler=run_all)
 
 
-def _serve(runtime: Runtime) -> None:
+def make_server(runtime: Runtime, app: Litestar | None = None) -> uvicorn.Server:
+    """uvicorn stops accepting on SIGTERM/SIGINT, lets in-flight requests finish within the grace
+    period, then runs the lifespan shutdown that closes the pools."""
     settings = runtime.settings
     config = uvicorn.Config(
-        create_app(runtime.container),
+        app or create_app(runtime.container),
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
@@ -32,7 +35,11 @@ def _serve(runtime: Runtime) -> None:
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         lifespan="on",
     )
-    uvicorn.Server(config).run()
+    return uvicorn.Server(config)
+
+
+def _serve(runtime: Runtime) -> None:
+    make_server(runtime).run()
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import structlog
@@ -12,13 +12,14 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.types import ControllerRouterHandler
 
 from entrypoints.container import Container
-from entrypoints.http.context import RequestIdMiddleware
+from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS
-from entrypoints.http.security import SecurityHeadersMiddleware
+from entrypoints.http.security import add_security_headers
 
 log = structlog.get_logger(__name__)
 
@@ -28,7 +29,8 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-def create_app(container: Container) -> Litestar:
+def create_app(container: Container, *, extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
+    """`extra_route_handlers` lets tests mount probe routes on the real app (same middleware and error table)."""
     settings = container.settings()
 
     @asynccontextmanager
@@ -52,12 +54,12 @@ def create_app(container: Container) -> Litestar:
         exclude=["/metrics"],
     )
     return Litestar(
-        route_handlers=[HealthController, MetricsController],
+        route_handlers=[HealthController, MetricsController, *extra_route_handlers],
         dependencies=dependencies(container),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[echo_request_id, add_security_headers],
         middleware=[
             RequestIdMiddleware,
-            SecurityHeadersMiddleware,
             prometheus.middleware,
         ],
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig())],

@@ -1,0 +1,87 @@
+"""`subdub run` on a machine with no DATABASE_URL: embedded PostgreSQL, migrations, API and worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def embedded_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SUBDUB_ENV="test", SUBDUB_DATA_DIR=str(data_dir), SUBDUB_JWT_SECRET="e" * 40, **extra)
+    return env
+
+
+def subdub(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli.main", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# covers: S-DB-2
+@pytest.mark.slow
+def test_migrate_commands_on_the_embedded_server(tmp_path: Path) -> None:
+    env = embedded_env(tmp_path / "data")
+    status = subdub("migrate", "status", env=env)
+    assert status.returncode == 0, status.stderr
+    assert "pending  0001_procrastinate" in status.stdout
+    up = subdub("migrate", "up", env=env)
+    assert up.returncode == 0 and "0001_procrastinate" in up.stdout
+    assert "applied  0001_procrastinate" in subdub("migrate", "status", env=env).stdout
+    again = subdub("migrate", "up", env=env)
+    assert "nothing (up to date)" in again.stdout
+    assert (tmp_path / "data" / "pg").is_dir()
+
+
+@pytest.mark.slow
+def test_run_serves_ready_api_and_worker_then_stops_on_ctrl_c(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "entrypoints.cli.main", "run"],
+        env=embedded_env(tmp_path / "data", SUBDUB_HTTP_PORT=str(port)),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        body: dict = {}
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                response = httpx.get(f"{base}/health/ready", timeout=2)
+                body = response.json()
+                if response.status_code == 200 and "worker alive" in body["checks"]["queue"].get("detail", ""):
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        assert body.get("status") == "ok", body
+        assert "worker alive" in body["checks"]["queue"]["detail"]
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = process.stdout.read() if process.stdout else ""
+    assert "docs http://" in output
+    assert "worker.stopped" in output
+    assert "api.stopped" in output

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from adapters.postgres.retry import RetryingUseCase
+from application.errors import Conflict, TransientFailure
+
+
+class Flaky:
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.failures, self.error, self.calls = failures, error, 0
+
+    async def execute(self, value: int) -> int:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return value * 2
+
+
+# covers: S-DB-6
+async def test_transient_failures_are_retried_with_the_same_arguments() -> None:
+    flaky = Flaky(2, TransientFailure("collided"))
+    assert await RetryingUseCase(flaky).execute(21) == 42
+    assert flaky.calls == 3
+
+
+async def test_gives_up_after_the_attempt_budget() -> None:
+    flaky = Flaky(10, TransientFailure("collided"))
+    with pytest.raises(TransientFailure):
+        await RetryingUseCase(flaky, attempts=3).execute(1)
+    assert flaky.calls == 3
+
+
+async def test_other_errors_are_not_retried() -> None:
+    flaky = Flaky(1, Conflict("duplicate"))
+    with pytest.raises(Conflict):
+        await RetryingUseCase(flaky).execute(1)
+    assert flaky.calls == 1
