@@ -49,7 +49,7 @@ def test_ci_runs_the_static_gates_and_the_suite() -> None:
     assert test_target is not None
     for gate in ("lint", "typecheck", "layers", "security", "audit"):
         assert gate in test_target.group(1).split()
-    for tool in ("ruff check", "mypy", "lint-imports", "bandit", "pip-audit", "pytest", "--cov"):
+    for tool in ("ruff check", "mypy", "lint-imports", "bandit", "audit_dependencies.py", "pytest", "--cov"):
         assert tool in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
@@ -60,3 +60,16 @@ def test_our_migrations_define_no_triggers_or_procedures() -> None:
         text = sql_file.read_text().upper()
         for forbidden in ("CREATE TRIGGER", "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", "CREATE PROCEDURE"):
             assert forbidden not in text, f"{sql_file.name}: {forbidden} (business logic belongs in the code)"
+
+
+# covers: S-SEC-8
+def test_a_known_vulnerability_fails_the_audit() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from audit_dependencies import evaluate
+
+    clean = {"dependencies": [{"name": "msgspec", "version": "0.22.0", "vulns": []}]}
+    assert evaluate(clean)[0] == 0
+    bad = {"dependencies": [{"name": "requests", "version": "2.19.0", "vulns": [{"id": "PYSEC-2018-28"}]}]}
+    code, lines = evaluate(bad)
+    assert code == 1
+    assert "VULNERABLE requests==2.19.0: PYSEC-2018-28" in lines
