@@ -10,6 +10,7 @@ import glob
 import os
 import shutil
 import subprocess  # nosec B404
+import warnings
 from pathlib import Path
 
 import structlog
@@ -40,7 +41,9 @@ def start_embedded_postgres(data_dir: Path) -> str:
 
 
 def _start_with_pgserver(pg_dir: Path) -> str:
-    import pgserver
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
+        import pgserver
 
     server = pgserver.get_server(pg_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
     return str(server.get_uri())

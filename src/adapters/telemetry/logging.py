@@ -68,5 +68,5 @@ def configure_logging(*, fmt: str = "console", level: str = "INFO", stream: Text
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("uvicorn.access",):
+    for noisy in ("uvicorn.access", "pgserver"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
