@@ -46,6 +46,10 @@ def test_migrate_commands_on_the_embedded_server(tmp_path: Path) -> None:
     assert "applied  0001_procrastinate" in subdub("migrate", "status", env=env).stdout
     again = subdub("migrate", "up", env=env)
     assert "nothing (up to date)" in again.stdout
+    doctor = subdub("doctor", env=env)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "overall: ok" in doctor.stdout
+    assert "database" in doctor.stdout and "queue" in doctor.stdout
     assert (tmp_path / "data" / "pg").is_dir()
 
 

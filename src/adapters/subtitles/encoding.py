@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import charset_normalizer
 
 from application.ports.subtitles import UnreadableSubtitles
@@ -30,10 +32,8 @@ def decode(data: bytes) -> tuple[str, str]:
                 ) from exc
     if b"\x00" in data:
         raise UnreadableSubtitles("the file is binary, not text", line=_line_of(data, data.index(b"\x00")))
-    try:
+    with contextlib.suppress(UnicodeDecodeError):  # not UTF-8: detect the legacy code page below
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise UnreadableSubtitles("the file is not text in any known encoding")
