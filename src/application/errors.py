@@ -86,3 +86,62 @@ class TransientFailure(ApplicationError):
     """The work collided with another transaction (serialization failure, deadlock); safe to re-run."""
 
     code = "transient_failure"
+
+
+# --- External providers (OpenSubtitles, Dailymotion, Google Cloud TTS) --------------------------
+# All answer 503 + Retry-After: the caller did nothing wrong, a dependency refused or failed.
+# `retryable` tells jobs whether trying again later can help (bad credentials never heal by waiting).
+
+
+class ProviderError(DependencyUnavailable):
+    code = "provider_unavailable"
+    retryable = True
+
+    def __init__(self, provider: str, detail: str | None = None, *, retry_after_s: int = 5) -> None:
+        super().__init__(provider, detail or f"{provider} is unavailable", retry_after_s=retry_after_s)
+        self.provider = provider
+
+
+class ProviderUnavailable(ProviderError):
+    """Timeouts, connection errors, 5xx after retries, or the circuit breaker is open."""
+
+    code = "provider_unavailable"
+
+
+class ProviderRateLimited(ProviderError):
+    """The provider kept answering 429 (or asked us to wait longer than we are willing to)."""
+
+    code = "provider_rate_limited"
+
+
+class ProviderQuotaExhausted(ProviderError):
+    """A daily quota is spent; `reset_at` (RFC 3339 UTC) says when it comes back."""
+
+    code = "provider_quota_exhausted"
+
+    def __init__(self, provider: str, detail: str, *, reset_at: str | None, retry_after_s: int = 3600) -> None:
+        super().__init__(provider, detail, retry_after_s=retry_after_s)
+        self.reset_at = reset_at
+
+
+class ProviderAuthFailed(ProviderError):
+    """Our credentials were refused (401/403 from the provider): a configuration problem, never retried."""
+
+    code = "provider_auth_failed"
+    retryable = False
+
+
+class ProviderBadResponse(ProviderError):
+    """Malformed or truncated JSON, an HTML error page, a wrong content type or an oversized body."""
+
+    code = "provider_bad_response"
+
+
+class ProviderDisabled(ProviderError):
+    """The provider is not configured (no API key / credentials)."""
+
+    code = "provider_disabled"
+    retryable = False
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(provider, f"{provider} is not configured on this server", retry_after_s=3600)

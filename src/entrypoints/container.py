@@ -9,6 +9,7 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
 from adapters.system import SystemClock, Uuid7Generator
 from application.use_cases.check_readiness import CheckReadiness
+from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
 
 TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
@@ -30,9 +31,20 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool)
     queue_app = providers.Singleton(make_queue_app, task_modules=TASK_MODULES)
 
-    health_probes = providers.List(
-        providers.Singleton(PostgresHealthProbe, pool=pool),
-        providers.Singleton(ProcrastinateHealthProbe, pool=pool),
+    # External providers (OpenSubtitles, Dailymotion, Google Cloud TTS); a None member is disabled.
+    external = providers.Singleton(build_external_providers, settings)
+    subtitle_catalog = providers.Callable(lambda external: external.opensubtitles, external)
+    video_catalog = providers.Callable(lambda external: external.dailymotion, external)
+    google_speech = providers.Callable(lambda external: external.google_tts, external)
+    provider_probes = providers.Callable(lambda external: external.health_probes(), external)
+
+    health_probes = providers.Callable(
+        lambda core, external: [*core, *external],
+        providers.List(
+            providers.Singleton(PostgresHealthProbe, pool=pool),
+            providers.Singleton(ProcrastinateHealthProbe, pool=pool),
+        ),
+        provider_probes,
     )
     check_readiness = providers.Factory(CheckReadiness, probes=health_probes)
 

@@ -52,6 +52,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     google_tts_api_key: str | None = None
     google_application_credentials: str | None = None
     google_tts_base_url: str = "https://texttospeech.googleapis.com"
+    google_tts_concurrency: int = 16
+    google_tts_requests_per_minute: int = 1000
+    dailymotion_enabled: bool = True
+    provider_breaker_failures: int = 10
+    provider_breaker_reset_s: float = 30.0
+    provider_cache_mb: int = 64
 
     @property
     def is_production(self) -> bool:
@@ -88,6 +94,15 @@ def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
 def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     if not raw.startswith(tuple(f"{s}://" for s in schemes)):
         raise SettingsError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+    return raw
+
+
+_BOOLS = ("true", "false", "1", "0", "yes", "no")
+
+
+def _credentials_file(raw: str | None) -> str | None:
+    if raw and not Path(raw).is_file():
+        raise SettingsError("GOOGLE_APPLICATION_CREDENTIALS", f"no such file: {raw}")
     return raw
 
 
@@ -189,10 +204,23 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
             "DAILYMOTION_BASE_URL", get("DAILYMOTION_BASE_URL") or "https://api.dailymotion.com", ("http", "https")
         ),
         google_tts_api_key=_optional(get("GOOGLE_TTS_API_KEY")),
-        google_application_credentials=_optional(get("GOOGLE_APPLICATION_CREDENTIALS")),
+        google_application_credentials=_credentials_file(_optional(get("GOOGLE_APPLICATION_CREDENTIALS"))),
         google_tts_base_url=_url(
             "GOOGLE_TTS_BASE_URL",
             get("GOOGLE_TTS_BASE_URL") or "https://texttospeech.googleapis.com",
             ("http", "https"),
         ),
+        google_tts_concurrency=_int("GOOGLE_TTS_CONCURRENCY", get("GOOGLE_TTS_CONCURRENCY") or "16", minimum=1),
+        google_tts_requests_per_minute=_int(
+            "GOOGLE_TTS_REQUESTS_PER_MINUTE", get("GOOGLE_TTS_REQUESTS_PER_MINUTE") or "1000", minimum=1
+        ),
+        dailymotion_enabled=_choice("DAILYMOTION_ENABLED", (get("DAILYMOTION_ENABLED") or "true").lower(), _BOOLS)
+        in ("true", "1", "yes"),
+        provider_breaker_failures=_int(
+            "SUBDUB_PROVIDER_BREAKER_FAILURES", get("SUBDUB_PROVIDER_BREAKER_FAILURES") or "10", minimum=1
+        ),
+        provider_breaker_reset_s=_float(
+            "SUBDUB_PROVIDER_BREAKER_RESET_SECONDS", get("SUBDUB_PROVIDER_BREAKER_RESET_SECONDS") or "30"
+        ),
+        provider_cache_mb=_int("SUBDUB_PROVIDER_CACHE_MB", get("SUBDUB_PROVIDER_CACHE_MB") or "64", minimum=1),
     )

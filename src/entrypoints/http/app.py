@@ -44,6 +44,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             yield
         finally:
             await queue_app.close_async()
+            await container.external().aclose()
             await pool.close()
             log.info("api.stopped")
 

@@ -1,0 +1,3 @@
+from tests.fakes.provider_fixtures import dailymotion_server, external, google_server, opensubtitles_server
+
+__all__ = ["dailymotion_server", "external", "google_server", "opensubtitles_server"]
