@@ -14,7 +14,7 @@ from application.ports.catalog import (
     SubtitleSearchResult,
     VideoMetadata,
 )
-from application.ports.speech import SpeechClip, SynthesisRequest
+from application.ports.speech import SpeechClip, SynthesisFailed, SynthesisRequest
 from domain.voices import Voice
 from tests.fakes.provider_servers import SUBRIP
 
@@ -110,7 +110,10 @@ class FakeGoogleSpeech:
 
     async def synthesize(self, requests: Sequence[SynthesisRequest]) -> list[SpeechClip]:
         if self.refuse_credentials:
-            raise ProviderAuthFailed("google_tts", "credentials refused")
+            failure = SynthesisFailed("google", 0, "credentials refused")
+            failure.code = ProviderAuthFailed.code
+            failure.retryable = False  # type: ignore[attr-defined]
+            raise failure
         self.calls += len(requests)
         clips = []
         for request in requests:

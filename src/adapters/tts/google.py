@@ -17,9 +17,9 @@ from adapters.http.decoding import decode_json, try_decode_json
 from adapters.http.resilience import SlidingWindowLimiter
 from adapters.tts.google_auth import PROVIDER, GoogleCredentials
 from adapters.tts.text_chunks import split_text
-from application.errors import InvalidInput, ProviderAuthFailed, ProviderBadResponse
+from application.errors import InvalidInput, ProviderAuthFailed, ProviderBadResponse, ProviderError
 from application.ports.cache import Cache
-from application.ports.speech import SpeechClip, SynthesisRequest
+from application.ports.speech import SpeechClip, SynthesisFailed, SynthesisRequest
 from domain.voices import Voice, VoiceRef
 
 ENGINE = "google"
@@ -77,6 +77,15 @@ def pcm_of(audio: bytes, *, expected_rate: int) -> SpeechClip:
         raise ProviderBadResponse(PROVIDER, f"unreadable WAV audio ({exc})") from None
 
 
+def _synthesis_failed(index: int, exc: ProviderError) -> SynthesisFailed:
+    """The port's failure (naming the request) keeping the provider's stable code and retry advice."""
+    failure = SynthesisFailed(ENGINE, index, exc.detail)
+    failure.code = exc.code
+    failure.retry_after_s = exc.retry_after_s
+    failure.retryable = exc.retryable  # type: ignore[attr-defined]
+    return failure
+
+
 class GoogleSpeechSynthesizer:
     engine = ENGINE
 
@@ -99,7 +108,7 @@ class GoogleSpeechSynthesizer:
 
     @property
     def engine_version(self) -> str:
-        return f"google-tts-v1/linear16/{self._sample_rate}"
+        return "google-tts-v1/linear16"
 
     async def list_voices(self) -> Sequence[Voice]:
         key = cache_key("google_tts.voices", base=str(self.client.provider))
@@ -124,27 +133,34 @@ class GoogleSpeechSynthesizer:
         """All requests at once, at most `concurrency` in flight; the first hard failure cancels the rest."""
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(self._one(request)) for request in requests]
+                tasks = [group.create_task(self._one(index, request)) for index, request in enumerate(requests)]
         except ExceptionGroup as failures:
             raise failures.exceptions[0] from None  # the first failure speaks for the batch
         return [task.result() for task in tasks]
 
-    async def _one(self, request: SynthesisRequest) -> SpeechClip:
-        pieces = [await self._synthesize_text(chunk, request.voice, request.rate) for chunk in split_text(request.text)]
+    async def _one(self, index: int, request: SynthesisRequest) -> SpeechClip:
+        sample_rate = request.sample_rate or self._sample_rate
+        try:
+            pieces = [
+                await self._synthesize_text(chunk, request.voice, request.rate, sample_rate)
+                for chunk in split_text(request.text, MAX_INPUT_BYTES)
+            ]
+        except ProviderError as exc:
+            raise _synthesis_failed(index, exc) from exc
         if not pieces:
-            return SpeechClip(pcm=b"", sample_rate=self._sample_rate)
+            return SpeechClip(pcm=b"", sample_rate=sample_rate)
         rates = {piece.sample_rate for piece in pieces}
         if len(rates) != 1:
             raise ProviderBadResponse(PROVIDER, "the pieces of one text came back at different sample rates")
         return SpeechClip(pcm=b"".join(piece.pcm for piece in pieces), sample_rate=rates.pop())
 
-    async def _synthesize_text(self, text: str, voice: VoiceRef, rate: float) -> SpeechClip:
+    async def _synthesize_text(self, text: str, voice: VoiceRef, rate: float, sample_rate: int) -> SpeechClip:
         body = {
             "input": {"text": text},
             "voice": {"languageCode": language_of(voice.name), "name": voice.name},
             "audioConfig": {
                 "audioEncoding": "LINEAR16",
-                "sampleRateHertz": self._sample_rate,
+                "sampleRateHertz": sample_rate,
                 "speakingRate": round(min(MAX_RATE, max(MIN_RATE, rate)), 4),
             },
         }
@@ -155,7 +171,7 @@ class GoogleSpeechSynthesizer:
             audio = base64.b64decode(payload.audioContent, validate=True)
         except (binascii.Error, ValueError):
             raise ProviderBadResponse(PROVIDER, "audioContent is not base64") from None
-        return pcm_of(audio, expected_rate=self._sample_rate)
+        return pcm_of(audio, expected_rate=sample_rate)
 
     async def _authorized(self, method: str, path: str, *, body: object) -> HttpResponse:
         for second_try in (False, True):
@@ -178,5 +194,6 @@ class GoogleSpeechSynthesizer:
         if response.status in (401, 403):
             raise ProviderAuthFailed(PROVIDER, f"Google Cloud TTS refused our credentials: {status or response.status}")
         if response.status in (400, 404):
-            raise InvalidInput(f"Google Cloud TTS refused the request: {message}", code="provider_invalid_request")
+            code = "unknown_voice" if "voice" in message.lower() else "provider_invalid_request"
+            raise InvalidInput(f"Google Cloud TTS refused the request: {message}", code=code)
         raise ProviderBadResponse(PROVIDER, f"Google Cloud TTS answered {response.status} {status or ''}".strip())

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from application.errors import ProviderAuthFailed
-from application.ports.speech import SpeechSynthesizer, SynthesisRequest
+from application.ports.speech import SpeechSynthesizer, SynthesisFailed, SynthesisRequest
 from domain.voices import VoiceRef
 from tests.fakes.catalogs import FakeGoogleSpeech
 from tests.fakes.provider_fixtures import build, google_env
@@ -75,7 +74,17 @@ async def test_refused_credentials_fail_the_batch_with_provider_auth_failed(synt
         backend.refuse_api_keys = True
     else:
         backend.refuse_credentials = True
-    with pytest.raises(ProviderAuthFailed) as caught:
+    with pytest.raises(SynthesisFailed) as caught:
         await synthesizer.synthesize([SynthesisRequest(text="Hello.", voice=VOICE)])
     assert caught.value.code == "provider_auth_failed"
-    assert caught.value.retryable is False
+    assert caught.value.index == 0
+    assert caught.value.retryable is False  # type: ignore[attr-defined]
+
+
+async def test_the_requested_sample_rate_is_honoured(synthesizer_and_backend: tuple) -> None:
+    synthesizer, backend = synthesizer_and_backend
+    if isinstance(backend, FakeGoogleSpeech):
+        pytest.skip("the in-memory fake has one rate (callers must read SpeechClip.sample_rate)")
+    [clip] = await synthesizer.synthesize([SynthesisRequest(text="Hello.", voice=VOICE, sample_rate=16000)])
+    assert clip.sample_rate == 16000
+    assert backend.synthesized[-1]["audioConfig"]["sampleRateHertz"] == 16000
