@@ -102,6 +102,14 @@ async def test_openapi_document_and_interactive_page(clean_database: str, tmp_pa
     assert spec["openapi"].startswith("3.1")
     assert "/health/ready" in spec["paths"]
     assert "Problem" in spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/api/"):
+            continue
+        for method, operation in operations.items():
+            documented = operation["responses"]
+            for status in ("400", "401", "404", "500", "503"):
+                assert status in documented, f"{method.upper()} {path} does not document {status}"
+                assert "application/problem+json" in documented[status]["content"]
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "swagger" in page.text.lower()
 

@@ -22,7 +22,7 @@ def postgres_server() -> Iterator[str]:
     """Yield an admin URL of a PostgreSQL server for this test session."""
     try:
         from docker.errors import DockerException
-        from testcontainers.postgres import PostgresContainer
+        from testcontainers.community.postgres import PostgresContainer
 
         try:
             container = PostgresContainer("postgres:16-alpine", driver=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,24 +40,27 @@ class MigrationRunner:
         self._url = _yoyo_url(database_url)
         self._directory = directory
 
-    def _open(self) -> tuple[Any, Any]:
-        return get_backend(self._url, migration_table="_yoyo_migration"), read_migrations(str(self._directory))
+    @contextmanager
+    def _backend(self) -> Iterator[tuple[Any, Any]]:
+        backend = get_backend(self._url, migration_table="_yoyo_migration")
+        try:
+            yield backend, read_migrations(str(self._directory))
+        finally:
+            backend.connection.close()
 
     def up(self) -> list[str]:
-        backend, migrations = self._open()
-        with backend.lock():
+        with self._backend() as (backend, migrations), backend.lock():
             pending = backend.to_apply(migrations)
             backend.apply_migrations(pending)
         return [m.id for m in pending]
 
     def down(self, steps: int | None = 1) -> list[str]:
-        backend, migrations = self._open()
-        with backend.lock():
+        with self._backend() as (backend, migrations), backend.lock():
             applied = backend.to_rollback(migrations)
             chosen = applied if steps is None else applied[:steps]
             backend.rollback_migrations(chosen)
         return [m.id for m in chosen]
 
     def status(self) -> list[MigrationState]:
-        backend, migrations = self._open()
-        return [MigrationState(m.id, backend.is_applied(m)) for m in migrations]
+        with self._backend() as (backend, migrations):
+            return [MigrationState(m.id, backend.is_applied(m)) for m in migrations]

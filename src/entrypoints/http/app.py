@@ -18,7 +18,7 @@ from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.dependencies import dependencies
-from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.security import add_security_headers
 
 log = structlog.get_logger(__name__)
@@ -54,7 +54,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         group_path=True,
         exclude=["/metrics"],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, MetricsController, *extra_route_handlers],
         dependencies=dependencies(container),
         exception_handlers=EXCEPTION_HANDLERS,
@@ -77,3 +77,5 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         logging_config=None,
         debug=False,
     )
+    document_problem_responses(app)
+    return app

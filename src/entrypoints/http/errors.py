@@ -7,9 +7,10 @@ from typing import Any
 
 import msgspec
 import structlog
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
 from adapters.postgres.errors import translate as translate_driver_error
 from application import errors as app_errors
@@ -160,3 +161,19 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+# Problems any API route can answer, whatever it does: documented on every operation.
+COMMON_API_PROBLEMS = (400, 401, 404, 413, 429, 500, 503)
+
+
+def document_problem_responses(app: Litestar) -> None:
+    """Add the common problem responses to every route's OpenAPI entry (route-specific ones win)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        statuses = COMMON_API_PROBLEMS if route.path.startswith("/api/") else (500,)
+        for handler in route.route_handlers:
+            if not handler.include_in_schema:
+                continue
+            handler.responses = {**problem_responses(*statuses), **(handler.responses or {})}
