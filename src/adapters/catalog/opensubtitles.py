@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import msgspec
 
@@ -73,9 +74,9 @@ class OpenSubtitlesCatalog:
         cached = await self._cache.get(key)
         if cached is not None:
             return msgspec.json.decode(cached, type=SubtitleSearchResult)
-        response = await self.client.request(
-            "GET", "/subtitles", params=params, headers=self._headers(), limiter=self._api_limiter
-        )
+        # Built by hand so the comma in `languages=en,fr` stays literal, as in the API's canonical URLs.
+        url = "/subtitles?" + urlencode(params, safe=",")
+        response = await self.client.request("GET", url, headers=self._headers(), limiter=self._api_limiter)
         if response.status != 200:
             self._raise_for(response, what="search")
         page = decode_json(self.client, response, wire.SearchPage)
