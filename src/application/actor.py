@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from uuid import UUID
 
 import msgspec
 
+from domain.users import GlobalRole
 
-class GlobalRole(StrEnum):
-    ADMIN = "admin"
-    MEMBER = "member"
+__all__ = ["Actor", "GlobalRole"]
 
 
 class Actor(msgspec.Struct, frozen=True, kw_only=True):

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dependency_injector import containers, providers
 
+from adapters.cache.auth_states import CachedAuthStates
+from adapters.cache.rate_limit import make_rate_limiter
+from adapters.cache.stores import make_redis_client, make_store
+from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.tokens import HmacPseudonymizer, JwtAccessTokens, RandomOpaqueTokens
 from adapters.system import SystemClock, Uuid7Generator
 from application.use_cases.check_readiness import CheckReadiness
+from application.use_cases.identity.authenticate import Authenticate
+from application.use_cases.identity.login import LogIn, LoginPolicy
+from application.use_cases.identity.logout import LogOut
+from application.use_cases.identity.profile import GetCurrentUser
+from application.use_cases.identity.refresh import RefreshSession
+from application.use_cases.identity.register import RegisterUser
+from application.use_cases.identity.sessions import SessionIssuer
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
 
@@ -28,7 +43,7 @@ class Container(containers.DeclarativeContainer):
         min_size=settings.provided.database_pool_min,
         max_size=settings.provided.database_pool_max,
     )
-    unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool)
+    unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool, ids=ids)
     queue_app = providers.Singleton(make_queue_app, task_modules=TASK_MODULES)
 
     # External providers (OpenSubtitles, Dailymotion, Google Cloud TTS); a None member is disabled.
@@ -47,6 +62,49 @@ class Container(containers.DeclarativeContainer):
         provider_probes,
     )
     check_readiness = providers.Factory(CheckReadiness, probes=health_probes)
+
+    # Shared key-value store (Litestar's): Redis when REDIS_URL is set, in-process otherwise.
+    redis_client = providers.Singleton(make_redis_client, settings.provided.redis_url)
+    store = providers.Singleton(make_store, redis_client)
+    rate_limiter = providers.Singleton(make_rate_limiter, redis_client, store)
+
+    # Identity.
+    password_hasher = providers.Singleton(
+        Argon2PasswordHasher,
+        time_cost=settings.provided.argon2_time_cost,
+        memory_kib=settings.provided.argon2_memory_kib,
+        parallelism=settings.provided.argon2_parallelism,
+    )
+    access_tokens = providers.Singleton(
+        JwtAccessTokens,
+        settings.provided.jwt_secret,
+        clock,
+        ids,
+        ttl=providers.Factory(timedelta, seconds=settings.provided.access_token_ttl_s),
+    )
+    opaque_tokens = providers.Singleton(RandomOpaqueTokens)
+    pseudonymizer = providers.Singleton(HmacPseudonymizer, settings.provided.jwt_secret)
+    auth_states = providers.Singleton(CachedAuthStates, pool, store, ttl_s=settings.provided.auth_cache_s)
+    session_issuer = providers.Singleton(
+        SessionIssuer,
+        access_tokens,
+        opaque_tokens,
+        ids,
+        clock,
+        refresh_ttl=providers.Factory(timedelta, days=settings.provided.refresh_token_ttl_days),
+    )
+    login_policy = providers.Singleton(
+        LoginPolicy,
+        max_failures=settings.provided.login_max_failures,
+        failure_window=providers.Factory(timedelta, seconds=settings.provided.login_failure_window_s),
+    )
+    idempotency_keys = providers.Singleton(PostgresIdempotencyKeys, pool, ids)
+    authenticate = providers.Singleton(Authenticate, access_tokens, auth_states)
+    register_user = providers.Factory(RegisterUser, unit_of_work, password_hasher, ids, clock)
+    log_in = providers.Factory(LogIn, unit_of_work, password_hasher, session_issuer, rate_limiter, clock, login_policy)
+    refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock)
+    log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock)
+    get_current_user = providers.Factory(GetCurrentUser, unit_of_work)
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

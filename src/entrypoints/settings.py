@@ -58,6 +58,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     provider_breaker_failures: int = 10
     provider_breaker_reset_s: float = 30.0
     provider_cache_mb: int = 64
+    # Identity: token lifetimes, password hashing cost, rate limits.
+    access_token_ttl_s: int = 900
+    refresh_token_ttl_days: int = 30
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    rate_limit_per_minute: int = 600
+    auth_rate_limit_per_minute: int = 20
+    login_max_failures: int = 5
+    login_failure_window_s: int = 900
+    auth_cache_s: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -223,4 +234,18 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
             "SUBDUB_PROVIDER_BREAKER_RESET_SECONDS", get("SUBDUB_PROVIDER_BREAKER_RESET_SECONDS") or "30"
         ),
         provider_cache_mb=_int("SUBDUB_PROVIDER_CACHE_MB", get("SUBDUB_PROVIDER_CACHE_MB") or "64", minimum=1),
+        access_token_ttl_s=_int("SUBDUB_ACCESS_TOKEN_TTL_SECONDS", get("SUBDUB_ACCESS_TOKEN_TTL_SECONDS") or "900", 1),
+        refresh_token_ttl_days=_int("SUBDUB_REFRESH_TOKEN_TTL_DAYS", get("SUBDUB_REFRESH_TOKEN_TTL_DAYS") or "30", 1),
+        argon2_time_cost=_int("SUBDUB_ARGON2_TIME_COST", get("SUBDUB_ARGON2_TIME_COST") or "3", 1),
+        argon2_memory_kib=_int("SUBDUB_ARGON2_MEMORY_KIB", get("SUBDUB_ARGON2_MEMORY_KIB") or "65536", 8),
+        argon2_parallelism=_int("SUBDUB_ARGON2_PARALLELISM", get("SUBDUB_ARGON2_PARALLELISM") or "4", 1),
+        rate_limit_per_minute=_int("SUBDUB_RATE_LIMIT_PER_MINUTE", get("SUBDUB_RATE_LIMIT_PER_MINUTE") or "600", 1),
+        auth_rate_limit_per_minute=_int(
+            "SUBDUB_AUTH_RATE_LIMIT_PER_MINUTE", get("SUBDUB_AUTH_RATE_LIMIT_PER_MINUTE") or "20", 1
+        ),
+        login_max_failures=_int("SUBDUB_LOGIN_MAX_FAILURES", get("SUBDUB_LOGIN_MAX_FAILURES") or "5", 1),
+        login_failure_window_s=_int(
+            "SUBDUB_LOGIN_FAILURE_WINDOW_SECONDS", get("SUBDUB_LOGIN_FAILURE_WINDOW_SECONDS") or "900", 1
+        ),
+        auth_cache_s=_int("SUBDUB_AUTH_CACHE_SECONDS", get("SUBDUB_AUTH_CACHE_SECONDS") or "10", 1),
     )

@@ -16,7 +16,16 @@ from tests.support.probe_routes import probe_controller
 
 
 def test_settings(tmp_path: Path, **overrides: str) -> Settings:
-    env = {"SUBDUB_ENV": "test", "SUBDUB_DATA_DIR": str(tmp_path), "SUBDUB_JWT_SECRET": "x" * 48, **overrides}
+    env = {
+        "SUBDUB_ENV": "test",
+        "SUBDUB_DATA_DIR": str(tmp_path),
+        "SUBDUB_JWT_SECRET": "x" * 48,
+        # Cheap password hashing keeps tests fast; production defaults are measured in bench/auth.py.
+        "SUBDUB_ARGON2_TIME_COST": "1",
+        "SUBDUB_ARGON2_MEMORY_KIB": "1024",
+        "SUBDUB_ARGON2_PARALLELISM": "1",
+        **overrides,
+    }
     return load_settings(env)
 
 

@@ -9,13 +9,23 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres.errors import translate
+from adapters.postgres.repositories.audit import PostgresAuditLog
+from adapters.postgres.repositories.refresh_tokens import PostgresRefreshTokenRepository
+from adapters.postgres.repositories.users import PostgresUserRepository
+from adapters.system import Uuid7Generator
+from application.ports.clock import IdGenerator
 
 
 class PostgresUnitOfWork:
     """Repositories are attached by subclasses or by `repository()`; leaving without commit rolls back."""
 
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    users: PostgresUserRepository
+    refresh_tokens: PostgresRefreshTokenRepository
+    audit: PostgresAuditLog
+
+    def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
         self._pool = pool
+        self._ids = ids or Uuid7Generator()
         self._conn: AsyncConnection[Any] | None = None
         self._committed = False
 
@@ -34,8 +44,15 @@ class PostgresUnitOfWork:
                 raise
             raise mapped from exc
         self._committed = False
+        self._attach_repositories(self._conn)
         self._on_enter()
         return self
+
+    def _attach_repositories(self, conn: AsyncConnection[Any]) -> None:
+        """Every area's repositories on the fresh connection (one line each)."""
+        self.users = PostgresUserRepository(conn)
+        self.refresh_tokens = PostgresRefreshTokenRepository(conn)
+        self.audit = PostgresAuditLog(conn, self._ids.new_id)
 
     def _on_enter(self) -> None:
         """Hook for subclasses to build repositories on the fresh connection."""

@@ -3,9 +3,18 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.identity import AuditLog, RefreshTokenRepository, UserRepository
+
 
 class UnitOfWork(Protocol):
-    """One transaction: repositories hang off it; leaving without commit() rolls back."""
+    """One transaction: repositories hang off it; leaving without commit() rolls back.
+
+    Every state-changing use case writes `audit.record(...)` before `commit()` (S-DB-8).
+    """
+
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    audit: AuditLog
 
     async def __aenter__(self) -> Self: ...
 

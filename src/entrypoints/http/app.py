@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 import structlog
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
@@ -17,8 +19,10 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
+from entrypoints.http.idempotency import IdempotencyMiddleware
 from entrypoints.http.security import add_security_headers
 
 log = structlog.get_logger(__name__)
@@ -46,6 +50,9 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             await queue_app.close_async()
             await container.external().aclose()
             await pool.close()
+            redis = container.redis_client()
+            if redis is not None:
+                await redis.aclose()
             log.info("api.stopped")
 
     prometheus = PrometheusConfig(
@@ -55,13 +62,20 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         exclude=["/metrics"],
     )
     app = Litestar(
-        route_handlers=[HealthController, MetricsController, *extra_route_handlers],
+        route_handlers=[HealthController, MetricsController, AuthController, MeController, *extra_route_handlers],
         dependencies=dependencies(container),
+        state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id, add_security_headers],
         middleware=[
             RequestIdMiddleware,
             prometheus.middleware,
+            DefineMiddleware(
+                IdempotencyMiddleware,
+                keys=container.idempotency_keys(),
+                authenticate=container.authenticate(),
+                max_body_bytes=settings.max_upload_bytes,
+            ),
         ],
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig())],
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
@@ -73,6 +87,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             render_plugins=[SwaggerRenderPlugin(path="/")],
         ),
         request_max_body_size=settings.max_json_body_bytes,
+        stores={"rate_limit": container.store()},
         lifespan=[lifespan],
         logging_config=None,
         debug=False,

@@ -9,6 +9,7 @@ from dependency_injector import providers
 from litestar.di import Provide
 
 from entrypoints.container import Container
+from entrypoints.http.auth import actor_dependency
 
 
 def from_container(provider: providers.Provider[Any]) -> Provide:
@@ -23,5 +24,16 @@ def from_container(provider: providers.Provider[Any]) -> Provide:
 def dependencies(container: Container) -> dict[str, Provide]:
     providers_by_name: dict[str, Callable[[], Any] | providers.Provider[Any]] = {
         "check_readiness": container.check_readiness,
+        # identity
+        "register_user": container.register_user,
+        "log_in": container.log_in,
+        "refresh_session": container.refresh_session,
+        "log_out": container.log_out,
+        "get_current_user": container.get_current_user,
     }
-    return {name: from_container(p) for name, p in providers_by_name.items()}  # type: ignore[arg-type]
+    provided = {name: from_container(p) for name, p in providers_by_name.items()}  # type: ignore[arg-type]
+    # `actor: Actor` on any handler: the authenticated caller, or a 401 problem.
+    provided["actor"] = actor_dependency(
+        container.authenticate(), container.rate_limiter(), per_minute=container.settings().rate_limit_per_minute
+    )
+    return provided

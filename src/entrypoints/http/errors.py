@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -115,13 +116,25 @@ def handle_application_error(request: Request[Any, Any, Any], exc: Exception) ->
     return problem_response(status, code, detail, request, errors=errors, headers=_headers_for(exc))
 
 
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
+def _field_of(item: dict[str, Any]) -> str:
+    """The offending field: msgspec names a missing one only in its message (`key` is then the body, `data`)."""
+    key = str(item.get("key") or item.get("source") or "body")
+    missing = _MISSING_FIELD.search(str(item.get("message", "")))
+    if missing and key == "data":
+        return missing.group(1)
+    return key
+
+
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     status = exc.status_code
     errors: list[ProblemFieldError] | None = None
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
     if isinstance(exc, ValidationException):
         errors = [
-            ProblemFieldError(str(item.get("key") or item.get("source") or "body"), str(item.get("message", "")))
+            ProblemFieldError(_field_of(item), str(item.get("message", "")))
             for item in (exc.extra if isinstance(exc.extra, list) else [])
             if isinstance(item, dict)
         ]

@@ -1,0 +1,100 @@
+"""Accounts and sessions: register, login, refresh, logout, me."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, JSONBody
+
+from application.actor import Actor
+from application.use_cases.identity.login import LogIn, LoginCommand
+from application.use_cases.identity.logout import LogOut
+from application.use_cases.identity.profile import GetCurrentUser
+from application.use_cases.identity.refresh import RefreshSession
+from application.use_cases.identity.register import RegisterCommand, RegisterUser
+from entrypoints.http.auth import auth_ip_rate_limit
+from entrypoints.http.context import current_trace_id
+from entrypoints.http.errors import problem_responses
+from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
+from entrypoints.http.identity_schemas import LoginRequest, RefreshRequest, RegisterRequest, TokensOut, UserOut
+from entrypoints.http.schemas import Envelope
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    HeaderParameter(name="Idempotency-Key", required=False, description="replays the first answer for 24 h (S-API-6)"),
+]
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["identity"]
+
+    @post(
+        "/register",
+        status_code=201,
+        summary="Create an account",
+        guards=[auth_ip_rate_limit],
+        opt=IDEMPOTENCY_HONOURED,
+        responses=problem_responses(400, 409, 422, 429),
+    )
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RegisterRequest],
+        register_user: NamedDependency[RegisterUser],
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Response[Envelope[UserOut]]:
+        user = await register_user.execute(
+            RegisterCommand(email=data.email, password=data.password, display_name=data.display_name),
+            trace_id=current_trace_id(request.scope),
+        )
+        return Response(Envelope(data=UserOut.of(user)), status_code=201, headers={"Location": "/api/v1/me"})
+
+    @post(
+        "/login",
+        status_code=200,
+        summary="Exchange email and password for a token pair",
+        guards=[auth_ip_rate_limit],
+        responses=problem_responses(400, 401, 429),
+    )
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], log_in: NamedDependency[LogIn]
+    ) -> Envelope[TokensOut]:
+        pair = await log_in.execute(
+            LoginCommand(email=data.email, password=data.password), trace_id=current_trace_id(request.scope)
+        )
+        return Envelope(data=TokensOut.of(pair))
+
+    @post(
+        "/refresh",
+        status_code=200,
+        summary="Rotate a refresh token into a new pair",
+        responses=problem_responses(400, 401),
+    )
+    async def refresh(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefreshRequest],
+        refresh_session: NamedDependency[RefreshSession],
+    ) -> Envelope[TokensOut]:
+        pair = await refresh_session.execute(data.refresh_token, trace_id=current_trace_id(request.scope))
+        return Envelope(data=TokensOut.of(pair))
+
+    @post("/logout", status_code=204, summary="Revoke a session", responses=problem_responses(400))
+    async def logout(
+        self, request: Request[Any, Any, Any], data: JSONBody[RefreshRequest], log_out: NamedDependency[LogOut]
+    ) -> None:
+        await log_out.execute(data.refresh_token, trace_id=current_trace_id(request.scope))
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["identity"]
+
+    @get("/", summary="The caller's account", responses=problem_responses(401, 429))
+    async def me(
+        self, actor: NamedDependency[Actor], get_current_user: NamedDependency[GetCurrentUser]
+    ) -> Envelope[UserOut]:
+        return Envelope(data=UserOut.of(await get_current_user.execute(actor)))

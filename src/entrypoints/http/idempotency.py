@@ -1,0 +1,158 @@
+"""Idempotency-Key on creating POSTs (S-API-6), switched on per route with one line:
+
+    @post("/…", opt=IDEMPOTENCY_HONOURED)   # the header is optional
+    @post("/…", opt=IDEMPOTENCY_REQUIRED)   # a request without it is refused (400)
+
+The key is scoped to the caller (user id, or the client address for anonymous routes) + method + path.
+The first request's status, headers and body are stored; the same key with the same body replays
+them (with `Idempotent-Replayed: true`); with another body → 409 `idempotency_key_reused`; while the
+first is still running → 409 `idempotency_in_progress`. Only 2xx answers are stored: after an error the
+client may retry with the same key. Keys expire after 24 hours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from application.errors import ApplicationError, Unauthenticated
+from application.ports.idempotency import IdempotencyKeys, StoredResponse
+from application.use_cases.identity.authenticate import Authenticate
+from entrypoints.http.auth import resolve_actor
+
+OPT_KEY = "idempotency"
+IDEMPOTENCY_HONOURED: dict[str, Any] = {OPT_KEY: "optional"}
+IDEMPOTENCY_REQUIRED: dict[str, Any] = {OPT_KEY: "required"}
+HEADER = b"idempotency-key"
+_VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# Headers that describe this exchange, not the stored result.
+_NOT_STORED = {b"x-request-id", b"date", b"set-cookie", b"content-length", b"server", b"traceparent"}
+
+
+class BadIdempotencyKey(ApplicationError):
+    code = "invalid_idempotency_key"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp, keys: IdempotencyKeys, authenticate: Authenticate, max_body_bytes: int) -> None:
+        self.app = app
+        self._keys = keys
+        self._authenticate = authenticate
+        self._max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler") if scope["type"] == "http" else None  # type: ignore[comparison-overlap]
+        mode = (handler.opt or {}).get(OPT_KEY) if handler is not None else None
+        if not mode:
+            await self.app(scope, receive, send)
+            return
+        key = _header(scope, HEADER)
+        if key is None:
+            if mode == "required":
+                raise BadIdempotencyKey("this request needs an Idempotency-Key header", code="idempotency_key_required")
+            await self.app(scope, receive, send)
+            return
+        if not _VALID_KEY.match(key):
+            raise BadIdempotencyKey("Idempotency-Key must be 1 to 255 visible ASCII characters")
+        owner = await self._owner(scope)
+        if owner is None:  # not authenticated: the handler answers 401 itself
+            await self.app(scope, receive, send)
+            return
+        body = await self._read_body(receive)
+        if body is None:  # larger than any accepted body: let the handler refuse it (413)
+            await self.app(scope, receive, send)
+            return
+        claim = await self._keys.claim(
+            scope=owner,
+            method=str(scope.get("method", "POST")),
+            path=scope["path"],
+            key=key,
+            request_hash=hashlib.sha256(body).digest(),
+        )
+        if claim.replay is not None:
+            await self._replay(claim.replay, send)
+            return
+        if claim.record_id is not None:
+            await self._run_and_store(scope, body, send, claim.record_id)
+
+    async def _owner(self, scope: Scope) -> str | None:
+        """The user for authenticated routes (None when the token is bad: the handler answers 401), else the client."""
+        handler = scope["route_handler"]
+        if "actor" not in handler.parsed_fn_signature.parameters:
+            client = scope.get("client")
+            return f"anon:{client[0] if client else 'unknown'}"
+        try:
+            return str((await resolve_actor(scope, self._authenticate)).user_id)
+        except Unauthenticated:
+            return None
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _replay(self, stored: StoredResponse, send: Send) -> None:
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in stored.headers]
+        headers += [(b"idempotent-replayed", b"true"), (b"content-length", str(len(stored.body)).encode())]
+        await send({"type": "http.response.start", "status": stored.status_code, "headers": headers})
+        await send({"type": "http.response.body", "body": stored.body, "more_body": False})
+
+    async def _run_and_store(self, scope: Scope, body: bytes, send: Send, record_id: Any) -> None:
+        delivered = False
+
+        async def replay_body() -> Any:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        status = 500
+        headers: list[tuple[str, str]] = []
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers.extend(
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in _NOT_STORED
+                )
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay_body, capture)
+        except BaseException:
+            await self._keys.release(record_id)
+            raise
+        if 200 <= status < 300:
+            await self._keys.complete(
+                record_id, StoredResponse(status_code=status, headers=headers, body=b"".join(chunks))
+            )
+        else:
+            await self._keys.release(record_id)
