@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from adapters.audio.clips import NumpyClipProcessor
+from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.auth_states import CachedAuthStates
+from adapters.cache.blob_clip_cache import BlobClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
@@ -15,7 +19,12 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import HmacPseudonymizer, JwtAccessTokens, RandomOpaqueTokens
+from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
+from adapters.tts.espeak import EspeakSpeechSynthesizer
+from application.ports.speech import SpeechSynthesizer
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.authenticate import Authenticate
 from application.use_cases.identity.login import LogIn, LoginPolicy
@@ -24,10 +33,20 @@ from application.use_cases.identity.profile import GetCurrentUser
 from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
+from application.use_cases.render_voice_over import RenderVoiceOver
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
 
 TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
+
+
+def _blobs_dir(settings: Settings) -> Path:
+    return settings.data_dir / "blobs"
+
+
+def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
+    """Every configured engine by name (Google only when it has credentials)."""
+    return {engine.engine: engine for engine in engines if engine is not None}
 
 
 class Container(containers.DeclarativeContainer):
@@ -105,6 +124,26 @@ class Container(containers.DeclarativeContainer):
     refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock)
     log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock)
     get_current_user = providers.Factory(GetCurrentUser, unit_of_work)
+
+    # Voice rendering: no database involved (`subdub render` builds only these).
+    blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))
+    file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
+    clip_cache = providers.Singleton(
+        BlobClipCache, providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False)
+    )
+    espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
+    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, google_speech)
+    clip_processor = providers.Singleton(NumpyClipProcessor)
+    track_mixer = providers.Singleton(StreamingTrackMixer)
+    render_voice_over = providers.Factory(
+        RenderVoiceOver,
+        synthesizers=speech_synthesizers,
+        clip_cache=clip_cache,
+        processor=clip_processor,
+        mixer=track_mixer,
+        output_store=blob_store,
+    )
+    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-import soxr
 from audiotsm import wsola
 from audiotsm.io.array import ArrayReader, ArrayWriter
 
+from adapters.audio.pcm import float_to_pcm, pcm_to_float, resample_pcm
 from application.ports.speech import SpeechClip
 
 WSOLA_PAD = 2048
 SILENCE_THRESHOLD = 32768 * 10 ** (-60 / 20)  # -60 dBFS: quieter than this at the edges counts as silence
-
-
-def pcm_to_float(pcm: bytes) -> np.ndarray:
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-
-
-def float_to_pcm(samples: np.ndarray) -> bytes:
-    return np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
-
-
-def resample_pcm(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
-    if from_rate == to_rate or not pcm:
-        return pcm
-    return float_to_pcm(soxr.resample(pcm_to_float(pcm), from_rate, to_rate, quality="HQ"))
 
 
 def _first_loud(samples: np.ndarray, step: int = 4096) -> int | None:

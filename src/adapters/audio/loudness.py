@@ -9,8 +9,6 @@ block energies. A test checks it against `pyloudnorm.Meter.integrated_loudness`.
 from __future__ import annotations
 
 import numpy as np
-import pyloudnorm
-from scipy.signal import sosfilt, sosfilt_zi
 
 BLOCK_S = 0.4
 STEP = 0.25  # 75 % overlap
@@ -20,6 +18,11 @@ PIECE_SAMPLES = 32768
 
 class StreamingLoudnessMeter:
     def __init__(self, sample_rate: int, total_samples: int) -> None:
+        # imported here: scipy takes seconds to import and only a render needs it
+        import pyloudnorm
+        from scipy.signal import sosfilt, sosfilt_zi
+
+        self._sosfilt = sosfilt
         self._rate = sample_rate
         meter = pyloudnorm.Meter(sample_rate)  # K-weighting
         # the two biquads of the K-weighting in one second-order-sections cascade, one pass per chunk
@@ -46,7 +49,7 @@ class StreamingLoudnessMeter:
 
     def _add(self, chunk: np.ndarray) -> None:
         self._peak = max(self._peak, float(np.max(np.abs(chunk))))
-        filtered, self._state = sosfilt(self._sos, chunk.astype(np.float64), zi=self._state)
+        filtered, self._state = self._sosfilt(self._sos, chunk.astype(np.float64), zi=self._state)
         power = np.square(filtered * self._gain)
         start, end = self._seen, self._seen + chunk.size
         first = self._next_bound

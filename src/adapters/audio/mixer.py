@@ -7,8 +7,8 @@ from typing import BinaryIO
 import numpy as np
 import soundfile
 
-from adapters.audio.clips import pcm_to_float
 from adapters.audio.loudness import StreamingLoudnessMeter
+from adapters.audio.pcm import pcm_to_float
 from application.errors import DependencyUnavailable
 from application.ports.audio import MixLevels, Placement, TrackLayout
 from application.ports.clip_cache import ClipCache

@@ -12,7 +12,8 @@ from typing import BinaryIO
 
 from application.errors import NotFound
 
-_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+# A key is a relative path: no empty, dot-led (temp files are dot-led) or control-character segments.
+_SEGMENT = re.compile(r"^[^./\x00-\x1f][^/\x00-\x1f]*$")
 
 
 class FsBlobStore:

@@ -59,7 +59,8 @@ class EspeakSpeechSynthesizer:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                # forkserver: workers fork from a small clean server (no threads, no CLI or app imports)
+                mp_context=multiprocessing.get_context("forkserver"),
                 initializer=espeak_library.start_worker,
             )
         return self._pool

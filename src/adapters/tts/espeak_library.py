@@ -6,13 +6,14 @@ loads it once (`start_worker`) and then serves whole batches (`synthesize_batch`
 
 from __future__ import annotations
 
+import _ctypes
 import ctypes
 import signal
 from typing import Any
 
 import espeakng_loader
 
-from adapters.audio.clips import resample_pcm
+from adapters.audio.pcm import resample_pcm
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
@@ -54,7 +55,20 @@ def wpm_for(rate: float) -> int:
 
 
 class EspeakLibrary:
+    """One loaded copy of the library.
+
+    espeak-ng keeps synthesis state in static variables that espeak_Initialize does not reset, so
+    the same text can come out a few samples different depending on what was spoken before.
+    `reset()` unloads and reloads the library (a few ms) so a batch always starts from the same state:
+    that makes clips a function of their batch alone, hence byte-identical renders.
+    """
+
     def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._callback = _SynthCallback(self._collect)  # keep a reference: the library calls it
+        self._load()
+
+    def _load(self) -> None:
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_Initialize.restype = ctypes.c_int
@@ -76,10 +90,13 @@ class EspeakLibrary:
         if self.sample_rate <= 0:
             raise RuntimeError("espeak-ng failed to initialise")
         self._lib = lib
-        self._chunks: list[bytes] = []
-        self._callback = _SynthCallback(self._collect)  # keep a reference: the library calls it
         lib.espeak_SetSynthCallback(self._callback)
         self._voice: str | None = None
+
+    def reset(self) -> None:
+        self._lib.espeak_Terminate()
+        _ctypes.dlclose(self._lib._handle)  # the last reference: the library's static state goes with it
+        self._load()
 
     def _collect(self, wav: Any, count: int, _events: Any) -> int:
         if count > 0:
@@ -139,6 +156,7 @@ def list_voices() -> tuple[int, list[tuple[str, str, str | None]]]:
 def synthesize_batch(items: list[tuple[str, str, float, int | None]]) -> list[tuple[bytes, int]]:
     """(text, voice identifier, rate, wanted sample rate) → (int16 PCM, sample rate), in order."""
     engine = _library()
+    engine.reset()
     clips: list[tuple[bytes, int]] = []
     for index, (text, identifier, rate, wanted_rate) in enumerate(items):
         try:

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from entrypoints.cli import doctor, migrate, serve, worker
+from entrypoints.cli import doctor, migrate, render, serve, voices, worker
 
-COMMAND_MODULES = (serve, worker, migrate, doctor)
+COMMAND_MODULES = (serve, worker, migrate, doctor, render, voices)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,41 @@
+"""`subdub voices`: the voices each speech engine offers (offline engines need nothing configured)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from entrypoints.runtime import bootstrap
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("voices", help="list the voices `subdub render --voice` accepts")
+    parser.add_argument("--engine", help="only this engine (e.g. espeak)")
+    parser.add_argument("--language", help="only voices whose language starts with this (e.g. en, pt-br)")
+    parser.set_defaults(handler=run)
+
+
+async def _list(args: argparse.Namespace) -> int:
+    container = bootstrap(needs_database=False).container
+    try:
+        shown = 0
+        for engine, synthesizer in sorted(container.speech_synthesizers().items()):
+            if args.engine and engine != args.engine:
+                continue
+            for voice in await synthesizer.list_voices():
+                if args.language and not voice.language.lower().startswith(args.language.lower()):
+                    continue
+                gender = voice.gender or "-"
+                print(f"{voice.engine}:{voice.name:<24} {voice.language:<16} {gender:<7} {voice.sample_rate} Hz")
+                shown += 1
+        if not shown:
+            print("no voice matches")
+        return 0
+    finally:
+        container.espeak_synthesizer().close()
+        await container.external().aclose()
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(_list(args))
