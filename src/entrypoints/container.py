@@ -26,7 +26,10 @@ from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.check_readiness import CheckReadiness
+from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
 from application.use_cases.identity.authenticate import Authenticate
+from application.use_cases.identity.create_admin import CreateAdmin
+from application.use_cases.identity.data_rights import EraseMyAccount, ExportMyData
 from application.use_cases.identity.login import LogIn, LoginPolicy
 from application.use_cases.identity.logout import LogOut
 from application.use_cases.identity.profile import GetCurrentUser
@@ -124,6 +127,16 @@ class Container(containers.DeclarativeContainer):
     refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock)
     log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock)
     get_current_user = providers.Factory(GetCurrentUser, unit_of_work)
+    list_users = providers.Factory(ListUsers, unit_of_work)
+    change_user_role = providers.Factory(ChangeUserRole, unit_of_work, auth_states, clock)
+    list_audit_logs = providers.Factory(ListAuditLogs, unit_of_work)
+    create_admin = providers.Factory(CreateAdmin, unit_of_work, register_user, auth_states, clock)
+    # Right to be forgotten: each area that stores user data adds its DataContributor here (S-SEC-9).
+    data_contributors = providers.List()
+    export_my_data = providers.Factory(ExportMyData, unit_of_work, data_contributors, clock)
+    erase_my_account = providers.Factory(
+        EraseMyAccount, unit_of_work, data_contributors, pseudonymizer, auth_states, clock
+    )
 
     # Voice rendering: no database involved (`subdub render` builds only these).
     blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))

@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
+from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.dependencies import dependencies
@@ -62,7 +63,14 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         exclude=["/metrics"],
     )
     app = Litestar(
-        route_handlers=[HealthController, MetricsController, AuthController, MeController, *extra_route_handlers],
+        route_handlers=[
+            HealthController,
+            MetricsController,
+            AuthController,
+            MeController,
+            AdminController,
+            *extra_route_handlers,
+        ],
         dependencies=dependencies(container),
         state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,

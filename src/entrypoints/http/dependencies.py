@@ -30,6 +30,11 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "refresh_session": container.refresh_session,
         "log_out": container.log_out,
         "get_current_user": container.get_current_user,
+        "export_my_data": container.export_my_data,
+        "erase_my_account": container.erase_my_account,
+        "list_users": container.list_users,
+        "change_user_role": container.change_user_role,
+        "list_audit_logs": container.list_audit_logs,
     }
     provided = {name: from_container(p) for name, p in providers_by_name.items()}  # type: ignore[arg-type]
     # `actor: Actor` on any handler: the authenticated caller, or a 401 problem.

@@ -156,3 +156,18 @@ async def test_me_without_a_token_is_401_problem(clean_database: str, tmp_path: 
     assert response.status_code == basic.status_code == 401
     assert response.json()["code"] == "unauthenticated"
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_login_rehashes_a_password_hashed_with_old_parameters(clean_database: str, tmp_path: Path) -> None:
+    # covers: S-SEC-2
+    async with api_client(clean_database, tmp_path) as client:
+        user = await register(client)
+    with psycopg.connect(clean_database) as conn:
+        (before,) = conn.execute("SELECT password_hash FROM users").fetchone() or ("",)
+    async with api_client(clean_database, tmp_path, SUBDUB_ARGON2_TIME_COST="2") as client:
+        await login(client, user["email"])
+        await login(client, user["email"])
+    with psycopg.connect(clean_database) as conn:
+        (after,) = conn.execute("SELECT password_hash FROM users").fetchone() or ("",)
+    assert "t=1," in before
+    assert "t=2," in after

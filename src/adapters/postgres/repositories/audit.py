@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+import structlog
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
@@ -26,6 +27,9 @@ COLUMNS = sql.SQL("id, at, actor_id, actor_pseudonym, action, entity, entity_id,
 def _q(text: str) -> sql.Composed:
     """A query with the constant column list in place of `{columns}` (no user data is ever formatted in)."""
     return sql.SQL(text).format(columns=COLUMNS)
+
+
+log = structlog.get_logger(__name__)
 
 
 def without_secrets(value: Any) -> Any:
@@ -84,6 +88,7 @@ class PostgresAuditLog:
                 "trace": trace_id or (actor.trace_id if actor else None),
             },
         )
+        log.info("audit.recorded", action=action, entity=entity, entity_id=str(entity_id) if entity_id else None)
 
     async def _many(self, query: sql.Composed, params: dict[str, Any]) -> list[AuditEntry]:
         async with self._conn.cursor(row_factory=dict_row) as cur:

@@ -117,6 +117,11 @@ class PostgresUserRepository:
         # Stored responses of the user's idempotent requests hold personal data too.
         await self._conn.execute("DELETE FROM idempotency_keys WHERE scope = %(scope)s", {"scope": str(user_id)})
 
+    async def count_active_admins(self) -> int:
+        cur = await self._conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL")
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def list_page(self, page: PageRequest, *, role: GlobalRole | None = None) -> list[User]:
         async with self._conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody
 
 from application.actor import Actor
+from application.use_cases.identity.data_rights import EraseMyAccount, ExportMyData
 from application.use_cases.identity.login import LogIn, LoginCommand
 from application.use_cases.identity.logout import LogOut
 from application.use_cases.identity.profile import GetCurrentUser
@@ -98,3 +99,22 @@ class MeController(Controller):
         self, actor: NamedDependency[Actor], get_current_user: NamedDependency[GetCurrentUser]
     ) -> Envelope[UserOut]:
         return Envelope(data=UserOut.of(await get_current_user.execute(actor)))
+
+    @get("/export", summary="Everything stored about the caller, as JSON", responses=problem_responses(401, 429))
+    async def export(
+        self, actor: NamedDependency[Actor], export_my_data: NamedDependency[ExportMyData]
+    ) -> Response[Envelope[dict[str, Any]]]:
+        data = await export_my_data.execute(actor)
+        return Response(
+            Envelope(data=data),
+            headers={"Content-Disposition": 'attachment; filename="subdub-export.json"', "Cache-Control": "no-store"},
+        )
+
+    @delete(
+        "/",
+        status_code=204,
+        summary="Erase the caller's account and personal data; their tokens stop working at once",
+        responses=problem_responses(401, 429),
+    )
+    async def erase(self, actor: NamedDependency[Actor], erase_my_account: NamedDependency[EraseMyAccount]) -> None:
+        await erase_my_account.execute(actor)
