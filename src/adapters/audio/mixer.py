@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import BinaryIO
 
 import numpy as np
@@ -109,9 +110,15 @@ class StreamingMixSession:
         self._open().close()  # an empty timeline still makes a valid (empty) file
 
 
+def _preload_meter_libraries() -> None:
+    import pyloudnorm  # noqa: F401 - scipy takes seconds to import: done while the clips are synthesized
+
+
 class StreamingTrackMixer:
-    def __init__(self, chunk_seconds: int = CHUNK_SECONDS) -> None:
+    def __init__(self, chunk_seconds: int = CHUNK_SECONDS, *, preload: bool = True) -> None:
         self._chunk_seconds = chunk_seconds
+        if preload:
+            threading.Thread(target=_preload_meter_libraries, name="preload-loudness", daemon=True).start()
 
     def start(
         self, layout: TrackLayout, clips: ClipCache, sink: BinaryIO, audio_format: AudioFormat

@@ -39,7 +39,7 @@ class EspeakSpeechSynthesizer:
         self,
         workers: int | None = None,
         *,
-        items_per_task: int = 8,
+        items_per_task: int = 16,
         batch_function: BatchFunction = espeak_library.synthesize_batch,
     ) -> None:
         self._workers = max(1, workers or os.cpu_count() or 1)

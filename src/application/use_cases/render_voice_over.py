@@ -52,8 +52,9 @@ class RenderVoiceOver:
         mixer: TrackMixer,
         output_store: BlobStore,
         *,
-        batch_size: int = 48,
-        batches_in_flight: int = 2,
+        batch_size: int = 96,
+        batches_in_flight: int = 3,
+        chunks_per_step: int = 8,
     ) -> None:
         self._synthesizers = synthesizers
         self._cache = clip_cache
@@ -62,6 +63,7 @@ class RenderVoiceOver:
         self._store = output_store
         self._batch_size = batch_size
         self._in_flight = batches_in_flight
+        self._chunks_per_step = chunks_per_step  # mix chunks per thread hop (and per cancellation check)
 
     async def execute(
         self,
@@ -92,14 +94,14 @@ class RenderVoiceOver:
         with self._store.writer(output_key) as sink:
             session = self._mixer.start(layout, self._cache, sink, options.format)
             tracker.chunks = session.chunk_count
-            for index in range(session.chunk_count):
-                await tracker.step("measuring")
-                await asyncio.to_thread(session.measure, index)
+            for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                await tracker.step("measuring", last - first)
+                await asyncio.to_thread(_each, session.measure, first, last)
             levels = session.levels()
             gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
-            for index in range(session.chunk_count):
-                await tracker.step("encoding")
-                await asyncio.to_thread(session.encode, index, gain.gain_db)
+            for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                await tracker.step("encoding", last - first)
+                await asyncio.to_thread(_each, session.encode, first, last, gain.gain_db)
             await asyncio.to_thread(session.finish)
         size = self._store.size(output_key)
 
@@ -205,7 +207,16 @@ class _Tracker:
         self.cues_done += count
         await self._report("synthesizing")
 
-    async def step(self, stage: str) -> None:
+    async def step(self, stage: str, chunks: int) -> None:
         await self.check_cancel()
-        self.chunk_steps += 1
+        self.chunk_steps += chunks
         await self._report(stage)
+
+
+def _groups(count: int, size: int) -> list[tuple[int, int]]:
+    return [(first, min(first + size, count)) for first in range(0, count, size)]
+
+
+def _each(action: Callable[..., None], first: int, last: int, *args: float) -> None:
+    for index in range(first, last):
+        action(index, *args)

@@ -1,0 +1,195 @@
+"""Helpers of bench/render.py: a generated track, CPU accounting of the process tree, the raw-engine loop."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+from domain.timing import RenderCue
+
+WORDS = [
+    "the",
+    "a",
+    "to",
+    "and",
+    "of",
+    "you",
+    "I",
+    "it",
+    "in",
+    "that",
+    "is",
+    "we",
+    "what",
+    "this",
+    "he",
+    "they",
+    "on",
+    "be",
+    "for",
+    "not",
+    "have",
+    "was",
+    "with",
+    "are",
+    "my",
+    "me",
+    "your",
+    "know",
+    "just",
+    "do",
+    "get",
+    "go",
+    "can",
+    "no",
+    "so",
+    "all",
+    "there",
+    "like",
+    "right",
+    "here",
+    "now",
+    "one",
+    "out",
+    "up",
+    "about",
+    "if",
+    "well",
+    "think",
+    "come",
+    "see",
+    "want",
+    "look",
+    "time",
+    "tell",
+    "back",
+    "good",
+    "oh",
+    "yeah",
+    "something",
+    "really",
+    "going",
+    "where",
+    "how",
+    "why",
+    "never",
+    "let",
+    "take",
+    "little",
+    "people",
+    "make",
+    "sure",
+    "way",
+    "over",
+    "man",
+    "thing",
+    "gonna",
+    "because",
+    "nothing",
+    "maybe",
+    "still",
+    "need",
+    "talk",
+    "said",
+    "anything",
+    "thank",
+    "please",
+    "listen",
+    "night",
+    "today",
+    "tomorrow",
+    "morning",
+    "house",
+    "family",
+    "money",
+    "work",
+    "home",
+    "father",
+    "mother",
+    "brother",
+    "sister",
+    "friend",
+    "police",
+    "doctor",
+    "car",
+    "door",
+    "water",
+    "phone",
+    "letter",
+    "window",
+    "minute",
+    "second",
+    "hour",
+    "year",
+    "story",
+    "trouble",
+    "captain",
+]
+
+
+def generate_track(cues: int, duration_s: float, seed: int = 5) -> list[RenderCue]:
+    """Dialogue-like cues: 0.8–6 s long, gaps of 0.1–6 s, text at 10–21 chars/s (espeak-ng speaks ~15)."""
+    rng = random.Random(seed)
+    slot_ms = duration_s * 1000 / cues
+    track: list[RenderCue] = []
+    at = 0.0
+    for number in range(cues):
+        length = min(6000, max(800, rng.gauss(2800, 1200)))
+        gap = max(100, slot_ms - length + rng.uniform(-0.4, 0.4) * slot_ms)
+        chars = max(4, int(length / 1000 * rng.uniform(10, 21)))
+        words: list[str] = []
+        while sum(len(w) + 1 for w in words) < chars:
+            words.append(rng.choice(WORDS))
+        text = " ".join(words).capitalize() + rng.choice(".?!.")
+        start = int(at + gap)
+        track.append(RenderCue(id=str(number + 1), start_ms=start, end_ms=start + int(length), text=text))
+        at = start + length
+    return track
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def tree_cpu_seconds(root: int | None = None) -> float:
+    """User + system CPU of a process and its live descendants (the engine's worker processes)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _tree(root or os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def raw_loop(texts: list[str]) -> float:
+    """The baseline: espeak-ng synthesizing texts in a plain loop in this process; seconds of audio made."""
+    from adapters.tts.espeak_library import EspeakLibrary
+
+    engine = _raw_engine.get("engine")
+    if engine is None:
+        engine = _raw_engine["engine"] = EspeakLibrary()
+    made = 0
+    for text in texts:
+        made += len(engine.synthesize(text, "gmw/en-US", 1.0)) // 2
+    return made / engine.sample_rate
+
+
+_raw_engine: dict[str, object] = {}

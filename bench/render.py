@@ -1,0 +1,216 @@
+"""Render benchmarks (issue 5), written to bench/RESULTS.md under "## Voice rendering".
+
+A generated 1 000-cue, ~90-minute track (fixed seed) rendered cold in every format, the synthesis
+stage against espeak-ng in a plain loop on all cores (same run), CPU use, a warm re-render after
+editing 10 cues, and the peak RSS of a 3-hour render in a child process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from _render_support import generate_track, raw_loop, tree_cpu_seconds
+
+from adapters.audio.clips import NumpyClipProcessor
+from adapters.audio.mixer import StreamingTrackMixer
+from adapters.cache.blob_clip_cache import BlobClipCache
+from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.tts.espeak import EspeakSpeechSynthesizer
+from application.use_cases.render_voice_over import RenderProgress, RenderVoiceOver
+from domain.render_options import RenderOptions
+from domain.render_report import RenderReport
+from domain.timing import RenderCue
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+CORES = os.cpu_count() or 1
+TRACK_CUES, TRACK_SECONDS = 1000, 5400
+LONG_CUES, LONG_SECONDS = 2000, 10_800
+
+
+class Run:
+    def __init__(self, work: Path, engine: EspeakSpeechSynthesizer) -> None:
+        self.store = FsBlobStore(work / "blobs")
+        cache = BlobClipCache(FsBlobStore(work / "blobs", durable=False))
+        self.use_case = RenderVoiceOver(
+            {"espeak": engine}, cache, NumpyClipProcessor(), StreamingTrackMixer(), self.store
+        )
+        self.stage_end: float | None = None
+        self.stage_cpu: float | None = None
+
+    async def _progress(self, update: RenderProgress) -> None:
+        if self.stage_end is None and update.cues_done == update.cues_total:
+            self.stage_end, self.stage_cpu = time.perf_counter(), tree_cpu_seconds()
+
+    async def render(self, cues: list[RenderCue], fmt: str) -> tuple[float, float, float, RenderReport]:
+        """(wall s, synthesis stage s, stage CPU utilisation across cores, report)."""
+        self.stage_end = None
+        cpu0, t0 = tree_cpu_seconds(), time.perf_counter()
+        report = await self.use_case.execute(cues, RenderOptions(format=fmt), f"track.{fmt}", progress=self._progress)  # type: ignore[arg-type]
+        wall = time.perf_counter() - t0
+        assert self.stage_end is not None
+        assert self.stage_cpu is not None
+        stage = self.stage_end - t0
+        return wall, stage, (self.stage_cpu - cpu0) / (stage * CORES), report
+
+
+def raw_baseline(texts: list[str]) -> tuple[float, float]:
+    """(seconds, seconds of audio) for the same texts in a plain loop on all cores, workers warmed first."""
+    with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(raw_loop, [["warm up"]] * CORES))
+        chunks = [texts[i::CORES] for i in range(CORES)]
+        t0 = time.perf_counter()
+        audio = sum(pool.map(raw_loop, chunks))
+        return time.perf_counter() - t0, audio
+
+
+async def main_benchmark() -> list[tuple[str, str, str]]:
+    cues = generate_track(TRACK_CUES, TRACK_SECONDS)
+    load_before = os.getloadavg()[0]
+    rows: list[tuple[str, str, str]] = []
+    engine = EspeakSpeechSynthesizer()
+    t0 = time.perf_counter()
+    await engine.list_voices()
+    pool_start = time.perf_counter() - t0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            results = {}
+            for fmt in ("wav", "flac", "ogg", "mp3"):
+                run = Run(Path(tmp) / fmt, engine)  # a fresh clip cache: cold
+                results[fmt] = (run, await run.render(cues, fmt))
+            wav_run, (_wall, stage, cpu_use, report) = results["wav"]
+            duration_s = report.stats.duration_ms / 1000
+            for fmt, (_, (f_wall, _, _, f_report)) in results.items():
+                target = "target ≥ 300× (2 shared cores)" if fmt == "wav" else "—"
+                rows.append(
+                    (
+                        f"cold render, {fmt} ({TRACK_CUES} cues, {duration_s / 60:.1f} min of track)",
+                        f"**{f_wall:.1f} s = {duration_s / f_wall:.0f}× real time**, "
+                        f"{f_report.stats.size_bytes / 1e6:.1f} MB",
+                        target,
+                    )
+                )
+            raw_s, raw_audio = raw_baseline([cue.text for cue in cues])
+            ours = TRACK_CUES / stage
+            raw = TRACK_CUES / raw_s
+            rows.append(
+                (
+                    "synthesis stage (cache cold, natural + re-fitted clips, trim, resample, cache writes)",
+                    f"{stage:.2f} s = {ours:.0f} cues/s, {report.stats.engine_requests} engine requests",
+                    f"**{ours / raw * 100:.0f} %** of raw (target ≥ 80 %)",
+                )
+            )
+            rows.append(
+                (
+                    f"baseline: espeak-ng in a plain loop on {CORES} cores, same texts, rate 1.0 only",
+                    f"{raw_s:.2f} s = {raw:.0f} cues/s ({raw_audio / raw_s:.0f}× real time of speech)",
+                    "same run",
+                )
+            )
+            per_request = (report.stats.engine_requests / stage) / raw
+            rows.append(("synthesis stage per engine request vs baseline", f"{per_request * 100:.0f} %", "—"))
+            rows.append(("CPU utilisation across cores during synthesis", f"{cpu_use * 100:.0f} %", f"{CORES} cores"))
+            rows.append(("engine pool start (forkserver + library load)", f"{pool_start:.2f} s", "once per process"))
+
+            edited = list(cues)
+            for index in range(5, TRACK_CUES, TRACK_CUES // 10)[:10]:
+                old = edited[index]
+                edited[index] = RenderCue(
+                    id=old.id, start_ms=old.start_ms, end_ms=old.end_ms, text=old.text + " Edited."
+                )
+            w_wall, _, _, w_report = await wav_run.render(edited, "wav")
+            rows.append(
+                (
+                    "warm re-render (wav) after editing 10 cues",
+                    f"**{w_wall:.1f} s**, {w_report.stats.synthesized} synthesized, "
+                    f"{w_report.stats.refitted} re-fitted, {w_report.stats.from_cache} from cache",
+                    "expect 10 synthesized",
+                )
+            )
+            totals = report.totals
+            rows.append(
+                (
+                    "fit of the generated track",
+                    f"{totals.fit} fit, {totals.sped_up} sped up, {totals.overlap} overlap, "
+                    f"max speed {totals.max_speed_used:.2f}×",
+                    "overflow=overlap, max_speed 1.6",
+                )
+            )
+    finally:
+        engine.close()
+    rows.append(
+        (
+            "machine load (1-min load average) before / after",
+            f"{load_before:.1f} / {os.getloadavg()[0]:.1f}",
+            f"{CORES} cores shared",
+        )
+    )
+    return rows
+
+
+def peak_rss_child() -> None:
+    """Runs in a child process: render a 3-hour track to WAV, print peak RSS of this process and its workers."""
+    cues = generate_track(LONG_CUES, LONG_SECONDS, seed=11)
+
+    async def go() -> RenderReport:
+        engine = EspeakSpeechSynthesizer()
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                return (await Run(Path(tmp), engine).render(cues, "wav"))[3]
+        finally:
+            engine.close()
+
+    report = asyncio.run(go())
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"main_mb": own, "worker_mb": workers, "duration_ms": report.stats.duration_ms}))
+
+
+def peak_rss() -> tuple[str, str, str]:
+    out = subprocess.run([sys.executable, __file__, "--rss-child"], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    hours = data["duration_ms"] / 3_600_000
+    return (
+        f"peak RSS rendering a {hours:.1f}-hour track ({LONG_CUES} cues, wav)",
+        f"**{data['main_mb']:.0f} MB** main process; largest engine worker {data['worker_mb']:.0f} MB",
+        "target ≤ 300 MB",
+    )
+
+
+def write_section(rows: list[tuple[str, str, str]]) -> None:
+    heading = "## Voice rendering"
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = [f"Measured {stamp} by `bench/render.py` ({CORES} cores shared with other work; espeak-ng, 24 kHz).", ""]
+    lines += ["| figure | result | target / baseline |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    existing = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"{re.escape(heading)}\n.*?(?=\n## |\Z)", re.S)
+    section = f"{heading}\n" + "\n".join(lines) + "\n"
+    updated = pattern.sub(section, existing) if pattern.search(existing) else existing.rstrip() + "\n\n" + section
+    RESULTS.write_text(updated)
+
+
+def main() -> None:
+    rows = asyncio.run(main_benchmark())
+    rows.insert(len(rows) - 1, peak_rss())
+    for row in rows:
+        print(" | ".join(row))
+    write_section(rows)
+
+
+if __name__ == "__main__":
+    if "--rss-child" in sys.argv:
+        peak_rss_child()
+    else:
+        main()
