@@ -1,0 +1,161 @@
+"""Cues in PostgreSQL: keyset pages, batched writes (unnest arrays) and the changes feed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+
+from application.ports.tracks import CueKey, RolePage, StoredCue
+from domain.projects import ProjectRole
+from domain.subtitles import Cue
+from domain.sync import CueVersion
+from domain.voices import VoiceRef
+
+PAGE = """
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+WHERE track_id = %(track_id)s AND deleted_at IS NULL AND (start_ms, id) > (%(start_ms)s, %(id)s)
+ORDER BY start_ms, id
+LIMIT %(limit)s
+"""
+
+# The caller's role and the page in one round trip (the hot read path). No row: no such track; one row
+# without a cue: an empty page, or not a member (then the cues are not even read).
+PAGE_WITH_ROLE = """
+WITH access AS (
+    SELECT m.role
+    FROM tracks t
+    JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
+    LEFT JOIN project_members m ON m.project_id = t.project_id AND m.user_id = %(user_id)s
+    WHERE t.id = %(track_id)s AND t.deleted_at IS NULL
+)
+SELECT a.role, c.id, c.start_ms, c.end_ms, c.text, c.voice_engine, c.voice_name, c.updated_at, c.change_seq
+FROM access a
+LEFT JOIN LATERAL (
+    SELECT id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq
+    FROM cues
+    WHERE track_id = %(track_id)s AND deleted_at IS NULL AND (start_ms, id) > (%(start_ms)s, %(id)s)
+    ORDER BY start_ms, id
+    LIMIT %(limit)s
+) c ON a.role IS NOT NULL
+ORDER BY c.start_ms, c.id
+"""
+
+GET = """
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+WHERE id = %(id)s AND track_id = %(track_id)s AND deleted_at IS NULL
+"""
+
+GET_FOR_UPDATE = """
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+WHERE id = %(id)s AND track_id = %(track_id)s AND deleted_at IS NULL
+FOR UPDATE
+"""
+
+FIND_MANY = """
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+WHERE id = ANY(%(ids)s::uuid[])
+FOR UPDATE
+"""
+
+CHANGES = """
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+WHERE track_id = %(track_id)s AND change_seq > %(after)s
+ORDER BY change_seq
+LIMIT %(limit)s
+"""
+
+# One statement for any number of cues; a cue never moves to another track (the WHERE guard).
+WRITE_MANY = """
+INSERT INTO cues (id, track_id, start_ms, end_ms, text, voice_engine, voice_name, change_seq,
+                  created_at, updated_at, deleted_at)
+SELECT u.id, %(track_id)s, u.start_ms, u.end_ms, u.text, u.voice_engine, u.voice_name, u.seq,
+       %(at)s, u.updated_at, CASE WHEN u.deleted THEN %(at)s::timestamptz END
+FROM unnest(%(ids)s::uuid[], %(starts)s::int[], %(ends)s::int[], %(texts)s::text[], %(engines)s::text[],
+            %(names)s::text[], %(seqs)s::bigint[], %(updated)s::timestamptz[], %(deleted)s::bool[])
+     AS u(id, start_ms, end_ms, text, voice_engine, voice_name, seq, updated_at, deleted)
+ON CONFLICT (id) DO UPDATE SET
+    start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, text = EXCLUDED.text,
+    voice_engine = EXCLUDED.voice_engine, voice_name = EXCLUDED.voice_name, change_seq = EXCLUDED.change_seq,
+    updated_at = EXCLUDED.updated_at, deleted_at = EXCLUDED.deleted_at
+WHERE cues.track_id = EXCLUDED.track_id
+"""
+
+FIRST_KEY = CueKey(start_ms=-1, id=UUID(int=0))
+
+
+def stored_cue_from_row(row: tuple[Any, ...]) -> StoredCue:
+    voice = None if row[5] is None else VoiceRef(engine=row[5], name=row[6])
+    cue = Cue(id=row[0], start_ms=row[2], end_ms=row[3], text=row[4], voice=voice, updated_at=row[7])
+    return StoredCue(track_id=row[1], cue=cue, seq=row[8], deleted=row[9] is not None)
+
+
+def _live_cue(track_id: UUID, row: tuple[Any, ...]) -> StoredCue:
+    """A row of PAGE_WITH_ROLE: (role, id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, seq)."""
+    voice = None if row[5] is None else VoiceRef(engine=row[5], name=row[6])
+    cue = Cue(id=row[1], start_ms=row[2], end_ms=row[3], text=row[4], voice=voice, updated_at=row[7])
+    return StoredCue(track_id=track_id, cue=cue, seq=row[8])
+
+
+class PostgresCueRepository:
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def page(self, track_id: UUID, *, limit: int, after: CueKey | None) -> list[StoredCue]:
+        key = after or FIRST_KEY
+        params = {"track_id": track_id, "start_ms": key.start_ms, "id": key.id, "limit": limit}
+        cur = await self._conn.execute(PAGE, params)
+        return [stored_cue_from_row(row) for row in await cur.fetchall()]
+
+    async def page_with_role(
+        self, track_id: UUID, user_id: UUID, *, limit: int, after: CueKey | None
+    ) -> RolePage | None:
+        key = after or FIRST_KEY
+        params = {"track_id": track_id, "user_id": user_id, "start_ms": key.start_ms, "id": key.id, "limit": limit}
+        cur = await self._conn.execute(PAGE_WITH_ROLE, params)
+        rows = await cur.fetchall()
+        if not rows:
+            return None
+        role = None if rows[0][0] is None else ProjectRole(rows[0][0])
+        return RolePage(role=role, cues=[_live_cue(track_id, row) for row in rows if row[1] is not None])
+
+    async def get(self, track_id: UUID, cue_id: UUID, *, for_update: bool = False) -> StoredCue | None:
+        cur = await self._conn.execute(
+            GET + (" FOR UPDATE" if for_update else ""), {"id": cue_id, "track_id": track_id}
+        )
+        row = await cur.fetchone()
+        return None if row is None else stored_cue_from_row(row)
+
+    async def find_many(self, cue_ids: Sequence[UUID]) -> dict[UUID, StoredCue]:
+        if not cue_ids:
+            return {}
+        cur = await self._conn.execute(FIND_MANY, {"ids": list(cue_ids)})
+        return {row[0]: stored_cue_from_row(row) for row in await cur.fetchall()}
+
+    async def write_many(self, track_id: UUID, versions: Sequence[tuple[CueVersion, int]], *, at: datetime) -> None:
+        if not versions:
+            return
+        cues = [v.cue for v, _ in versions]
+        await self._conn.execute(
+            WRITE_MANY,
+            {
+                "track_id": track_id,
+                "at": at,
+                "ids": [c.id for c in cues],
+                "starts": [c.start_ms for c in cues],
+                "ends": [c.end_ms for c in cues],
+                "texts": [c.text for c in cues],
+                "engines": [None if c.voice is None else c.voice.engine for c in cues],
+                "names": [None if c.voice is None else c.voice.name for c in cues],
+                "seqs": [seq for _, seq in versions],
+                "updated": [c.updated_at for c in cues],
+                "deleted": [v.deleted for v, _ in versions],
+            },
+        )
+
+    async def changes(self, track_id: UUID, *, after_seq: int, limit: int) -> list[StoredCue]:
+        cur = await self._conn.execute(CHANGES, {"track_id": track_id, "after": after_seq, "limit": limit})
+        return [stored_cue_from_row(row) for row in await cur.fetchall()]

@@ -1,0 +1,145 @@
+"""Projects and members in PostgreSQL (hand-written SQL, bound parameters only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from application.ports.projects import ProjectAccess
+from domain.projects import Member, Project, ProjectRole, VideoRef
+
+MAX_UUID = UUID("ffffffff-ffff-ffff-ffff-ffffffffffff")
+MIN_UUID = UUID(int=0)
+
+
+SELECT_ACCESS = """
+SELECT p.id, p.title, p.owner_id, p.video, p.version, p.created_at, p.updated_at, m.role
+FROM projects p
+LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
+WHERE p.id = %(project_id)s AND p.deleted_at IS NULL
+"""
+
+SELECT_ACCESS_FOR_UPDATE = """
+SELECT p.id, p.title, p.owner_id, p.video, p.version, p.created_at, p.updated_at, m.role
+FROM projects p
+LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
+WHERE p.id = %(project_id)s AND p.deleted_at IS NULL
+FOR UPDATE OF p
+"""
+
+LIST_FOR_MEMBER = """
+SELECT p.id, p.title, p.owner_id, p.video, p.version, p.created_at, p.updated_at, m.role
+FROM project_members m
+JOIN projects p ON p.id = m.project_id
+WHERE m.user_id = %(user_id)s AND m.project_id < %(before_id)s AND p.deleted_at IS NULL
+ORDER BY m.project_id DESC
+LIMIT %(limit)s
+"""
+
+INSERT_PROJECT = """
+INSERT INTO projects (id, title, owner_id, video, version, created_at, updated_at)
+VALUES (%(id)s, %(title)s, %(owner_id)s, %(video)s, %(version)s, %(created_at)s, %(updated_at)s)
+"""
+
+UPDATE_PROJECT = """
+UPDATE projects SET title = %(title)s, video = %(video)s, version = %(version)s, updated_at = %(updated_at)s
+WHERE id = %(id)s AND deleted_at IS NULL
+"""
+
+SOFT_DELETE_PROJECT = "UPDATE projects SET deleted_at = %(at)s, updated_at = %(at)s WHERE id = %(id)s"
+
+INSERT_MEMBER = """
+INSERT INTO project_members (project_id, user_id, role, created_at, updated_at)
+VALUES (%(project_id)s, %(user_id)s, %(role)s, %(at)s, %(at)s)
+"""
+
+LIST_MEMBERS = """
+SELECT m.project_id, m.user_id, m.role, u.email, u.display_name
+FROM project_members m
+JOIN users u ON u.id = m.user_id
+WHERE m.project_id = %(project_id)s AND m.user_id > %(after)s
+ORDER BY m.user_id
+LIMIT %(limit)s
+"""
+
+DELETE_MEMBER = "DELETE FROM project_members WHERE project_id = %(project_id)s AND user_id = %(user_id)s"
+
+
+def _video(raw: dict[str, Any] | None) -> VideoRef | None:
+    return None if raw is None else msgspec.convert(raw, VideoRef)
+
+
+def project_access_from_row(row: tuple[Any, ...]) -> ProjectAccess:
+    project = Project(
+        id=row[0],
+        title=row[1],
+        owner_id=row[2],
+        video=_video(row[3]),
+        version=row[4],
+        created_at=row[5],
+        updated_at=row[6],
+    )
+    return ProjectAccess(project=project, role=None if row[7] is None else ProjectRole(row[7]))
+
+
+def _project_params(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "title": project.title,
+        "owner_id": project.owner_id,
+        "video": None if project.video is None else Jsonb(msgspec.to_builtins(project.video)),
+        "version": project.version,
+        "created_at": project.created_at,
+        "updated_at": project.updated_at,
+    }
+
+
+class PostgresProjectRepository:
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def add(self, project: Project) -> None:
+        await self._conn.execute(INSERT_PROJECT, _project_params(project))
+
+    async def access(self, project_id: UUID, user_id: UUID, *, for_update: bool = False) -> ProjectAccess | None:
+        query = SELECT_ACCESS_FOR_UPDATE if for_update else SELECT_ACCESS
+        cur = await self._conn.execute(query, {"project_id": project_id, "user_id": user_id})
+        row = await cur.fetchone()
+        return None if row is None else project_access_from_row(row)
+
+    async def list_for_member(self, user_id: UUID, *, limit: int, before_id: UUID | None) -> list[ProjectAccess]:
+        params = {"user_id": user_id, "before_id": before_id or MAX_UUID, "limit": limit}
+        cur = await self._conn.execute(LIST_FOR_MEMBER, params)
+        return [project_access_from_row(row) for row in await cur.fetchall()]
+
+    async def update(self, project: Project) -> None:
+        await self._conn.execute(UPDATE_PROJECT, _project_params(project))
+
+    async def soft_delete(self, project_id: UUID, *, at: datetime) -> None:
+        await self._conn.execute(SOFT_DELETE_PROJECT, {"id": project_id, "at": at})
+
+
+class PostgresMemberRepository:
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def add(self, member: Member, *, at: datetime) -> None:
+        params = {"project_id": member.project_id, "user_id": member.user_id, "role": member.role.value, "at": at}
+        await self._conn.execute(INSERT_MEMBER, params)
+
+    async def list(self, project_id: UUID, *, limit: int, after_user_id: UUID | None) -> list[Member]:
+        params = {"project_id": project_id, "after": after_user_id or MIN_UUID, "limit": limit}
+        cur = await self._conn.execute(LIST_MEMBERS, params)
+        return [
+            Member(project_id=r[0], user_id=r[1], role=ProjectRole(r[2]), email=r[3] or "", display_name=r[4] or "")
+            for r in await cur.fetchall()
+        ]
+
+    async def remove(self, project_id: UUID, user_id: UUID) -> bool:
+        cur = await self._conn.execute(DELETE_MEMBER, {"project_id": project_id, "user_id": user_id})
+        return cur.rowcount > 0

@@ -1,0 +1,133 @@
+"""Projects and members (API.md: Projects and members). Thin handlers: validate, one use case, map."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.params import Parameter
+
+from application.actor import Actor
+from application.use_cases.subtitles.members import AddMember, AddMemberCommand, ListMembers, RemoveMember
+from application.use_cases.subtitles.projects import (
+    CreateProject,
+    CreateProjectCommand,
+    DeleteProject,
+    GetProject,
+    ListProjects,
+    UpdateProject,
+    UpdateProjectCommand,
+)
+from domain.projects import ProjectRole
+from entrypoints.http.errors import problem_responses
+from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
+from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.subtitles_schemas import MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
+from entrypoints.http.versioning import decode_cursor, encode_cursor, etag, expected_version
+
+Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
+Cursor = Annotated[str | None, Parameter(description="opaque cursor from meta.next_cursor")]
+IfMatch = Annotated[str | None, Parameter(header="If-Match", description="the ETag of the version you read")]
+
+
+def _project_response(out: ProjectOut, status_code: int = 200) -> Response[Envelope[ProjectOut]]:
+    headers = {"ETag": etag(out.version)}
+    if status_code == 201:
+        headers["Location"] = f"/api/v1/projects/{out.id}"
+    return Response(Envelope(data=out), status_code=status_code, headers=headers)
+
+
+class ProjectController(Controller):
+    path = "/api/v1/projects"
+    tags = ["projects"]
+
+    @get("/", summary="Projects the caller is a member of, newest first", responses=problem_responses(400, 401))
+    async def list_projects(
+        self, actor: Actor, list_projects: ListProjects, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[ProjectOut]:
+        before = decode_cursor(cursor, tuple[UUID])[0] if cursor else None
+        rows = await list_projects.execute(actor, limit=limit, before_id=before)
+        page = rows[:limit]
+        next_cursor = encode_cursor(page[-1].project.id) if len(rows) > limit else None
+        return Page(data=[ProjectOut.of(p) for p in page], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+
+    @post(
+        "/",
+        summary="Create a project (the caller becomes its owner)",
+        opt=IDEMPOTENCY_HONOURED,
+        responses=problem_responses(400, 401, 409, 422),
+    )
+    async def create_project(
+        self, actor: Actor, data: ProjectIn, create_project: CreateProject
+    ) -> Response[Envelope[ProjectOut]]:
+        cmd = CreateProjectCommand(
+            title=data.title,
+            video_provider=None if data.video is None else data.video.provider,
+            video_id=None if data.video is None else data.video.id,
+        )
+        return _project_response(ProjectOut.of(await create_project.execute(actor, cmd)), 201)
+
+    @get("/{project_id:uuid}", summary="One project", responses=problem_responses(401, 404))
+    async def get_project(
+        self, actor: Actor, project_id: UUID, get_project: GetProject
+    ) -> Response[Envelope[ProjectOut]]:
+        return _project_response(ProjectOut.of(await get_project.execute(actor, project_id)))
+
+    @patch(
+        "/{project_id:uuid}",
+        summary="Rename a project (If-Match)",
+        responses=problem_responses(400, 401, 403, 404, 412, 422),
+    )
+    async def update_project(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        data: ProjectPatch,
+        update_project: UpdateProject,
+        if_match: IfMatch = None,
+    ) -> Response[Envelope[ProjectOut]]:
+        cmd = UpdateProjectCommand(project_id=project_id, title=data.title, expected_version=expected_version(if_match))
+        return _project_response(ProjectOut.of(await update_project.execute(actor, cmd)))
+
+    @delete(
+        "/{project_id:uuid}",
+        summary="Soft-delete a project (owner only, If-Match)",
+        responses=problem_responses(401, 403, 404, 412),
+    )
+    async def delete_project(
+        self, actor: Actor, project_id: UUID, delete_project: DeleteProject, if_match: IfMatch = None
+    ) -> None:
+        await delete_project.execute(actor, project_id, expected_version=expected_version(if_match))
+
+    @get("/{project_id:uuid}/members", summary="Members and their roles", responses=problem_responses(400, 401, 404))
+    async def list_members(
+        self, actor: Actor, project_id: UUID, list_members: ListMembers, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[MemberOut]:
+        after = decode_cursor(cursor, tuple[UUID])[0] if cursor else None
+        rows = await list_members.execute(actor, project_id, limit=limit, after_user_id=after)
+        page = rows[:limit]
+        next_cursor = encode_cursor(page[-1].user_id) if len(rows) > limit else None
+        return Page(data=[MemberOut.of(m) for m in page], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+
+    @post(
+        "/{project_id:uuid}/members",
+        summary="Add a member by email (owner only)",
+        opt=IDEMPOTENCY_HONOURED,
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    async def add_member(
+        self, actor: Actor, project_id: UUID, data: MemberIn, add_member: AddMember
+    ) -> Response[Envelope[MemberOut]]:
+        cmd = AddMemberCommand(project_id=project_id, email=data.email, role=ProjectRole(data.role))
+        member = await add_member.execute(actor, cmd)
+        location = f"/api/v1/projects/{project_id}/members/{member.user_id}"
+        return Response(Envelope(data=MemberOut.of(member)), status_code=201, headers={"Location": location})
+
+    @delete(
+        "/{project_id:uuid}/members/{user_id:uuid}",
+        summary="Remove a member (owner only)",
+        responses=problem_responses(401, 403, 404, 409),
+    )
+    async def remove_member(self, actor: Actor, project_id: UUID, user_id: UUID, remove_member: RemoveMember) -> None:
+        await remove_member.execute(actor, project_id, user_id)

@@ -1,0 +1,230 @@
+"""In-memory projects, tracks and cues behind the same ports as the PostgreSQL repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+import msgspec
+
+from application.actor import Actor
+from application.ports.projects import ProjectAccess
+from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
+from domain.projects import Member, Project
+from domain.subtitles import Track
+from domain.sync import CueVersion
+
+
+@dataclass
+class Store:
+    projects: dict[UUID, Project] = field(default_factory=dict)
+    deleted_projects: set[UUID] = field(default_factory=set)
+    members: dict[tuple[UUID, UUID], Member] = field(default_factory=dict)
+    tracks: dict[UUID, Track] = field(default_factory=dict)
+    deleted_tracks: set[UUID] = field(default_factory=set)
+    track_seq: dict[UUID, int] = field(default_factory=dict)
+    cues: dict[UUID, StoredCue] = field(default_factory=dict)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    users_by_email: dict[str, Any] = field(default_factory=dict)
+
+
+class FakeProjects:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def add(self, project: Project) -> None:
+        self.s.projects[project.id] = project
+
+    async def access(self, project_id: UUID, user_id: UUID, *, for_update: bool = False) -> ProjectAccess | None:
+        project = self.s.projects.get(project_id)
+        if project is None or project_id in self.s.deleted_projects:
+            return None
+        member = self.s.members.get((project_id, user_id))
+        return ProjectAccess(project=project, role=None if member is None else member.role)
+
+    async def list_for_member(self, user_id: UUID, *, limit: int, before_id: UUID | None) -> list[ProjectAccess]:
+        ids = sorted(
+            (p for (p, u) in self.s.members if u == user_id and p not in self.s.deleted_projects), reverse=True
+        )
+        ids = [p for p in ids if before_id is None or p < before_id][:limit]
+        return [ProjectAccess(project=self.s.projects[p], role=self.s.members[(p, user_id)].role) for p in ids]
+
+    async def update(self, project: Project) -> None:
+        self.s.projects[project.id] = project
+
+    async def soft_delete(self, project_id: UUID, *, at: datetime) -> None:
+        self.s.deleted_projects.add(project_id)
+
+
+class FakeMembers:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def add(self, member: Member, *, at: datetime) -> None:
+        self.s.members[(member.project_id, member.user_id)] = member
+
+    async def list(self, project_id: UUID, *, limit: int, after_user_id: UUID | None) -> list[Member]:
+        found = sorted((m for (p, _), m in self.s.members.items() if p == project_id), key=lambda m: m.user_id)
+        return [m for m in found if after_user_id is None or m.user_id > after_user_id][:limit]
+
+    async def remove(self, project_id: UUID, user_id: UUID) -> bool:
+        return self.s.members.pop((project_id, user_id), None) is not None
+
+
+class FakeTracks:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def _live(self, track_id: UUID) -> Track | None:
+        track = self.s.tracks.get(track_id)
+        if track is None or track_id in self.s.deleted_tracks or track.project_id in self.s.deleted_projects:
+            return None
+        return track
+
+    def _with_stats(self, track: Track) -> Track:
+        live = [c.cue for c in self.s.cues.values() if c.track_id == track.id and not c.deleted]
+        return msgspec.structs.replace(track, cue_count=len(live), duration_ms=max((c.end_ms for c in live), default=0))
+
+    async def add(self, track: Track) -> None:
+        self.s.tracks[track.id] = track
+        self.s.track_seq[track.id] = 0
+
+    async def access(self, track_id: UUID, user_id: UUID, *, with_stats: bool = False) -> TrackAccess | None:
+        track = self._live(track_id)
+        if track is None:
+            return None
+        member = self.s.members.get((track.project_id, user_id))
+        return TrackAccess(track=self._with_stats(track) if with_stats else track, role=member.role if member else None)
+
+    async def list(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Track]:
+        found = sorted(
+            (t for t in self.s.tracks.values() if t.project_id == project_id and self._live(t.id)), key=lambda t: t.id
+        )
+        return [self._with_stats(t) for t in found if after_id is None or t.id > after_id][:limit]
+
+    async def update(self, track: Track) -> None:
+        self.s.tracks[track.id] = track
+
+    async def soft_delete(self, track_id: UUID, *, at: datetime) -> None:
+        self.s.deleted_tracks.add(track_id)
+
+    async def lock(self, track_id: UUID) -> int:
+        return self.s.track_seq[track_id]
+
+    async def reserve_changes(self, track_id: UUID, count: int) -> int:
+        first = self.s.track_seq[track_id] + 1
+        self.s.track_seq[track_id] += count
+        return first
+
+
+class FakeCues:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def page(self, track_id: UUID, *, limit: int, after: CueKey | None) -> list[StoredCue]:
+        live = sorted(
+            (c for c in self.s.cues.values() if c.track_id == track_id and not c.deleted),
+            key=lambda c: (c.cue.start_ms, c.cue.id),
+        )
+        return [c for c in live if after is None or (c.cue.start_ms, c.cue.id) > (after.start_ms, after.id)][:limit]
+
+    async def page_with_role(
+        self, track_id: UUID, user_id: UUID, *, limit: int, after: CueKey | None
+    ) -> RolePage | None:
+        access = await FakeTracks(self.s).access(track_id, user_id)
+        if access is None:
+            return None
+        cues = [] if access.role is None else await self.page(track_id, limit=limit, after=after)
+        return RolePage(role=access.role, cues=cues)
+
+    async def get(self, track_id: UUID, cue_id: UUID, *, for_update: bool = False) -> StoredCue | None:
+        found = self.s.cues.get(cue_id)
+        return found if found is not None and found.track_id == track_id and not found.deleted else None
+
+    async def find_many(self, cue_ids: Sequence[UUID]) -> dict[UUID, StoredCue]:
+        return {i: self.s.cues[i] for i in cue_ids if i in self.s.cues}
+
+    async def write_many(self, track_id: UUID, versions: Sequence[tuple[CueVersion, int]], *, at: datetime) -> None:
+        for version, seq in versions:
+            existing = self.s.cues.get(version.cue.id)
+            if existing is None or existing.track_id == track_id:
+                self.s.cues[version.cue.id] = StoredCue(
+                    track_id=track_id, cue=version.cue, deleted=version.deleted, seq=seq
+                )
+
+    async def changes(self, track_id: UUID, *, after_seq: int, limit: int) -> list[StoredCue]:
+        found = sorted(
+            (c for c in self.s.cues.values() if c.track_id == track_id and c.seq > after_seq), key=lambda c: c.seq
+        )
+        return found[:limit]
+
+
+class FakeAudit:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def record(
+        self,
+        actor: Actor | None,
+        action: str,
+        entity: str,
+        entity_id: UUID | None,
+        changes: Any = None,
+        *,
+        trace_id: str | None = None,
+    ) -> None:
+        self.s.audit.append({"actor": actor, "action": action, "entity": entity, "id": entity_id, "changes": changes})
+
+
+class FakeUsers:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def find_by_email(self, email: str) -> Any:
+        return self.s.users_by_email.get(email)
+
+
+class FakeSubtitlesUnitOfWork:
+    """Writes go straight to the store: enough for use cases that validate before they write."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.projects = FakeProjects(store)
+        self.members = FakeMembers(store)
+        self.tracks = FakeTracks(store)
+        self.cues = FakeCues(store)
+        self.audit = FakeAudit(store)
+        self.users = FakeUsers(store)
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class SequentialIds:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def new_id(self) -> UUID:
+        self.count += 1
+        return UUID(int=(7 << 76) | self.count)
