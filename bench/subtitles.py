@@ -1,7 +1,7 @@
 """Subtitles benchmark: import, sync push, cue page latency and HTTP throughput against a bare route.
 
 Run: TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/subtitles.py
-It creates a scratch database, serves the real app with uvicorn in a child process (one worker), drives
+(without it: testcontainers or the embedded server, as the tests do). It creates a scratch database, serves the real app with uvicorn in a child process (one worker), drives
 it over loopback HTTP, prints a Markdown section for bench/RESULTS.md and drops the database.
 """
 
@@ -22,7 +22,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.database import migrated_database  # noqa: E402
+from tests.support.database import migrated_database, postgres_server  # noqa: E402
 
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec  # noqa: E402
 
@@ -206,10 +206,7 @@ async def drive() -> list[str]:
 
 
 def main() -> None:
-    admin_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if not admin_url:
-        raise SystemExit("set TEST_DATABASE_URL (an admin URL; a scratch database is created and dropped)")
-    with migrated_database(admin_url, "bench") as url:
+    with postgres_server() as admin_url, migrated_database(admin_url, "bench") as url:
         server = multiprocessing.get_context("spawn").Process(target=serve, args=(url,), daemon=True)
         server.start()
         try:

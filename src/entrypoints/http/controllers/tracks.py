@@ -32,6 +32,7 @@ from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 from entrypoints.http.subtitles_schemas import CreatedTrackOut, TrackIn, TrackOut, TrackPatch
+from entrypoints.http.track_upload_openapi import TrackCreationOperation
 from entrypoints.http.versioning import decode_cursor, encode_cursor, etag, expected_version
 
 MEDIA_TYPES = {
@@ -79,6 +80,7 @@ class ProjectTracksController(Controller):
             "`label`. Uploads are limited to 5 MiB (413); a file that is not subtitles answers 422 naming the line."
         ),
         opt=IDEMPOTENCY_HONOURED,
+        operation_class=TrackCreationOperation,
         responses=problem_responses(400, 401, 403, 404, 413, 415, 422),
     )
     async def create_track(
