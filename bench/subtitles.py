@@ -1,8 +1,9 @@
 """Subtitles benchmark: import, sync push, cue page latency and HTTP throughput against a bare route.
 
 Run: TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/subtitles.py
-(without it: testcontainers or the embedded server, as the tests do). It creates a scratch database, serves the real app with uvicorn in a child process (one worker), drives
-it over loopback HTTP, prints a Markdown section for bench/RESULTS.md and drops the database.
+(without it: testcontainers or the embedded server, as the tests do). It creates a scratch database,
+serves the real app with uvicorn in a child process (one worker), drives it over loopback HTTP,
+prints a Markdown section for bench/RESULTS.md and drops the database.
 """
 
 from __future__ import annotations
