@@ -21,7 +21,7 @@ EXPECTED = {
 }
 
 
-# covers: S-API-8
+# covers: S-API-1, S-API-8
 async def test_openapi_documents_projects_tracks_cues_and_sync(clean_database: str, tmp_path: Path) -> None:
     async with api_client(clean_database, tmp_path) as client:
         doc = (await client.get("/schema/openapi.json")).json()
