@@ -128,3 +128,20 @@ async def test_no_token_is_401_everywhere(clean_database: str, tmp_path: Path) -
             method, url, body = await route.prepare(client, t)
             response = await client.request(method, url, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
             assert response.status_code == 401, (route.name, response.status_code)
+
+
+async def test_authorization_comes_before_looking_at_the_input(clean_database: str, tmp_path: Path) -> None:
+    async with api_client(clean_database, tmp_path) as client:
+        t = await team(client)
+        bad_cue = {"start_ms": 5, "end_ms": 1, "text": ""}
+        bad_track = {"language": "??", "cues": [bad_cue]}
+        for role, status in (("outsider", 404), ("viewer", 403)):
+            cue = await client.post(f"/api/v1/tracks/{t.track['id']}/cues", json=bad_cue, headers=t.as_(role))
+            track = await client.post(f"/api/v1/projects/{t.project['id']}/tracks", json=bad_track, headers=t.as_(role))
+            member = await client.post(
+                f"/api/v1/projects/{t.project['id']}/members",
+                json={"email": "not an email", "role": "viewer"},
+                headers=t.as_(role),
+            )
+            assert (cue.status_code, track.status_code) == (status, status), role
+            assert member.status_code == status, role

@@ -73,16 +73,16 @@ class CreateCue:
         self._uow, self._clock, self._ids = uow, clock, ids
 
     async def execute(self, actor: Actor, cmd: CreateCueCommand) -> StoredCue:
-        cue = Cue.create(
-            id=cmd.id or self._ids.new_id(),
-            start_ms=cmd.start_ms,
-            end_ms=cmd.end_ms,
-            text=cmd.text,
-            voice=cmd.voice,
-            updated_at=self._clock.now(),
-        )
         async with self._uow as uow:
             track = (await track_for(uow, actor, cmd.track_id, ProjectAction.EDIT)).track
+            cue = Cue.create(
+                id=cmd.id or self._ids.new_id(),
+                start_ms=cmd.start_ms,
+                end_ms=cmd.end_ms,
+                text=cmd.text,
+                voice=cmd.voice,
+                updated_at=self._clock.now(),
+            )
             await uow.tracks.lock(track.id)
             if await uow.cues.find_many([cue.id]):
                 raise Conflict(f"a cue with id {cue.id} already exists", code="cue_exists")

@@ -39,11 +39,11 @@ class AddMember:
         self._uow, self._clock = uow, clock
 
     async def execute(self, actor: Actor, cmd: AddMemberCommand) -> Member:
-        if cmd.role is ProjectRole.OWNER:
-            raise InvalidInput("a project has one owner; add members as editor or viewer", code="invalid_role")
-        email = normalize_email(cmd.email)
         async with self._uow as uow:
             await project_for(uow, actor, cmd.project_id, ProjectAction.MANAGE, for_update=True)
+            if cmd.role is ProjectRole.OWNER:
+                raise InvalidInput("a project has one owner; add members as editor or viewer", code="invalid_role")
+            email = normalize_email(cmd.email)
             user = await uow.users.find_by_email(email)
             if user is None:
                 raise NotFound("user", email)

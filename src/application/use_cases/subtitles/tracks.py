@@ -74,6 +74,12 @@ class _TrackWriter:
     def __init__(self, uow: SubtitlesUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
 
+    async def _authorize(self, actor: Actor, project_id: UUID) -> None:
+        """Outsiders get 404 and viewers 403 before their input is even looked at."""
+        async with self._uow as uow:
+            await project_for(uow, actor, project_id, ProjectAction.EDIT)
+            await end_read(uow)
+
     async def _create(
         self, actor: Actor, project_id: UUID, language: str, label: str, source: TrackSource, cues: list[CueContent]
     ) -> Track:
@@ -110,6 +116,7 @@ class _TrackWriter:
 
 class CreateTrack(_TrackWriter):
     async def execute(self, actor: Actor, cmd: CreateTrackCommand) -> CreatedTrack:
+        await self._authorize(actor, cmd.project_id)
         cues = contents_of(cmd.cues)
         track = await self._create(actor, cmd.project_id, cmd.language, cmd.label, TrackSource(kind="manual"), cues)
         return CreatedTrack(track=track, warnings=[])
@@ -121,6 +128,7 @@ class UploadTrack(_TrackWriter):
         self._codec = codec
 
     async def execute(self, actor: Actor, cmd: UploadTrackCommand) -> CreatedTrack:
+        await self._authorize(actor, cmd.project_id)
         check_language(cmd.language)  # before the work of parsing
         parsed = await self._codec.parse(cmd.data, filename=cmd.filename)
         source = TrackSource(kind="upload", format=parsed.format, filename=cmd.filename)
