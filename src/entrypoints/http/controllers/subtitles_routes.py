@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Router
 
-from entrypoints.http.controllers.cues import CueController
+from entrypoints.http.controllers.cues import CueController, SyncController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tracks import OPT_MAX_JSON, OPT_MAX_UPLOAD, ProjectTracksController, TrackController
 from entrypoints.settings import Settings
@@ -20,4 +20,7 @@ def subtitles_routes(settings: Settings) -> list[Router | type[Controller]]:
         request_max_body_size=settings.max_upload_bytes + MULTIPART_SLACK_BYTES,
         opt={OPT_MAX_UPLOAD: settings.max_upload_bytes, OPT_MAX_JSON: settings.max_json_body_bytes},
     )
-    return [ProjectController, uploads, TrackController, CueController]
+    # A push of 5 000 changes may exceed the JSON limit; it gets the upload limit, which the
+    # idempotency middleware also covers, so every accepted push is replayable.
+    sync = Router(path="/", route_handlers=[SyncController], request_max_body_size=settings.max_upload_bytes)
+    return [ProjectController, uploads, TrackController, CueController, sync]
