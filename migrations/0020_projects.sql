@@ -1,10 +1,10 @@
 -- Projects and their members (per-project roles owner, editor, viewer).
--- depends: 0001_procrastinate
+-- depends: 0010_identity
 
 CREATE TABLE projects (
     id uuid PRIMARY KEY,
     title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
-    owner_id uuid NOT NULL,
+    owner_id uuid NOT NULL REFERENCES users (id),
     video jsonb,
     version integer NOT NULL DEFAULT 1,
     created_at timestamptz NOT NULL,
@@ -18,7 +18,7 @@ CREATE INDEX projects_video_pending_idx ON projects (id) WHERE deleted_at IS NUL
 
 CREATE TABLE project_members (
     project_id uuid NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
-    user_id uuid NOT NULL,
+    user_id uuid NOT NULL REFERENCES users (id),
     role text NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,

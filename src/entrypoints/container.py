@@ -39,6 +39,7 @@ from application.use_cases.identity.sessions import SessionIssuer
 from application.use_cases.render_voice_over import RenderVoiceOver
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
+from entrypoints.subtitles_container import SubtitlesContainer
 
 TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
 
@@ -157,6 +158,9 @@ class Container(containers.DeclarativeContainer):
         output_store=blob_store,
     )
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
+
+    # Subtitles: projects, members, tracks, cues, sync.
+    subtitles = providers.Container(SubtitlesContainer, unit_of_work=unit_of_work, clock=clock, ids=ids)
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

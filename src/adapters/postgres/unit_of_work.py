@@ -10,7 +10,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
+from adapters.postgres.repositories.cues import PostgresCueRepository
+from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
 from adapters.postgres.repositories.refresh_tokens import PostgresRefreshTokenRepository
+from adapters.postgres.repositories.tracks import PostgresTrackRepository
 from adapters.postgres.repositories.users import PostgresUserRepository
 from adapters.system import Uuid7Generator
 from application.ports.clock import IdGenerator
@@ -22,6 +25,10 @@ class PostgresUnitOfWork:
     users: PostgresUserRepository
     refresh_tokens: PostgresRefreshTokenRepository
     audit: PostgresAuditLog
+    projects: PostgresProjectRepository
+    members: PostgresMemberRepository
+    tracks: PostgresTrackRepository
+    cues: PostgresCueRepository
 
     def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
         self._pool = pool
@@ -53,6 +60,10 @@ class PostgresUnitOfWork:
         self.users = PostgresUserRepository(conn)
         self.refresh_tokens = PostgresRefreshTokenRepository(conn)
         self.audit = PostgresAuditLog(conn, self._ids.new_id)
+        self.projects = PostgresProjectRepository(conn)
+        self.members = PostgresMemberRepository(conn)
+        self.tracks = PostgresTrackRepository(conn)
+        self.cues = PostgresCueRepository(conn)
 
     def _on_enter(self) -> None:
         """Hook for subclasses to build repositories on the fresh connection."""

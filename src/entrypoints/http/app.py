@@ -21,6 +21,7 @@ from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware
@@ -69,6 +70,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             AuthController,
             MeController,
             AdminController,
+            *subtitles_routes(settings),
             *extra_route_handlers,
         ],
         dependencies=dependencies(container),

@@ -10,6 +10,7 @@ from litestar.di import Provide
 
 from entrypoints.container import Container
 from entrypoints.http.auth import actor_dependency
+from entrypoints.subtitles_container import USE_CASES as SUBTITLES_USE_CASES
 
 
 def from_container(provider: providers.Provider[Any]) -> Provide:
@@ -36,6 +37,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "change_user_role": container.change_user_role,
         "list_audit_logs": container.list_audit_logs,
     }
+    providers_by_name.update({name: getattr(container.subtitles, name) for name in SUBTITLES_USE_CASES})
     provided = {name: from_container(p) for name, p in providers_by_name.items()}  # type: ignore[arg-type]
     # `actor: Actor` on any handler: the authenticated caller, or a 401 problem.
     provided["actor"] = actor_dependency(
