@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from adapters.cache.health import CacheHealthProbe
 from adapters.cache.layered import LayeredCache
 from adapters.cache.memory import LruTtlCache
 from adapters.cache.redis import RedisCache
@@ -17,6 +18,7 @@ from adapters.http.health import ProviderHealthProbe
 from adapters.http.resilience import AsyncCircuitBreaker
 from adapters.tts.google import GoogleSpeechSynthesizer
 from adapters.tts.google_auth import ApiKeyCredentials, GoogleCredentials, ServiceAccountCredentials
+from application.ports.health import HealthProbe
 from entrypoints.settings import Settings
 
 USER_AGENT = "subdub v0.1.0"
@@ -30,9 +32,10 @@ class ExternalProviders:
     google_tts: GoogleSpeechSynthesizer | None = None
     clients: list[ResilientHttpClient] = field(default_factory=list)
 
-    def health_probes(self) -> list[ProviderHealthProbe]:
+    def health_probes(self) -> list[HealthProbe]:
         os_quota = self.opensubtitles.quota if self.opensubtitles else None
         return [
+            CacheHealthProbe(self.cache),
             ProviderHealthProbe("opensubtitles", self.opensubtitles.client if self.opensubtitles else None, os_quota),
             ProviderHealthProbe("dailymotion", self.dailymotion.client if self.dailymotion else None),
             ProviderHealthProbe("google_tts", self.google_tts.client if self.google_tts else None),

@@ -24,6 +24,18 @@ async def test_unconfigured_providers_are_disabled_and_the_service_is_ok(clean_d
     for name in ("opensubtitles", "dailymotion", "google_tts"):
         assert body["checks"][name]["status"] == "disabled"
         assert "breaker" not in body["checks"][name]
+    assert body["checks"]["cache"]["status"] == "ok"
+    assert "in-process" in body["checks"]["cache"]["detail"]
+
+
+async def test_an_unreachable_redis_degrades_the_cache_check_only(clean_database: str, tmp_path: Path) -> None:
+    # covers: S-EXT-3, S-CACHE-1
+    async with api_client(clean_database, tmp_path, REDIS_URL="redis://127.0.0.1:9/0") as client:
+        response = await client.get("/health/ready")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["checks"]["cache"]["status"] == "degraded"
+    assert body["status"] == "degraded"
 
 
 async def test_an_open_breaker_degrades_the_service_but_never_takes_it_down(

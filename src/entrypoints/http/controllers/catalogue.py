@@ -1,0 +1,123 @@
+"""Catalogue routes: subtitle search (OpenSubtitles), video metadata (Dailymotion), voices of every engine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+
+from application.actor import Actor
+from application.ports.catalog import SubtitleHit, VideoMetadata
+from application.use_cases.catalogue.list_voices import ListVoices
+from application.use_cases.catalogue.lookup_video import LookupVideo
+from application.use_cases.catalogue.search_subtitles import SearchSubtitles
+from domain.voices import Voice
+from entrypoints.http.errors import problem_responses
+from entrypoints.http.schemas import Envelope, Page, PageMeta
+
+
+class SubtitleHitOut(msgspec.Struct, kw_only=True):
+    provider: str
+    file_id: int
+    language: str | None
+    release: str | None
+    download_count: int
+    fps: float | None
+    uploaded_at: datetime | None
+    file_name: str | None = None
+    hearing_impaired: bool = False
+    title: str | None = None
+
+    @classmethod
+    def of(cls, hit: SubtitleHit) -> SubtitleHitOut:
+        return cls(**msgspec.structs.asdict(hit))
+
+
+class VideoOut(msgspec.Struct, kw_only=True):
+    provider: str
+    id: str
+    title: str
+    duration_ms: int
+    language: str | None
+    thumbnail_url: str | None
+
+    @classmethod
+    def of(cls, video: VideoMetadata) -> VideoOut:
+        return cls(**msgspec.structs.asdict(video))
+
+
+class VoiceOut(msgspec.Struct, kw_only=True):
+    engine: str
+    name: str
+    language: str
+    sample_rate: int
+    gender: str | None = None
+
+    @classmethod
+    def of(cls, voice: Voice) -> VoiceOut:
+        return cls(
+            engine=voice.engine,
+            name=voice.name,
+            language=voice.language,
+            sample_rate=voice.sample_rate,
+            gender=voice.gender,
+        )
+
+
+PROVIDER_PROBLEMS = problem_responses(400, 401, 404, 422, 429, 503)
+
+
+class CatalogueController(Controller):
+    path = "/api/v1"
+    tags = ["catalogue"]
+
+    @get(
+        "/subtitle-search",
+        summary="Search OpenSubtitles (cursor = the provider's next page)",
+        responses=PROVIDER_PROBLEMS,
+    )
+    async def search_subtitles(
+        self,
+        actor: NamedDependency[Actor],
+        search_subtitles: NamedDependency[SearchSubtitles],
+        query: Annotated[str | None, Parameter(max_length=200)] = None,
+        imdb_id: Annotated[str | None, Parameter(max_length=12)] = None,
+        languages: Annotated[str | None, Parameter(max_length=100, description="comma-separated: en,fr")] = None,
+        page: Annotated[int | None, Parameter(ge=1, le=100, description="provider page (default 1)")] = None,
+        cursor: Annotated[str | None, Parameter(max_length=3, description="next_cursor of the previous page")] = None,
+    ) -> Page[SubtitleHitOut]:
+        number = page or (int(cursor) if cursor and cursor.isdigit() else 1)
+        result = await search_subtitles.execute(actor, query=query, imdb_id=imdb_id, languages=languages, page=number)
+        next_cursor = str(result.page + 1) if result.page < result.total_pages else None
+        return Page(
+            data=[SubtitleHitOut.of(hit) for hit in result.hits],
+            meta=PageMeta(limit=max(len(result.hits), 1), next_cursor=next_cursor),
+        )
+
+    @get("/videos/dailymotion/{video_id:str}", summary="Dailymotion video metadata", responses=PROVIDER_PROBLEMS)
+    async def dailymotion_video(
+        self, video_id: str, actor: NamedDependency[Actor], lookup_video: NamedDependency[LookupVideo]
+    ) -> Envelope[VideoOut]:
+        return Envelope(data=VideoOut.of(await lookup_video.execute(actor, video_id)))
+
+    @get("/voices", summary="Voices of every enabled speech engine", responses=problem_responses(400, 401, 503))
+    async def voices(
+        self,
+        actor: NamedDependency[Actor],
+        list_voices: NamedDependency[ListVoices],
+        engine: Annotated[str | None, Parameter(max_length=32)] = None,
+        language: Annotated[str | None, Parameter(max_length=16)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, Parameter(max_length=12, pattern=r"^\d+$")] = None,
+    ) -> Page[VoiceOut]:
+        voices, next_offset = await list_voices.execute(
+            actor, engine=engine, language=language, limit=limit, offset=int(cursor or 0)
+        )
+        return Page(
+            data=[VoiceOut.of(v) for v in voices],
+            meta=PageMeta(limit=limit, next_cursor=str(next_offset) if next_offset is not None else None),
+        )
