@@ -25,6 +25,9 @@ from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.catalogue.list_voices import ListVoices
+from application.use_cases.catalogue.lookup_video import LookupVideo
+from application.use_cases.catalogue.search_subtitles import SearchSubtitles
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
 from application.use_cases.identity.authenticate import Authenticate
@@ -75,6 +78,8 @@ class Container(containers.DeclarativeContainer):
     video_catalog = providers.Callable(lambda external: external.dailymotion, external)
     google_speech = providers.Callable(lambda external: external.google_tts, external)
     provider_probes = providers.Callable(lambda external: external.health_probes(), external)
+    search_subtitles = providers.Factory(SearchSubtitles, subtitle_catalog)
+    lookup_video = providers.Factory(LookupVideo, video_catalog)
 
     health_probes = providers.Callable(
         lambda core, external: [*core, *external],
@@ -147,6 +152,7 @@ class Container(containers.DeclarativeContainer):
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
     speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, google_speech)
+    list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
     render_voice_over = providers.Factory(

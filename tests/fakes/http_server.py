@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class FakeHttpServer:
         self.faults: deque[FakeResponse] = deque()
         self.fault_pattern: Callable[[int], FakeResponse | None] | None = None  # by request index
         self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._thread: threading.Thread | None = None
         self.port = 0
 
     @property
@@ -78,22 +79,26 @@ class FakeHttpServer:
         self.latency_s = 0.0
 
     async def start(self) -> FakeHttpServer:
+        """Serve from a thread with its own event loop, so it answers even while the caller's loop is blocked
+        (Litestar's AsyncTestClient runs the app synchronously through a portal)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms delayed-ACK stalls
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self._asgi, interface="asgi3", lifespan="off", log_level="warning", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
-            await asyncio.sleep(0.01)
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+        self._thread.start()
+        while not server.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
+            await asyncio.sleep(0.005)
         return self
 
     async def stop(self) -> None:
-        if self._server is not None and self._task is not None:
+        if self._server is not None and self._thread is not None:
             self._server.should_exit = True
-            await self._task
+            await asyncio.to_thread(self._thread.join, 10)
 
     async def _asgi(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":

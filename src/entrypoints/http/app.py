@@ -19,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
@@ -71,6 +72,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             MeController,
             AdminController,
             *subtitles_routes(settings),
+            CatalogueController,
             *extra_route_handlers,
         ],
         dependencies=dependencies(container),

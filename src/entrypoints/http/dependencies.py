@@ -36,6 +36,10 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "list_users": container.list_users,
         "change_user_role": container.change_user_role,
         "list_audit_logs": container.list_audit_logs,
+        # catalogue (external providers)
+        "search_subtitles": container.search_subtitles,
+        "lookup_video": container.lookup_video,
+        "list_voices": container.list_voices,
     }
     providers_by_name.update({name: getattr(container.subtitles, name) for name in SUBTITLES_USE_CASES})
     provided = {name: from_container(p) for name, p in providers_by_name.items()}  # type: ignore[arg-type]

@@ -84,14 +84,14 @@ class CatalogueController(Controller):
         self,
         actor: NamedDependency[Actor],
         search_subtitles: NamedDependency[SearchSubtitles],
-        query: Annotated[str | None, Parameter(max_length=200)] = None,
+        text: Annotated[str | None, Parameter(query="query", max_length=200, description="title or words")] = None,
         imdb_id: Annotated[str | None, Parameter(max_length=12)] = None,
         languages: Annotated[str | None, Parameter(max_length=100, description="comma-separated: en,fr")] = None,
         page: Annotated[int | None, Parameter(ge=1, le=100, description="provider page (default 1)")] = None,
         cursor: Annotated[str | None, Parameter(max_length=3, description="next_cursor of the previous page")] = None,
     ) -> Page[SubtitleHitOut]:
         number = page or (int(cursor) if cursor and cursor.isdigit() else 1)
-        result = await search_subtitles.execute(actor, query=query, imdb_id=imdb_id, languages=languages, page=number)
+        result = await search_subtitles.execute(actor, query=text, imdb_id=imdb_id, languages=languages, page=number)
         next_cursor = str(result.page + 1) if result.page < result.total_pages else None
         return Page(
             data=[SubtitleHitOut.of(hit) for hit in result.hits],
