@@ -121,7 +121,8 @@ def settle_fit(natural_ms: float, window_ms: int, rate: float, produced_ms: floa
     speed = natural_ms / final_ms
     excess = final_ms - window_ms
     if excess <= window_ms * RESIDUAL_TOLERANCE:
-        action: FitAction = "fit" if speed <= 1.0 + 1e-9 else "compressed" if speed > options.max_speed else "sped_up"
+        compressed = options.overflow == "compress" and speed > options.max_speed * (1 + RESIDUAL_TOLERANCE)
+        action: FitAction = "fit" if speed <= 1.0 + 1e-9 else "compressed" if compressed else "sped_up"
         return Fit(
             rate=rate,
             stretch=stretch,
