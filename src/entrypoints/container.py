@@ -40,6 +40,7 @@ from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
 from application.use_cases.render_voice_over import RenderVoiceOver
+from application.use_cases.subtitles.data_rights import ProjectsDataContributor
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
 from entrypoints.subtitles_container import SubtitlesContainer
@@ -138,7 +139,7 @@ class Container(containers.DeclarativeContainer):
     list_audit_logs = providers.Factory(ListAuditLogs, unit_of_work)
     create_admin = providers.Factory(CreateAdmin, unit_of_work, register_user, auth_states, clock)
     # Right to be forgotten: each area that stores user data adds its DataContributor here (S-SEC-9).
-    data_contributors = providers.List()
+    data_contributors = providers.List(providers.Singleton(ProjectsDataContributor))
     export_my_data = providers.Factory(ExportMyData, unit_of_work, data_contributors, clock)
     erase_my_account = providers.Factory(
         EraseMyAccount, unit_of_work, data_contributors, pseudonymizer, auth_states, clock

@@ -130,3 +130,31 @@ async def test_every_write_is_audited_with_the_project_id(clean_database: str, t
     assert [r[0] for r in rows] == ["project.created", "member.added", "track.created", "cue.created", "cue.updated"]
     assert {r[1] for r in rows} == {project["id"]}
     assert {r[2] for r in rows} == {owner.id}
+
+
+# covers: S-SEC-9
+async def test_export_and_erasure_cover_projects_tracks_and_cues(clean_database: str, tmp_path: Path) -> None:
+    async with api_client(clean_database, tmp_path) as client:
+        leaving, other = await person(client), await person(client)
+        mine = await new_project(client, leaving, "Mine")
+        theirs = await new_project(client, other, "Theirs")
+        await add_member(client, mine["id"], leaving, other, "editor")
+        await add_member(client, theirs["id"], other, leaving, "viewer")
+        track = (
+            await client.post(
+                f"/api/v1/projects/{mine['id']}/tracks",
+                json={"language": "en", "cues": [{"start_ms": 0, "end_ms": 900, "text": "my words"}]},
+                headers=leaving.headers,
+            )
+        ).json()["data"]
+
+        exported = (await client.get("/api/v1/me/export", headers=leaving.headers)).json()["data"]["projects"]
+        by_title = {entry["project"]["title"]: entry for entry in exported}
+        assert by_title["Theirs"]["role"] == "viewer" and "tracks" not in by_title["Theirs"]
+        assert by_title["Mine"]["tracks"][0]["id"] == track["id"]
+        assert by_title["Mine"]["tracks"][0]["cues"][0]["text"] == "my words"
+
+        assert (await client.delete("/api/v1/me", headers=leaving.headers)).status_code == 204
+        assert (await client.get(f"/api/v1/projects/{mine['id']}", headers=other.headers)).status_code == 404
+        members = (await client.get(f"/api/v1/projects/{theirs['id']}/members", headers=other.headers)).json()["data"]
+        assert [m["user_id"] for m in members] == [other.id]

@@ -1,0 +1,91 @@
+"""The subtitles area's part of the right to be forgotten (S-SEC-9): export and erase a user's projects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, cast
+from uuid import UUID
+
+import msgspec
+
+from application.ports.projects import ProjectAccess
+from application.ports.subtitles_uow import SubtitlesUnitOfWork
+from application.ports.tracks import CueKey
+from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.subtitles.common import EXPORT_BATCH, audit_changes
+from domain.projects import ProjectRole
+from domain.subtitles import Track
+
+_PAGE = 200
+
+
+async def _memberships(uow: SubtitlesUnitOfWork, user_id: UUID) -> AsyncIterator[ProjectAccess]:
+    before: UUID | None = None
+    while True:
+        page = await uow.projects.list_for_member(user_id, limit=_PAGE, before_id=before)
+        for access in page:
+            yield access
+        if len(page) < _PAGE:
+            return
+        before = page[-1].project.id
+
+
+async def _tracks(uow: SubtitlesUnitOfWork, project_id: UUID) -> AsyncIterator[Track]:
+    after: UUID | None = None
+    while True:
+        page = await uow.tracks.list(project_id, limit=_PAGE, after_id=after)
+        for track in page:
+            yield track
+        if len(page) < _PAGE:
+            return
+        after = page[-1].id
+
+
+async def _cues(uow: SubtitlesUnitOfWork, track_id: UUID) -> list[dict[str, Any]]:
+    cues: list[dict[str, Any]] = []
+    after: CueKey | None = None
+    while True:
+        page = await uow.cues.page(track_id, limit=EXPORT_BATCH, after=after)
+        cues += [msgspec.to_builtins(stored.cue) for stored in page]
+        if len(page) < EXPORT_BATCH:
+            return cues
+        after = CueKey(start_ms=page[-1].cue.start_ms, id=page[-1].cue.id)
+
+
+class ProjectsDataContributor:
+    """Exports the user's memberships and everything in the projects they own; erasure deletes the
+    projects they own and removes them from the others."""
+
+    section = "projects"
+
+    async def export(self, uow: UnitOfWork, user_id: UUID) -> object:
+        subtitles = cast(SubtitlesUnitOfWork, uow)
+        out: list[dict[str, Any]] = []
+        async for access in _memberships(subtitles, user_id):
+            entry: dict[str, Any] = {"role": access.role.value if access.role else None}
+            entry["project"] = msgspec.to_builtins(access.project)
+            if access.role is ProjectRole.OWNER:
+                entry["tracks"] = [
+                    {**msgspec.to_builtins(track), "cues": await _cues(subtitles, track.id)}
+                    async for track in _tracks(subtitles, access.project.id)
+                ]
+            out.append(entry)
+        return out
+
+    async def erase(self, uow: UnitOfWork, user_id: UUID, *, now: datetime) -> None:
+        subtitles = cast(SubtitlesUnitOfWork, uow)
+        owned: list[UUID] = []
+        joined: list[UUID] = []
+        async for access in _memberships(subtitles, user_id):
+            (owned if access.project.owner_id == user_id else joined).append(access.project.id)
+        for project_id in owned:
+            await subtitles.projects.soft_delete(project_id, at=now)
+            await subtitles.audit.record(
+                None, "project.deleted", "project", project_id, audit_changes(project_id, reason="owner erased")
+            )
+        for project_id in joined:
+            await subtitles.members.remove(project_id, user_id)
+            await subtitles.audit.record(
+                None, "member.removed", "project", project_id, audit_changes(project_id, reason="member erased")
+            )
