@@ -167,7 +167,9 @@ class Container(containers.DeclarativeContainer):
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
 
     # Subtitles: projects, members, tracks, cues, sync.
-    subtitles = providers.Container(SubtitlesContainer, unit_of_work=unit_of_work, clock=clock, ids=ids)
+    subtitles = providers.Container(
+        SubtitlesContainer, unit_of_work=unit_of_work, clock=clock, ids=ids, video_catalog=video_catalog
+    )
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

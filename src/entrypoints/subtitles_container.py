@@ -27,12 +27,13 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     unit_of_work: providers.Dependency[Any] = providers.Dependency()
     clock: providers.Dependency[Any] = providers.Dependency()
     ids: providers.Dependency[Any] = providers.Dependency()
+    video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
 
     codec = providers.Singleton(Pysubs2SubtitleCodec)
 
     list_projects = providers.Factory(projects.ListProjects, unit_of_work)
     get_project = providers.Factory(projects.GetProject, unit_of_work)
-    create_project = retrying(projects.CreateProject, unit_of_work, clock, ids)
+    create_project = retrying(projects.CreateProject, unit_of_work, clock, ids, video_catalog)
     update_project = retrying(projects.UpdateProject, unit_of_work, clock)
     delete_project = retrying(projects.DeleteProject, unit_of_work, clock)
     list_members = providers.Factory(members.ListMembers, unit_of_work)
@@ -55,5 +56,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
 
 
 USE_CASES = tuple(
-    name for name in SubtitlesContainer.providers if name not in {"unit_of_work", "clock", "ids", "codec"}
+    name
+    for name in SubtitlesContainer.providers
+    if name not in {"unit_of_work", "clock", "ids", "codec", "video_catalog"}
 )

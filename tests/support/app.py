@@ -24,6 +24,8 @@ def test_settings(tmp_path: Path, **overrides: str) -> Settings:
         "SUBDUB_ARGON2_TIME_COST": "1",
         "SUBDUB_ARGON2_MEMORY_KIB": "1024",
         "SUBDUB_ARGON2_PARALLELISM": "1",
+        # No test reaches the real Dailymotion; provider tests point DAILYMOTION_BASE_URL at a fake server.
+        "DAILYMOTION_ENABLED": "false",
         **overrides,
     }
     return load_settings(env)

@@ -7,11 +7,13 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.ports.catalog import VideoCatalog
 from application.ports.clock import Clock, IdGenerator
 from application.ports.projects import ProjectAccess
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
+from application.use_cases.catalogue.resolve_video import resolve_video
 from application.use_cases.subtitles.common import audit_changes, check_version, end_read, project_for
-from domain.projects import Member, Project, ProjectAction, ProjectRole, VideoRef, check_title
+from domain.projects import Member, Project, ProjectAction, ProjectRole, check_title
 
 
 class CreateProjectCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,14 +23,18 @@ class CreateProjectCommand(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class CreateProject:
-    def __init__(self, uow: SubtitlesUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow: SubtitlesUnitOfWork, clock: Clock, ids: IdGenerator, videos: VideoCatalog | None = None
+    ) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
+        self._videos = videos
 
     async def execute(self, actor: Actor, cmd: CreateProjectCommand) -> ProjectAccess:
-        now = self._clock.now()
         video = None
         if cmd.video_provider is not None or cmd.video_id is not None:
-            video = VideoRef(provider=cmd.video_provider or "", id=cmd.video_id or "")
+            # Looked up before the transaction (no network call while holding a connection).
+            video = await resolve_video(self._videos, cmd.video_provider or "", cmd.video_id or "")
+        now = self._clock.now()
         project = Project(
             id=self._ids.new_id(),
             title=check_title(cmd.title),

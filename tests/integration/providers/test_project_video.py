@@ -1,0 +1,68 @@
+"""`POST /projects` with a video looks it up through the Dailymotion adapter (fake server on loopback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.provider_fixtures import dailymotion_env
+from tests.fakes.provider_servers import FakeDailymotion
+from tests.support.app import api_client
+from tests.support.identity import signed_in
+
+pytestmark = pytest.mark.db
+
+
+async def test_a_known_video_fills_in_the_project_metadata(
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
+) -> None:
+    async with api_client(clean_database, tmp_path, **dailymotion_env(dailymotion_server)) as client:
+        _, _, headers = await signed_in(client)
+        response = await client.post(
+            "/api/v1/projects",
+            json={"title": "Kart", "video": {"provider": "dailymotion", "id": "x7lni3"}},
+            headers=headers,
+        )
+    assert response.status_code == 201, response.text
+    video = response.json()["data"]["video"]
+    assert video["status"] == "ready"
+    assert video["duration_ms"] == 136_000
+    assert video["language"] == "fr"
+    assert video["title"]
+    assert video["thumbnail_url"].startswith("https://")
+
+
+async def test_an_unknown_video_is_422_and_creates_nothing(
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
+) -> None:
+    async with api_client(clean_database, tmp_path, **dailymotion_env(dailymotion_server)) as client:
+        _, _, headers = await signed_in(client)
+        response = await client.post(
+            "/api/v1/projects",
+            json={"title": "Nope", "video": {"provider": "dailymotion", "id": "x0none"}},
+            headers=headers,
+        )
+        assert response.status_code == 422
+        assert response.json()["code"] == "unknown_video"
+        assert response.json()["errors"][0]["field"] == "video.id"
+        listed = await client.get("/api/v1/projects", headers=headers)
+    assert listed.json()["data"] == []
+
+
+async def test_a_provider_that_is_down_leaves_the_video_pending_never_a_5xx(
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
+) -> None:
+    env = {**dailymotion_env(dailymotion_server), "SUBDUB_HTTP_READ_TIMEOUT": "0.3"}
+    async with api_client(clean_database, tmp_path, **env) as client:
+        _, _, headers = await signed_in(client)
+        dailymotion_server.server.latency_s = 1.0
+        response = await client.post(
+            "/api/v1/projects",
+            json={"title": "Later", "video": {"provider": "dailymotion", "id": "x7lni3"}},
+            headers=headers,
+        )
+    assert response.status_code == 201, response.text
+    video = response.json()["data"]["video"]
+    assert (video["provider"], video["id"], video["status"]) == ("dailymotion", "x7lni3", "pending")
+    assert video.get("duration_ms") is None
