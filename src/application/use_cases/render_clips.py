@@ -114,7 +114,12 @@ class ClipFitter:
             except SynthesisFailed as exc:
                 failed = items[exc.index] if 0 <= exc.index < len(items) else None
                 cue = failed.cue_ids[0] if failed else "?"
-                raise SynthesisFailed(engine, exc.index, f"cue {cue}: {exc.detail}") from exc
+                wrapped = SynthesisFailed(engine, exc.index, f"cue {cue}: {exc.detail}")
+                wrapped.code = exc.code  # keeps an engine's stable code, e.g. provider_auth_failed
+                wrapped.retry_after_s = exc.retry_after_s
+                if hasattr(exc, "retryable"):
+                    wrapped.retryable = exc.retryable  # type: ignore[attr-defined]
+                raise wrapped from exc
             self.counts.engine_requests += len(items)
             found.update(await asyncio.to_thread(self._keep, items, clips))
         return found, set(missing)
