@@ -46,8 +46,14 @@ class PostgresIdempotencyKeys:
         self._ids = ids
         self._ttl = ttl
         self._lock = lock
+        self._claims = 0
+
+    PURGE_EVERY = 100  # claims between two sweeps of expired keys (each sweep deletes at most one batch)
 
     async def claim(self, *, scope: str, method: str, path: str, key: str, request_hash: bytes) -> IdempotencyClaim:
+        self._claims += 1
+        if self._claims % self.PURGE_EVERY == 0:
+            await self.purge_expired()
         params: dict[str, Any] = {"scope": scope, "method": method, "path": path, "key": key}
         with translated_errors():
             async with self._pool.connection() as conn:
