@@ -120,3 +120,15 @@ async def test_voices_list_every_enabled_engine_and_filter(
         response = await client.get("/api/v1/voices", params={"engine": "google"}, headers=headers)
         assert response.status_code == 200
         assert response.json()["data"] == []  # disabled engines are omitted
+
+
+async def test_provider_calls_are_counted_on_metrics(
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
+) -> None:
+    # covers: S-OBS-4
+    async with api_client(clean_database, tmp_path, **dailymotion_env(dailymotion_server)) as client:
+        _, _, headers = await signed_in(client)
+        assert (await client.get("/api/v1/videos/dailymotion/x7lni3", headers=headers)).status_code == 200
+        metrics = (await client.get("/metrics")).text
+    assert 'subdub_provider_requests_total{outcome="ok",provider="dailymotion"}' in metrics
+    assert 'subdub_provider_request_duration_seconds_count{provider="dailymotion"}' in metrics
