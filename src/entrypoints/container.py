@@ -27,6 +27,7 @@ from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.list_voices import ListVoices
 from application.use_cases.catalogue.lookup_video import LookupVideo
+from application.use_cases.catalogue.refresh_pending_videos import RefreshPendingVideos
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
@@ -81,6 +82,7 @@ class Container(containers.DeclarativeContainer):
     provider_probes = providers.Callable(lambda external: external.health_probes(), external)
     search_subtitles = providers.Factory(SearchSubtitles, subtitle_catalog)
     lookup_video = providers.Factory(LookupVideo, video_catalog)
+    refresh_pending_videos = providers.Factory(RefreshPendingVideos, unit_of_work, video_catalog, clock)
 
     health_probes = providers.Callable(
         lambda core, external: [*core, *external],

@@ -14,7 +14,7 @@ import msgspec
 from application.actor import Actor
 from application.ports.projects import ProjectAccess
 from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
-from domain.projects import Member, Project
+from domain.projects import Member, Project, VideoRef
 from domain.subtitles import Track
 from domain.sync import CueVersion
 
@@ -58,6 +58,21 @@ class FakeProjects:
 
     async def soft_delete(self, project_id: UUID, *, at: datetime) -> None:
         self.s.deleted_projects.add(project_id)
+
+    async def pending_videos(self, *, limit: int) -> list[Project]:
+        live = (p for i, p in sorted(self.s.projects.items()) if i not in self.s.deleted_projects)
+        return [p for p in live if p.video is not None and p.video.status == "pending"][:limit]
+
+    async def fill_video(self, project_id: UUID, video: VideoRef, *, at: datetime) -> bool:
+        project = self.s.projects.get(project_id)
+        if project is None or project_id in self.s.deleted_projects or project.video is None:
+            return False
+        if project.video.status != "pending" or project.video.id != video.id:
+            return False
+        self.s.projects[project_id] = msgspec.structs.replace(
+            project, video=video, version=project.version + 1, updated_at=at
+        )
+        return True
 
 
 class FakeMembers:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from domain.projects import Member, Project, ProjectRole
+from domain.projects import Member, Project, ProjectRole, VideoRef
 
 
 class ProjectAccess(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,6 +34,14 @@ class ProjectRepository(Protocol):
         ...
 
     async def soft_delete(self, project_id: UUID, *, at: datetime) -> None: ...
+
+    async def pending_videos(self, *, limit: int) -> list[Project]:
+        """Live projects whose video metadata is still `pending`, oldest first, `limit` rows."""
+        ...
+
+    async def fill_video(self, project_id: UUID, video: VideoRef, *, at: datetime) -> bool:
+        """Replaces a still-pending video of the same id (version + 1); False when it changed meanwhile."""
+        ...
 
 
 class MemberRepository(Protocol):

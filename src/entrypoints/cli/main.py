@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from entrypoints.cli import doctor, migrate, render, serve, users, voices, worker
+from entrypoints.cli import doctor, migrate, render, serve, users, videos, voices, worker
 
-COMMAND_MODULES = (serve, worker, migrate, doctor, render, voices, users)
+COMMAND_MODULES = (serve, worker, migrate, doctor, render, voices, users, videos)
 
 
 def build_parser() -> argparse.ArgumentParser:

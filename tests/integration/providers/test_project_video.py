@@ -66,3 +66,27 @@ async def test_a_provider_that_is_down_leaves_the_video_pending_never_a_5xx(
     video = response.json()["data"]["video"]
     assert (video["provider"], video["id"], video["status"]) == ("dailymotion", "x7lni3", "pending")
     assert video.get("duration_ms") is None
+
+
+async def test_a_pending_video_is_filled_in_once_the_provider_is_back(
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
+) -> None:
+    env = {**dailymotion_env(dailymotion_server), "SUBDUB_HTTP_READ_TIMEOUT": "0.3"}
+    async with api_client(clean_database, tmp_path, **env) as client:
+        _, _, headers = await signed_in(client)
+        dailymotion_server.server.latency_s = 1.0
+        created = await client.post(
+            "/api/v1/projects",
+            json={"title": "Later", "video": {"provider": "dailymotion", "id": "x7lni3"}},
+            headers=headers,
+        )
+        project_id = created.json()["data"]["id"]
+        dailymotion_server.server.latency_s = 0.0
+        client.container.external().dailymotion.client.breaker._breaker.close()  # type: ignore[attr-defined]
+        report = await client.container.refresh_pending_videos().execute()  # type: ignore[attr-defined]
+        assert report.filled == 1
+        fetched = await client.get(f"/api/v1/projects/{project_id}", headers=headers)
+    video = fetched.json()["data"]["video"]
+    assert video["status"] == "ready"
+    assert video["duration_ms"] == 136_000
+    assert fetched.headers["etag"] != created.headers["etag"]

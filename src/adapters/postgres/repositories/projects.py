@@ -99,6 +99,20 @@ def _project_params(project: Project) -> dict[str, Any]:
     }
 
 
+# VideoRef omits its default status, so a stored pending video may have no "status" key at all.
+PENDING_VIDEOS = """
+SELECT id, title, owner_id, video, version, created_at, updated_at FROM projects
+WHERE deleted_at IS NULL AND video IS NOT NULL AND COALESCE(video ->> 'status', 'pending') = 'pending'
+ORDER BY id LIMIT %(limit)s
+"""
+
+FILL_VIDEO = """
+UPDATE projects SET video = %(video)s, version = version + 1, updated_at = %(at)s
+WHERE id = %(id)s AND deleted_at IS NULL AND COALESCE(video ->> 'status', 'pending') = 'pending'
+  AND (video ->> 'id') = %(video_id)s
+"""
+
+
 class PostgresProjectRepository:
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
@@ -122,6 +136,26 @@ class PostgresProjectRepository:
 
     async def soft_delete(self, project_id: UUID, *, at: datetime) -> None:
         await self._conn.execute(SOFT_DELETE_PROJECT, {"id": project_id, "at": at})
+
+    async def pending_videos(self, *, limit: int) -> list[Project]:
+        cur = await self._conn.execute(PENDING_VIDEOS, {"limit": limit})
+        return [
+            Project(
+                id=row[0],
+                title=row[1],
+                owner_id=row[2],
+                video=_video(row[3]),
+                version=row[4],
+                created_at=row[5],
+                updated_at=row[6],
+            )
+            for row in await cur.fetchall()
+        ]
+
+    async def fill_video(self, project_id: UUID, video: VideoRef, *, at: datetime) -> bool:
+        params = {"id": project_id, "video": Jsonb(msgspec.to_builtins(video)), "video_id": video.id, "at": at}
+        cur = await self._conn.execute(FILL_VIDEO, params)
+        return cur.rowcount == 1
 
 
 class PostgresMemberRepository:
