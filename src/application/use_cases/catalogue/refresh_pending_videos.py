@@ -36,7 +36,8 @@ class RefreshPendingVideos:
             await uow.commit()  # read-only; COMMIT keeps psycopg's prepared statements
         report = RefreshReport(still_pending=len(pending))
         for project in pending:
-            assert project.video is not None
+            if project.video is None:  # pending_videos answers only projects with a video
+                continue
             try:
                 video = await resolve_video(self._videos, project.video.provider, project.video.id)
             except InvalidInput:  # the video is gone (or private)
