@@ -242,3 +242,28 @@ async def test_google_service_account_tokens_are_minted_reused_and_renewed_after
     synth_calls = [r for r in google_server.server.requests if r.path == "/v1/text:synthesize"]
     assert all(r.headers["authorization"].startswith("Bearer ya29.fake-") for r in synth_calls)
     assert all("x-goog-api-key" not in r.headers for r in synth_calls)
+
+
+async def test_opensubtitles_searches_are_limited_to_5_per_second_client_side(
+    opensubtitles_server: FakeOpenSubtitles, external: list, tmp_path: Path
+) -> None:
+    import time
+
+    catalog = build(external, tmp_path, **opensubtitles_env(opensubtitles_server)).opensubtitles
+    started = time.monotonic()
+    for i in range(6):
+        await catalog.search(SubtitleQuery(query=f"film {i}"))
+    assert time.monotonic() - started >= 0.95  # the sixth waited for the first to leave the 1 s window
+    assert len(opensubtitles_server.server.requests) == 6
+
+
+async def test_the_download_quota_is_shown_in_readiness_detail(
+    opensubtitles_server: FakeOpenSubtitles, external: list, tmp_path: Path
+) -> None:
+    providers = build(external, tmp_path, **opensubtitles_env(opensubtitles_server))
+    await providers.opensubtitles.download(opensubtitles_server.file_ids()[0])
+    probe = next(p for p in providers.health_probes() if p.name == "opensubtitles")
+    result = await probe.check()
+    assert result.status == "ok"
+    assert result.breaker == "closed"
+    assert "downloads remaining: 18" in (result.detail or "")
