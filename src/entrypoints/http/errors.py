@@ -96,6 +96,8 @@ def _headers_for(exc: Exception) -> dict[str, str]:
         return {"Retry-After": str(max(1, int(exc.retry_after_s)))}
     if isinstance(exc, app_errors.TransientFailure):
         return {"Retry-After": "1"}
+    if isinstance(exc, app_errors.Unauthenticated):
+        return {"WWW-Authenticate": 'Bearer realm="subdub"'}  # RFC 6750
     return {}
 
 

@@ -156,6 +156,7 @@ async def test_me_without_a_token_is_401_problem(clean_database: str, tmp_path: 
     assert response.status_code == basic.status_code == 401
     assert response.json()["code"] == "unauthenticated"
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["www-authenticate"].startswith("Bearer")
 
 
 async def test_login_rehashes_a_password_hashed_with_old_parameters(clean_database: str, tmp_path: Path) -> None:
