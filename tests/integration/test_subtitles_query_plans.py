@@ -10,6 +10,7 @@ import psycopg
 from psycopg import ClientCursor
 
 from adapters.postgres.repositories.cues import CHANGES, PAGE, PAGE_WITH_ROLE
+from adapters.postgres.repositories.projects import PENDING_VIDEOS
 
 SEED = """
 INSERT INTO users (id, email, display_name, password_hash, role, created_at, updated_at)
@@ -51,9 +52,13 @@ def test_cue_page_and_changes_feed_use_their_indexes(clean_database: str) -> Non
             PAGE_WITH_ROLE,
             {"track_id": ids["track"], "user_id": ids["user"], "start_ms": -1, "id": uuid.UUID(int=0), "limit": 201},
         )
+        conn.execute("SET enable_seqscan = off")  # 1 project: only whether the index can serve the query
+        pending = plan_of(conn, PENDING_VIDEOS, {"limit": 50})
+        conn.execute("SET enable_seqscan = on")
         changes = plan_of(conn, CHANGES, {"track_id": ids["track"], "after": 1500, "limit": 1001})
     assert "cues_page_idx" in page
     assert "Seq Scan" not in page
+    assert "projects_video_pending_idx" in pending
     assert "cues_page_idx" in hot_page
     assert "Seq Scan on cues" not in hot_page
     assert "cues_changes_idx" in changes
