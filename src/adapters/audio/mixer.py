@@ -109,6 +109,10 @@ class StreamingMixSession:
     def finish(self) -> None:
         self._open().close()  # an empty timeline still makes a valid (empty) file
 
+    def discard(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+
 
 def _preload_meter_libraries() -> None:
     import pyloudnorm  # noqa: F401 - scipy takes seconds to import: done while the clips are synthesized

@@ -58,6 +58,10 @@ class MixSession(Protocol):
         """Flush the encoder; the sink then holds the whole file."""
         ...
 
+    def discard(self) -> None:
+        """Release the encoder without finishing: the sink is about to be thrown away."""
+        ...
+
 
 class TrackMixer(Protocol):
     def start(self, layout: TrackLayout, clips: ClipCache, sink: BinaryIO, audio_format: AudioFormat) -> MixSession: ...

@@ -93,16 +93,20 @@ class RenderVoiceOver:
 
         with self._store.writer(output_key) as sink:
             session = self._mixer.start(layout, self._cache, sink, options.format)
-            tracker.chunks = session.chunk_count
-            for first, last in _groups(session.chunk_count, self._chunks_per_step):
-                await tracker.step("measuring", last - first)
-                await asyncio.to_thread(_each, session.measure, first, last)
-            levels = session.levels()
-            gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
-            for first, last in _groups(session.chunk_count, self._chunks_per_step):
-                await tracker.step("encoding", last - first)
-                await asyncio.to_thread(_each, session.encode, first, last, gain.gain_db)
-            await asyncio.to_thread(session.finish)
+            try:
+                tracker.chunks = session.chunk_count
+                for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                    await tracker.step("measuring", last - first)
+                    await _in_thread(_each, session.measure, first, last)
+                levels = session.levels()
+                gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
+                for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                    await tracker.step("encoding", last - first)
+                    await _in_thread(_each, session.encode, first, last, gain.gain_db)
+                await _in_thread(session.finish)
+            except BaseException:
+                session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
+                raise
         size = self._store.size(output_key)
 
         totals = fit_totals(reports)
@@ -215,6 +219,17 @@ class _Tracker:
 
 def _groups(count: int, size: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, count)) for first in range(0, count, size)]
+
+
+async def _in_thread(action: Callable[..., None], *args: object) -> None:
+    """Run a blocking step in a thread; when cancelled, let the step finish before unwinding, so the
+    file it writes is not closed under it."""
+    step = asyncio.ensure_future(asyncio.to_thread(action, *args))
+    try:
+        await asyncio.shield(step)
+    except asyncio.CancelledError:
+        await asyncio.wait({step})
+        raise
 
 
 def _each(action: Callable[..., None], first: int, last: int, *args: float) -> None:

@@ -17,7 +17,6 @@ from application.ports.speech import SynthesisFailed
 from domain.errors import DomainError
 from domain.render_options import AUDIO_FORMATS, OVERFLOW_POLICIES, RenderOptions
 from domain.render_report import RenderReport
-from domain.timing import RenderCue
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
 from entrypoints.container import Container
@@ -103,7 +102,7 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
         report = await render.execute(subtitles.cues, options, output.name, progress=display.update)
     texts = {cue.id: cue.text for cue in subtitles.cues}
     if args.report is not None:
-        _write_report(container, args.report.resolve(), report, subtitles.cues)
+        _write_report(container, args.report.resolve(), report)
     print_summary(report, str(args.output), options.format, options.sample_rate, started, texts)
     return 0
 
@@ -115,7 +114,7 @@ async def _render_and_close(container: Container, args: argparse.Namespace, opti
         await container.external().aclose()  # the HTTP clients of external engines (Google), if any
 
 
-def _write_report(container: Container, path: Path, report: RenderReport, cues: list[RenderCue]) -> None:
+def _write_report(container: Container, path: Path, report: RenderReport) -> None:
     store = container.file_store(root=path.parent)
     with store.writer(path.name) as sink:
         sink.write(msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n")
