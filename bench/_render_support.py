@@ -179,6 +179,20 @@ def tree_cpu_seconds(root: int | None = None) -> float:
     return total / ticks
 
 
+def peak_rss_of_descendants_mb() -> float:
+    """The largest peak RSS (VmHWM) among this process's descendants (engine server and workers)."""
+    peaks = [0.0]
+    for pid in _tree(os.getpid())[1:]:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks)
+
+
 def raw_loop(texts: list[str]) -> float:
     """The baseline: espeak-ng synthesizing texts in a plain loop in this process; seconds of audio made."""
     from adapters.tts.espeak_library import EspeakLibrary

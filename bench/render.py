@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from _render_support import generate_track, raw_loop, tree_cpu_seconds
+from _render_support import generate_track, peak_rss_of_descendants_mb, raw_loop, tree_cpu_seconds
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
@@ -163,17 +163,17 @@ def peak_rss_child() -> None:
     """Runs in a child process: render a 3-hour track to WAV, print peak RSS of this process and its workers."""
     cues = generate_track(LONG_CUES, LONG_SECONDS, seed=11)
 
-    async def go() -> RenderReport:
+    async def go() -> tuple[RenderReport, float]:
         engine = EspeakSpeechSynthesizer()
         try:
             with tempfile.TemporaryDirectory() as tmp:
-                return (await Run(Path(tmp), engine).render(cues, "wav"))[3]
+                report = (await Run(Path(tmp), engine).render(cues, "wav"))[3]
+            return report, peak_rss_of_descendants_mb()  # the engine's workers, before they exit
         finally:
             engine.close()
 
-    report = asyncio.run(go())
+    report, workers = asyncio.run(go())
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"main_mb": own, "worker_mb": workers, "duration_ms": report.stats.duration_ms}))
 
 

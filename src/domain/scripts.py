@@ -78,5 +78,6 @@ def unreadable_scripts(text: str, language: str) -> list[str]:
     """
     base = language.lower().replace("_", "-").split("-")[0]
     readable = _LANGUAGE_SCRIPTS.get(base, frozenset())
-    counts = Counter(script for char in text if char.isalpha() and (script := _script_of(char)) is not None)
+    letters = (char for char in text if not char.isascii() and char.isalpha())  # ASCII is Latin: never flagged
+    counts = Counter(script for char in letters if (script := _script_of(char)) is not None)
     return [script for script, _ in counts.most_common() if script not in readable]

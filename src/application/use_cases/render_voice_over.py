@@ -52,8 +52,8 @@ class RenderVoiceOver:
         mixer: TrackMixer,
         output_store: BlobStore,
         *,
-        batch_size: int = 96,
-        batches_in_flight: int = 3,
+        batch_size: int = 64,
+        batches_in_flight: int = 4,
         chunks_per_step: int = 8,
     ) -> None:
         self._synthesizers = synthesizers
