@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from _render_support import generate_track, peak_rss_of_descendants_mb, raw_loop, tree_cpu_seconds
+from _render_support import cpu_breakdown, generate_track, peak_rss_of_descendants_mb, raw_loop, tree_cpu_seconds
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
@@ -120,6 +120,14 @@ async def main_benchmark() -> list[tuple[str, str, str]]:
             )
             per_request = (report.stats.engine_requests / stage) / raw
             rows.append(("synthesis stage per engine request vs baseline", f"{per_request * 100:.0f} %", "—"))
+            parts = cpu_breakdown([cue.text for cue in cues[:200]])
+            rows.append(
+                (
+                    "CPU per cue of the stage's steps (200 cues, one process)",
+                    "; ".join(f"{name} {ms:.2f} ms" for name, ms in parts.items()),
+                    f"engine {next(iter(parts.values())) / sum(parts.values()) * 100:.0f} % of the total",
+                )
+            )
             rows.append(("CPU utilisation across cores during synthesis", f"{cpu_use * 100:.0f} %", f"{CORES} cores"))
             rows.append(("engine pool start (forkserver + library load)", f"{pool_start:.2f} s", "once per process"))
 
