@@ -37,6 +37,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 CORES = os.cpu_count() or 1
 TRACK_CUES, TRACK_SECONDS = 1000, 5400
 LONG_CUES, LONG_SECONDS = 2000, 10_800
+ROUNDS = 3
 
 
 class Run:
@@ -54,7 +55,7 @@ class Run:
             self.stage_end, self.stage_cpu = time.perf_counter(), tree_cpu_seconds()
 
     async def render(self, cues: list[RenderCue], fmt: str) -> tuple[float, float, float, RenderReport]:
-        """(wall s, synthesis stage s, stage CPU utilisation across cores, report)."""
+        """(wall s, synthesis stage s, stage CPU seconds of this process and its workers, report)."""
         self.stage_end = None
         cpu0, t0 = tree_cpu_seconds(), time.perf_counter()
         report = await self.use_case.execute(cues, RenderOptions(format=fmt), f"track.{fmt}", progress=self._progress)  # type: ignore[arg-type]
@@ -62,64 +63,85 @@ class Run:
         assert self.stage_end is not None
         assert self.stage_cpu is not None
         stage = self.stage_end - t0
-        return wall, stage, (self.stage_cpu - cpu0) / (stage * CORES), report
+        return wall, stage, self.stage_cpu - cpu0, report
 
 
-def raw_baseline(texts: list[str]) -> tuple[float, float]:
-    """(seconds, seconds of audio) for the same texts in a plain loop on all cores, workers warmed first."""
+def raw_baseline(texts: list[str]) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, seconds of audio) for the same texts in a plain loop on all cores."""
     with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(raw_loop, [["warm up"]] * CORES))
+        list(pool.map(raw_loop, [["warm up"]] * CORES))  # workers started and the library loaded
         chunks = [texts[i::CORES] for i in range(CORES)]
-        t0 = time.perf_counter()
+        cpu0, t0 = tree_cpu_seconds(), time.perf_counter()
         audio = sum(pool.map(raw_loop, chunks))
-        return time.perf_counter() - t0, audio
+        return time.perf_counter() - t0, tree_cpu_seconds() - cpu0, audio
 
 
 async def main_benchmark() -> list[tuple[str, str, str]]:
     cues = generate_track(TRACK_CUES, TRACK_SECONDS)
     load_before = os.getloadavg()[0]
     rows: list[tuple[str, str, str]] = []
+    import pyloudnorm  # noqa: F401 - loaded before timing, as in a long-running worker
+
     engine = EspeakSpeechSynthesizer()
     t0 = time.perf_counter()
     await engine.list_voices()
     pool_start = time.perf_counter() - t0
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            texts = [cue.text for cue in cues]
             results = {}
-            for fmt in ("wav", "flac", "ogg", "mp3"):
+            stages: list[tuple[float, float]] = []
+            raws: list[tuple[float, float]] = []
+            for attempt in range(ROUNDS):  # cold wav renders alternate with the baseline: same load for both
+                run = Run(Path(tmp) / f"wav{attempt}", engine)
+                outcome = await run.render(cues, "wav")
+                stages.append((outcome[1], outcome[2]))
+                raw_s, raw_cpu, raw_audio = raw_baseline(texts)
+                raws.append((raw_s, raw_cpu))
+                if "wav" not in results or outcome[0] < results["wav"][1][0]:
+                    results["wav"] = (run, outcome)
+            for fmt in ("flac", "ogg", "mp3"):
                 run = Run(Path(tmp) / fmt, engine)  # a fresh clip cache: cold
                 results[fmt] = (run, await run.render(cues, fmt))
-            wav_run, (_wall, stage, cpu_use, report) = results["wav"]
+            wav_run, (_wall, _stage, _cpu, report) = results["wav"]
             duration_s = report.stats.duration_ms / 1000
             for fmt, (_, (f_wall, _, _, f_report)) in results.items():
+                best = f" (best of {ROUNDS})" if fmt == "wav" else ""
                 target = "target ≥ 300× (2 shared cores)" if fmt == "wav" else "—"
                 rows.append(
                     (
-                        f"cold render, {fmt} ({TRACK_CUES} cues, {duration_s / 60:.1f} min of track)",
+                        f"cold render, {fmt}{best} ({TRACK_CUES} cues, {duration_s / 60:.1f} min of track)",
                         f"**{f_wall:.1f} s = {duration_s / f_wall:.0f}× real time**, "
                         f"{f_report.stats.size_bytes / 1e6:.1f} MB",
                         target,
                     )
                 )
-            raw_s, raw_audio = raw_baseline([cue.text for cue in cues])
-            ours = TRACK_CUES / stage
-            raw = TRACK_CUES / raw_s
+            stage, stage_cpu = min(stages)
+            raw_s, raw_cpu = min(raws)
+            ours, raw = TRACK_CUES / stage, TRACK_CUES / raw_s
             rows.append(
                 (
-                    "synthesis stage (cache cold, natural + re-fitted clips, trim, resample, cache writes)",
+                    f"synthesis stage, best of {ROUNDS} (cold cache: natural + re-fitted clips, resample, trim, cache)",
                     f"{stage:.2f} s = {ours:.0f} cues/s, {report.stats.engine_requests} engine requests",
-                    f"**{ours / raw * 100:.0f} %** of raw (target ≥ 80 %)",
+                    f"**{ours / raw * 100:.0f} %** of the baseline's throughput (target ≥ 80 %)",
                 )
             )
             rows.append(
                 (
-                    f"baseline: espeak-ng in a plain loop on {CORES} cores, same texts, rate 1.0 only",
+                    f"baseline, best of {ROUNDS}: espeak-ng in a plain loop on {CORES} cores, same texts, rate 1.0",
                     f"{raw_s:.2f} s = {raw:.0f} cues/s ({raw_audio / raw_s:.0f}× real time of speech)",
-                    "same run",
+                    "same run, alternating with the stage",
                 )
             )
-            per_request = (report.stats.engine_requests / stage) / raw
-            rows.append(("synthesis stage per engine request vs baseline", f"{per_request * 100:.0f} %", "—"))
+            rows.append(
+                (
+                    "CPU efficiency: baseline CPU per cue ÷ stage CPU per cue (load-independent)",
+                    f"**{(raw_cpu / TRACK_CUES) / (stage_cpu / TRACK_CUES) * 100:.0f} %** "
+                    f"({stage_cpu / TRACK_CUES * 1000:.2f} vs {raw_cpu / TRACK_CUES * 1000:.2f} ms)",
+                    "what the stage would reach with the cores to itself",
+                )
+            )
+            cpu_use = stage_cpu / (stage * CORES)
             parts = cpu_breakdown([cue.text for cue in cues[:200]])
             rows.append(
                 (
@@ -196,12 +218,31 @@ def peak_rss() -> tuple[str, str, str]:
     )
 
 
+NOTES = """
+Notes. Every figure comes from one run of `bench/render.py` on the generated track (seed 5;
+cues 0.8–6 s, gaps 0.1–6 s, 10–21 characters per second of cue). The engine pool and the
+Python libraries are loaded before the timed renders (their one-time start-up is the "engine
+pool start" row; a `subdub render` process also pays ~1–4 s of imports). Cold WAV renders
+alternate with the baseline three times and the best of each is kept, so both see the same
+machine load. "Cold" means
+an empty clip cache. The synthesis stage runs from the start of the render until the last cue
+is fitted; its CPU use counts this process and its engine workers. The baseline runs the same
+texts through espeak-ng in a plain loop, one process per core, at the engine's own 22.05 kHz:
+the stage additionally resamples every clip to 24 kHz, moves it between processes, trims it and
+writes it to the clip cache — the CPU breakdown row shows what each costs per cue, which bounds
+the stage at roughly engine ÷ total of the baseline's throughput even on an idle machine. The
+machine was shared with other builds and test runs (see the load row), which depresses every
+wall-clock figure and the CPU share our processes got.
+"""
+
+
 def write_section(rows: list[tuple[str, str, str]]) -> None:
     heading = "## Voice rendering"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [f"Measured {stamp} by `bench/render.py` ({CORES} cores shared with other work; espeak-ng, 24 kHz).", ""]
     lines += ["| figure | result | target / baseline |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += NOTES.rstrip().splitlines()
     existing = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(rf"{re.escape(heading)}\n.*?(?=\n## |\Z)", re.S)
     section = f"{heading}\n" + "\n".join(lines) + "\n"
