@@ -233,6 +233,14 @@ writes it to the clip cache — the CPU breakdown row shows what each costs per 
 the stage at roughly engine ÷ total of the baseline's throughput even on an idle machine. The
 machine was shared with other builds and test runs (see the load row), which depresses every
 wall-clock figure and the CPU share our processes got.
+
+Findings (2026-11-21 run): the cold WAV render meets the 300× target and a 3-hour render stays
+under 300 MB. The synthesis stage does **not** reach 80 % of the plain-loop baseline (≈ 42 %;
+45 % by CPU): per cue it spends ~2.1 ms in espeak-ng, ~0.7 ms resampling, ~0.4 ms moving and
+caching the clip, and ~2.4 ms that no single step accounts for — not profiled yet; the likely
+cause is the process pool's transfer of ~140 kB of PCM per clip through pipes and the thread
+and task hand-offs around it. Next steps: profile the workers, return clips through shared
+memory, resample in larger blocks.
 """
 
 
