@@ -64,3 +64,15 @@ def test_meter_reports_silence_as_unmeasurable() -> None:
     meter.add(np.zeros(48000, dtype=np.float32))
     assert meter.integrated_lufs() is None
     assert meter.peak_dbfs is None
+
+
+def test_resampling_from_many_threads_at_once_gives_the_same_samples() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from adapters.audio.pcm import resample_pcm
+
+    pcm = _pcm(_tone(0.5, 16000))
+    expected = resample_pcm(pcm, 16000, 24000)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: resample_pcm(pcm, 16000, 24000), range(200)))
+    assert all(result == expected for result in results)
