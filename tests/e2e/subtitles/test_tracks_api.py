@@ -110,6 +110,13 @@ async def test_a_6_mib_upload_is_refused_before_it_is_read(clean_database: str, 
         )
         assert response.status_code == 413
         assert response.headers["content-type"].startswith("application/problem+json")
+        with_key = await client.post(
+            f"/api/v1/projects/{project['id']}/tracks",
+            files={"file": ("big.srt", block, "application/x-subrip")},
+            data={"language": "en"},
+            headers=owner.headers | {"Idempotency-Key": "big-upload"},
+        )
+        assert with_key.status_code == 413
         big_json = await client.post(
             f"/api/v1/projects/{project['id']}/tracks",
             json={"language": "en", "cues": cues(1), "label": "x" * (2 * 1024 * 1024)},
