@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,6 +18,16 @@ import pytest
 from tests.support.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def data_root() -> Iterator[Path]:
+    """Outside pytest's tmp dirs: pytest resets its base temp dir to 0700 whenever an xdist worker
+    starts, which would cut the unprivileged PostgreSQL user off from its data mid-initdb."""
+    root = Path(tempfile.mkdtemp(prefix="subdub-e2e-"))
+    root.chmod(0o755)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def embedded_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -36,8 +49,8 @@ def subdub(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 # covers: S-DB-2
 @pytest.mark.slow
-def test_migrate_commands_on_the_embedded_server(tmp_path: Path) -> None:
-    env = embedded_env(tmp_path / "data")
+def test_migrate_commands_on_the_embedded_server(data_root: Path) -> None:
+    env = embedded_env(data_root / "data")
     status = subdub("migrate", "status", env=env)
     assert status.returncode == 0, status.stderr
     assert "pending  0001_procrastinate" in status.stdout
@@ -50,15 +63,15 @@ def test_migrate_commands_on_the_embedded_server(tmp_path: Path) -> None:
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert "overall: ok" in doctor.stdout
     assert "database" in doctor.stdout and "queue" in doctor.stdout
-    assert (tmp_path / "data" / "pg").is_dir()
+    assert (data_root / "data" / "pg").is_dir()
 
 
 @pytest.mark.slow
-def test_run_serves_ready_api_and_worker_then_stops_on_ctrl_c(tmp_path: Path) -> None:
+def test_run_serves_ready_api_and_worker_then_stops_on_ctrl_c(data_root: Path) -> None:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli.main", "run"],
-        env=embedded_env(tmp_path / "data", SUBDUB_HTTP_PORT=str(port)),
+        env=embedded_env(data_root / "data", SUBDUB_HTTP_PORT=str(port)),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
