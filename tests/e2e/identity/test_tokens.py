@@ -129,3 +129,26 @@ async def test_malformed_refresh_requests_are_400(clean_database: str, tmp_path:
         response = await client.post("/api/v1/auth/refresh", json=body)
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "refresh_token"
+
+
+async def test_expired_refresh_token_is_401(clean_database: str, tmp_path: Path) -> None:
+    # covers: S-SEC-3
+    async with api_client(clean_database, tmp_path) as client:
+        _, tokens, _ = await signed_in(client)
+        with psycopg.connect(clean_database, autocommit=True) as conn:
+            conn.execute("UPDATE refresh_tokens SET expires_at = now() - interval '1 second'")
+        response = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_refresh_token"
+    with psycopg.connect(clean_database) as conn:  # an expired token is refused, not treated as theft
+        assert conn.execute("SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL").fetchone() == (1,)
+
+
+async def test_refresh_lifetime_is_thirty_days(clean_database: str, tmp_path: Path) -> None:
+    # covers: S-SEC-3
+    async with api_client(clean_database, tmp_path) as client:
+        await signed_in(client)
+    with psycopg.connect(clean_database) as conn:
+        row = conn.execute("SELECT expires_at - created_at FROM refresh_tokens").fetchone()
+    assert row is not None
+    assert row[0].days == 30
