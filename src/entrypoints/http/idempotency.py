@@ -18,7 +18,7 @@ from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.errors import ApplicationError, Unauthenticated
+from application.errors import ApplicationError, PayloadTooLarge, Unauthenticated
 from application.ports.idempotency import IdempotencyKeys, StoredResponse
 from application.use_cases.identity.authenticate import Authenticate
 from entrypoints.http.auth import resolve_actor
@@ -69,9 +69,8 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         body = await self._read_body(receive)
-        if body is None:  # larger than any accepted body: let the handler refuse it (413)
-            await self.app(scope, receive, send)
-            return
+        if body is None:  # part of the body is consumed already: the handler must not see the rest alone
+            raise PayloadTooLarge(f"the request body is larger than {self._max_body} bytes")
         claim = await self._keys.claim(
             scope=owner,
             method=str(scope.get("method", "POST")),

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from litestar import Response, post
@@ -14,8 +15,9 @@ from litestar.params import JSONBody
 
 from application.actor import Actor
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED, IDEMPOTENCY_REQUIRED
-from tests.support.app import api_client
+from tests.support.app import api_client, build_test_app
 from tests.support.identity import PASSWORD, signed_in, unique_email
+from tests.support.server import serving
 
 pytestmark = pytest.mark.db
 
@@ -147,3 +149,23 @@ async def test_expired_keys_are_not_replayed(clean_database: str, tmp_path: Path
         row = conn.execute("SELECT expires_at - created_at FROM idempotency_keys").fetchone()
     assert row is not None
     assert row[0].total_seconds() == 24 * 3600
+
+
+# covers: S-API-9, S-API-6
+def test_chunked_body_over_the_limit_is_413_even_with_an_idempotency_key(clean_database: str, tmp_path: Path) -> None:
+    app, _ = build_test_app(clean_database, tmp_path)
+    # Valid JSON whitespace past the 1 MiB limit but under twice it: what is left after the first MiB
+    # would fit under the limit on its own, so a half-read body must not reach the handler.
+    padding = b" " * (1024 * 1024 + 512 * 1024)
+    body = b'{"email": "big@example.com", "password": "long enough password", "display_name": "Big"' + padding + b"}"
+    with serving(app) as base_url:
+        response = httpx.post(
+            f"{base_url}/api/v1/auth/register",
+            content=(body[i : i + 65536] for i in range(0, len(body), 65536)),  # chunked: no Content-Length
+            headers={"content-type": "application/json", "Idempotency-Key": "chunked-1"},
+            timeout=20,
+        )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    with psycopg.connect(clean_database) as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
