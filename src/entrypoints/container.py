@@ -15,6 +15,8 @@ from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
+from adapters.postgres.render_events import PostgresRenderEvents
+from adapters.postgres.renders_uow import PostgresRendersUnitOfWork
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
 from adapters.security.passwords import Argon2PasswordHasher
@@ -42,6 +44,13 @@ from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
 from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.subtitles.data_rights import ProjectsDataContributor
+from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
+from application.use_cases.renders.cancel_render import CancelRender
+from application.use_cases.renders.execute_render import ExecuteRender
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.request_render import RequestRender
+from application.use_cases.renders.watch_render import WatchRender
+from entrypoints.problems import problem_of
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
 from entrypoints.subtitles_container import SubtitlesContainer
@@ -172,6 +181,27 @@ class Container(containers.DeclarativeContainer):
     subtitles = providers.Container(
         SubtitlesContainer, unit_of_work=unit_of_work, clock=clock, ids=ids, video_catalog=video_catalog
     )
+    # Render jobs: requests, the worker side, watching, downloading, administration.
+    renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
+    render_events = providers.Singleton(PostgresRenderEvents, database_url)
+    request_render = providers.Factory(
+        RequestRender, uow=renders_uow.provider, synthesizers=speech_synthesizers, clock=clock, ids=ids
+    )
+    execute_render = providers.Factory(
+        ExecuteRender,
+        uow=renders_uow.provider,
+        renderer=render_voice_over,
+        clock=clock,
+        problem_of=providers.Object(problem_of),
+        heartbeat_s=settings.provided.render_heartbeat_s,
+    )
+    get_render = providers.Factory(GetRender, uow=renders_uow.provider)
+    get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider)
+    list_track_renders = providers.Factory(ListTrackRenders, uow=renders_uow.provider)
+    cancel_render = providers.Factory(CancelRender, uow=renders_uow.provider, clock=clock)
+    watch_render = providers.Factory(WatchRender, uow=renders_uow.provider, events=render_events)
+    list_jobs = providers.Factory(ListJobs, uow=renders_uow.provider)
+    retry_job = providers.Factory(RetryJob, uow=renders_uow.provider, clock=clock)
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

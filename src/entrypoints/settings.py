@@ -69,6 +69,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_max_failures: int = 5
     login_failure_window_s: int = 900
     auth_cache_s: int = 10
+    # Jobs (renders): retries, heartbeats and the recovery of jobs whose worker died.
+    job_max_attempts: int = 5
+    job_retry_base_s: float = 2.0
+    job_retry_max_s: float = 300.0
+    worker_heartbeat_s: float = 5.0
+    job_stalled_after_s: float = 30.0
+    job_recovery_interval_s: float = 10.0
+    worker_poll_s: float = 2.0
+    render_heartbeat_s: float = 2.0
 
     @property
     def is_production(self) -> bool:
@@ -248,4 +257,14 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
             "SUBDUB_LOGIN_FAILURE_WINDOW_SECONDS", get("SUBDUB_LOGIN_FAILURE_WINDOW_SECONDS") or "900", 1
         ),
         auth_cache_s=_int("SUBDUB_AUTH_CACHE_SECONDS", get("SUBDUB_AUTH_CACHE_SECONDS") or "10", 1),
+        job_max_attempts=_int("SUBDUB_JOB_MAX_ATTEMPTS", get("SUBDUB_JOB_MAX_ATTEMPTS") or "5", minimum=1),
+        job_retry_base_s=_float("SUBDUB_JOB_RETRY_BASE_SECONDS", get("SUBDUB_JOB_RETRY_BASE_SECONDS") or "2"),
+        job_retry_max_s=_float("SUBDUB_JOB_RETRY_MAX_SECONDS", get("SUBDUB_JOB_RETRY_MAX_SECONDS") or "300"),
+        worker_heartbeat_s=_float("SUBDUB_WORKER_HEARTBEAT_SECONDS", get("SUBDUB_WORKER_HEARTBEAT_SECONDS") or "5"),
+        job_stalled_after_s=_float("SUBDUB_JOB_STALLED_AFTER_SECONDS", get("SUBDUB_JOB_STALLED_AFTER_SECONDS") or "30"),
+        job_recovery_interval_s=_float(
+            "SUBDUB_JOB_RECOVERY_INTERVAL_SECONDS", get("SUBDUB_JOB_RECOVERY_INTERVAL_SECONDS") or "10"
+        ),
+        worker_poll_s=_float("SUBDUB_WORKER_POLL_SECONDS", get("SUBDUB_WORKER_POLL_SECONDS") or "2"),
+        render_heartbeat_s=_float("SUBDUB_RENDER_HEARTBEAT_SECONDS", get("SUBDUB_RENDER_HEARTBEAT_SECONDS") or "2"),
     )

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 
-from procrastinate import App, PsycopgConnector
+from procrastinate import App, Blueprint, PsycopgConnector
 from psycopg_pool import AsyncConnectionPool
 
 from application.ports.health import CheckResult
 
 
 def make_queue_app(*, task_modules: tuple[str, ...] = ()) -> App:
-    """The connector gets its pool at open time (`open_async(pool)`), so API and worker share ours."""
-    return App(connector=PsycopgConnector(), import_paths=list(task_modules))
+    """The connector gets its pool at open time (`open_async(pool)`), so API and worker share ours.
+
+    A task module exposes `build_blueprint()` (a procrastinate Blueprint) and `NAMESPACE` (its tasks' prefix).
+    """
+    app = App(connector=PsycopgConnector())
+    for path in task_modules:
+        module = importlib.import_module(path)
+        build = getattr(module, "build_blueprint", None)
+        if build is not None:
+            blueprint: Blueprint = build()
+            app.add_tasks_from(blueprint, namespace=module.NAMESPACE)
+    return app
 
 
 class ProcrastinateHealthProbe:

@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import structlog
 
+from adapters.queue.observability import JobObserver
+from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.container import Container
+from entrypoints.worker.tasks import retry_policy
 
 log = structlog.get_logger(__name__)
 
 
 async def run_worker(container: Container, *, concurrency: int | None = None) -> None:
     settings = container.settings()
+    retry_policy.configure(
+        max_attempts=settings.job_max_attempts, base_s=settings.job_retry_base_s, max_s=settings.job_retry_max_s
+    )
     pool = container.pool()
     await pool.open(wait=True, timeout=30)
     queue_app = container.queue_app()
     await queue_app.open_async(pool)
+    # Jobs of workers that stopped heart-beating (killed, frozen) go back to the queue (S-JOB-3).
+    recovery = asyncio.create_task(
+        recover_stalled_jobs_forever(
+            queue_app, stalled_after_s=settings.job_stalled_after_s, every_s=settings.job_recovery_interval_s
+        ),
+        name="stalled-job-recovery",
+    )
     try:
         # procrastinate installs its own SIGINT/SIGTERM handlers: stop fetching, let running jobs
-        # finish within shutdown_graceful_timeout, then cancel them (they are retried later).
+        # finish within shutdown_graceful_timeout, then cancel them: they are given back for a retry (S-OPS-2).
         await queue_app.run_worker_async(
             concurrency=concurrency or settings.worker_concurrency,
             shutdown_graceful_timeout=settings.shutdown_grace_seconds,
             install_signal_handlers=True,
+            additional_context={"container": container},
+            worker_middleware=[JobObserver(pool)],
+            update_heartbeat_interval=settings.worker_heartbeat_s,
+            stalled_worker_timeout=settings.job_stalled_after_s,
+            fetch_job_polling_interval=settings.worker_poll_s,
         )
     finally:
+        recovery.cancel()
+        await asyncio.gather(recovery, return_exceptions=True)
         await queue_app.close_async()
         await pool.close()
         log.info("worker.stopped")

@@ -1,0 +1,276 @@
+"""Renders in PostgreSQL. Every state change also NOTIFYs `render_events` (delivered on commit),
+which is what the event stream of a render listens to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
+from domain.projects import ProjectRole
+from domain.render_options import RenderOptions
+from domain.render_report import CueFitReport
+from domain.renders import Progress, Render, RenderStatus
+from domain.timing import RenderCue
+from domain.voices import VoiceRef
+
+CHANNEL = "render_events"
+MAX_UUID = UUID(int=(1 << 128) - 1)
+
+COLUMNS = (
+    "r.id, r.track_id, r.requested_by, r.status, r.options, r.cue_count, r.progress_done, r.progress_total, "
+    "r.heartbeat_at, r.attempts, r.cancel_requested, r.stats, r.duration_ms, r.size_bytes, r.error, r.trace_id, "
+    "r.job_id, r.created_at, r.updated_at, r.started_at, r.finished_at"
+)
+INSERT = """
+INSERT INTO renders (id, track_id, requested_by, status, options, cues, cue_count, progress_done, progress_total,
+                     format, blob_key, trace_id, job_id, created_at, updated_at)
+VALUES (%(id)s, %(track_id)s, %(requested_by)s, %(status)s, %(options)s, %(cues)s, %(cue_count)s, 0, %(total)s,
+        %(format)s, %(blob_key)s, %(trace_id)s, %(job_id)s, %(created_at)s, %(created_at)s)
+"""
+SELECT_ONE = f"SELECT {COLUMNS} FROM renders r WHERE r.id = %(id)s"  # noqa: S608 - constant columns
+SELECT_ACCESS = f"""
+SELECT {COLUMNS}, m.role FROM renders r
+LEFT JOIN tracks t ON t.id = r.track_id AND t.deleted_at IS NULL
+LEFT JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
+LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
+WHERE r.id = %(id)s
+"""  # noqa: S608 - constant columns
+SELECT_PAGE = f"""
+SELECT {COLUMNS} FROM renders r WHERE r.track_id = %(track_id)s AND r.id < %(before)s ORDER BY r.id DESC LIMIT %(limit)s
+"""  # noqa: S608 - constant columns
+START = f"""
+UPDATE renders r SET status = 'running', attempts = r.attempts + 1, heartbeat_at = %(at)s, updated_at = %(at)s,
+       started_at = COALESCE(r.started_at, %(at)s), progress_done = 0
+WHERE r.id = %(id)s AND r.status IN ('queued', 'running')
+RETURNING {COLUMNS}
+"""  # noqa: S608 - constant columns
+HEARTBEAT = """
+UPDATE renders SET progress_done = %(done)s, progress_total = %(total)s, heartbeat_at = %(at)s, updated_at = %(at)s
+WHERE id = %(id)s AND status = 'running'
+RETURNING cancel_requested
+"""
+SUCCEED = """
+UPDATE renders SET status = 'succeeded', stats = %(stats)s, report = %(report)s, duration_ms = %(duration_ms)s,
+       size_bytes = %(size_bytes)s, progress_done = progress_total, error = NULL, heartbeat_at = %(at)s,
+       updated_at = %(at)s, finished_at = %(at)s
+WHERE id = %(id)s AND status = 'running'
+"""
+FAIL = """
+UPDATE renders SET status = 'failed', error = %(error)s, updated_at = %(at)s, finished_at = %(at)s
+WHERE id = %(id)s AND status IN ('queued', 'running')
+"""
+REQUEUE = """
+UPDATE renders SET status = 'queued', error = COALESCE(%(error)s, error), updated_at = %(at)s
+WHERE id = %(id)s AND status = 'running'
+"""
+CANCEL = """
+UPDATE renders SET status = 'cancelled', cancel_requested = true, updated_at = %(at)s, finished_at = %(at)s
+WHERE id = %(id)s AND status IN ('queued', 'running')
+"""
+REQUEST_CANCEL = """
+UPDATE renders SET cancel_requested = true, updated_at = %(at)s WHERE id = %(id)s AND status IN ('queued', 'running')
+"""
+REOPEN = """
+UPDATE renders SET status = 'queued', error = NULL, progress_done = 0, cancel_requested = false,
+       finished_at = NULL, updated_at = %(at)s
+WHERE id = %(id)s AND status IN ('failed', 'cancelled')
+"""
+NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
+
+_cues = msgspec.json.Decoder(list[RenderCue])
+
+
+def render_from_row(row: Sequence[Any]) -> Render:
+    options = row[4] if isinstance(row[4], RenderOptions) else msgspec.convert(row[4], RenderOptions)
+    return Render(
+        id=row[0],
+        track_id=row[1],
+        requested_by=row[2],
+        status=RenderStatus(row[3]),
+        options=options,
+        cue_count=row[5],
+        progress=Progress(done=row[6], total=row[7]),
+        heartbeat_at=row[8],
+        attempts=row[9],
+        cancel_requested=row[10],
+        stats=row[11],
+        duration_ms=row[12],
+        size_bytes=row[13],
+        error=row[14],
+        trace_id=row[15],
+        job_id=row[16],
+        created_at=row[17],
+        updated_at=row[18],
+        started_at=row[19],
+        finished_at=row[20],
+    )
+
+
+def _json(value: Any) -> Jsonb:
+    return Jsonb(msgspec.to_builtins(value))
+
+
+class PostgresRenderRepository:
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def _notify(self, render_id: UUID) -> None:
+        await self._conn.execute(NOTIFY, {"channel": CHANNEL, "payload": str(render_id)})
+
+    async def add(self, render: Render, cues: Sequence[RenderCue]) -> None:
+        await self._conn.execute(
+            INSERT,
+            {
+                "id": render.id,
+                "track_id": render.track_id,
+                "requested_by": render.requested_by,
+                "status": render.status.value,
+                "options": _json(render.options),
+                "cues": _json(list(cues)),
+                "cue_count": render.cue_count,
+                "total": render.progress.total,
+                "format": render.options.format,
+                "blob_key": render.blob_key,
+                "trace_id": render.trace_id,
+                "job_id": render.job_id,
+                "created_at": render.created_at,
+            },
+        )
+
+    async def get(self, render_id: UUID) -> Render | None:
+        cur = await self._conn.execute(SELECT_ONE, {"id": render_id})
+        row = await cur.fetchone()
+        return None if row is None else render_from_row(row)
+
+    async def access(self, render_id: UUID, user_id: UUID) -> RenderAccess | None:
+        cur = await self._conn.execute(SELECT_ACCESS, {"id": render_id, "user_id": user_id})
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        return RenderAccess(render=render_from_row(row), role=None if row[21] is None else ProjectRole(row[21]))
+
+    async def cues(self, render_id: UUID) -> list[RenderCue]:
+        cur = await self._conn.execute("SELECT cues::text FROM renders WHERE id = %(id)s", {"id": render_id})
+        row = await cur.fetchone()
+        return [] if row is None else _cues.decode(row[0])
+
+    async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
+        params = {"track_id": track_id, "before": before_id or MAX_UUID, "limit": limit}
+        cur = await self._conn.execute(SELECT_PAGE, params)
+        return [render_from_row(row) for row in await cur.fetchall()]
+
+    async def set_job(self, render_id: UUID, job_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE renders SET job_id = %(job)s WHERE id = %(id)s", {"id": render_id, "job": job_id}
+        )
+
+    async def start(self, render_id: UUID, *, at: datetime) -> Render | None:
+        cur = await self._conn.execute(START, {"id": render_id, "at": at})
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        await self._notify(render_id)
+        return render_from_row(row)
+
+    async def heartbeat(self, render_id: UUID, *, done: int, total: int, at: datetime) -> HeartbeatAck:
+        cur = await self._conn.execute(HEARTBEAT, {"id": render_id, "done": done, "total": total, "at": at})
+        row = await cur.fetchone()
+        if row is None:
+            return HeartbeatAck(running=False, cancel_requested=False)
+        await self._notify(render_id)
+        return HeartbeatAck(running=True, cancel_requested=bool(row[0]))
+
+    async def succeed(
+        self,
+        render_id: UUID,
+        *,
+        stats: dict[str, Any],
+        report: Sequence[CueFitReport],
+        duration_ms: int,
+        size_bytes: int,
+        at: datetime,
+    ) -> bool:
+        params = {
+            "id": render_id,
+            "stats": Jsonb(stats),
+            "report": _json(list(report)),
+            "duration_ms": duration_ms,
+            "size_bytes": size_bytes,
+            "at": at,
+        }
+        return await self._change(SUCCEED, render_id, params)
+
+    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime) -> bool:
+        return await self._change(FAIL, render_id, {"id": render_id, "error": Jsonb(error), "at": at})
+
+    async def requeue(self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime) -> None:
+        await self._change(
+            REQUEUE, render_id, {"id": render_id, "error": None if error is None else Jsonb(error), "at": at}
+        )
+
+    async def cancel(self, render_id: UUID, *, at: datetime) -> bool:
+        return await self._change(CANCEL, render_id, {"id": render_id, "at": at})
+
+    async def request_cancel(self, render_id: UUID, *, at: datetime) -> None:
+        await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})
+
+    async def find_by_job(self, job_id: int) -> Render | None:
+        cur = await self._conn.execute(f"SELECT {COLUMNS} FROM renders r WHERE r.job_id = %(job)s", {"job": job_id})  # noqa: S608
+        row = await cur.fetchone()
+        return None if row is None else render_from_row(row)
+
+    async def reopen(self, render_id: UUID, *, at: datetime) -> None:
+        await self._change(REOPEN, render_id, {"id": render_id, "at": at})
+
+    async def _change(self, query: str, render_id: UUID, params: dict[str, Any]) -> bool:
+        cur = await self._conn.execute(query, params)
+        changed = cur.rowcount > 0
+        if changed:
+            await self._notify(render_id)
+        return changed
+
+
+TRACK_ACCESS = """
+SELECT t.id, m.role FROM tracks t
+JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
+LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
+WHERE t.id = %(id)s AND t.deleted_at IS NULL
+"""
+TRACK_CUES = """
+SELECT id, start_ms, end_ms, text, voice_engine, voice_name FROM cues
+WHERE track_id = %(id)s AND deleted_at IS NULL ORDER BY start_ms, id
+"""
+
+
+class PostgresTrackSource:
+    """Reads the subtitles area's tables: a track, the caller's role, and its live cues."""
+
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
+        cur = await self._conn.execute(TRACK_ACCESS, {"id": track_id, "user_id": user_id})
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        return TrackRole(track_id=row[0], role=None if row[1] is None else ProjectRole(row[1]))
+
+    async def snapshot(self, track_id: UUID) -> list[RenderCue]:
+        cur = await self._conn.execute(TRACK_CUES, {"id": track_id})
+        return [
+            RenderCue(
+                id=str(row[0]),
+                start_ms=row[1],
+                end_ms=row[2],
+                text=row[3],
+                voice=None if row[4] is None else VoiceRef(engine=row[4], name=row[5]),
+            )
+            for row in await cur.fetchall()
+        ]

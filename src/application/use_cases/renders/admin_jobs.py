@@ -1,0 +1,68 @@
+"""Administration of the job queue: list jobs (the dead letters with `status=failed`) and requeue one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import msgspec
+
+from application.actor import Actor
+from application.errors import Conflict, Forbidden, InvalidInput, NotFound
+from application.ports.clock import Clock
+from application.ports.renders import JobInfo, RendersUnitOfWork
+from application.use_cases.renders.read_renders import check_limit
+
+JOB_STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
+RETRYABLE = frozenset({"failed", "cancelled", "aborted"})
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("only administrators may manage jobs", code="admin_only")
+
+
+class JobPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[JobInfo]
+    next_before_id: int | None
+
+
+class ListJobs:
+    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def execute(self, actor: Actor, *, status: str | None, limit: int, before_id: int | None) -> JobPage:
+        require_admin(actor)
+        check_limit(limit)
+        if status is not None and status not in JOB_STATUSES:
+            raise InvalidInput(f"status must be one of {', '.join(JOB_STATUSES)}", code="invalid_status")
+        async with self._uow() as uow:
+            rows = await uow.jobs.list(status=status, limit=limit + 1, before_id=before_id)
+            await uow.commit()
+        items = rows[:limit]
+        return JobPage(items=items, next_before_id=items[-1].id if len(rows) > limit else None)
+
+
+class RetryJob:
+    """Requeue a dead-lettered job with a fresh retry budget; its render (if any) is queued again."""
+
+    def __init__(self, uow: Callable[[], RendersUnitOfWork], clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, actor: Actor, job_id: int) -> JobInfo:
+        require_admin(actor)
+        async with self._uow() as uow:
+            job = await uow.jobs.get(job_id)
+            if job is None:
+                raise NotFound("job", job_id)
+            if job.status not in RETRYABLE:
+                raise Conflict(f"a {job.status} job cannot be retried", code="job_not_retryable")
+            await uow.jobs.retry(job_id)
+            render = await uow.renders.find_by_job(job_id)
+            if render is not None:
+                await uow.renders.reopen(render.id, at=self._clock.now())
+            requeued = await uow.jobs.get(job_id)
+            await uow.commit()
+        if requeued is None:
+            raise NotFound("job", job_id)
+        return requeued

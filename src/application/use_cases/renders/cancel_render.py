@@ -1,0 +1,49 @@
+"""Cancel a render: a queued one leaves the queue at once, a running one stops at its next cue
+boundary, a finished one cannot be cancelled (409)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from application.actor import Actor
+from application.errors import Conflict, NotFound
+from application.ports.clock import Clock
+from application.ports.renders import RendersUnitOfWork
+from application.use_cases.renders.access import require
+from domain.projects import ProjectAction
+from domain.renders import Render, RenderStatus
+
+
+class CancelRender:
+    def __init__(self, uow: Callable[[], RendersUnitOfWork], clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, actor: Actor, render_id: UUID) -> Render:
+        async with self._uow() as uow:
+            access = await uow.renders.access(render_id, actor.user_id)
+            if access is None:
+                raise NotFound("render", render_id)
+            require(access.role, ProjectAction.EDIT, entity="render", entity_id=render_id)
+            render = access.render
+            if render.finished:
+                raise Conflict(f"the render is already {render.status.value}", code="render_finished")
+            now = self._clock.now()
+            left_queue = render.job_id is not None and await uow.jobs.cancel(render.job_id)
+            if left_queue or (render.status is RenderStatus.QUEUED and render.job_id is None):
+                await uow.renders.cancel(render_id, at=now)
+            else:
+                # running, or its job was just fetched by a worker: the worker stops at the next cue boundary
+                await uow.renders.request_cancel(render_id, at=now)
+            await uow.commit()
+            current = await self._reload(render_id)
+        return current
+
+    async def _reload(self, render_id: UUID) -> Render:
+        async with self._uow() as uow:
+            render = await uow.renders.get(render_id)
+            await uow.commit()
+        if render is None:
+            raise NotFound("render", render_id)
+        return render

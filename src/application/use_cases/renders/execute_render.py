@@ -1,0 +1,219 @@
+"""The worker side of a render: run the rendering engine on the snapshotted cues, reporting progress
+and heartbeat as it goes, and record the outcome. Transient errors are given back for a retry;
+permanent ones (or the last attempt) fail the render with a problem object."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+from uuid import UUID
+
+from application.errors import (
+    ApplicationError,
+    Conflict,
+    DependencyUnavailable,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    Unauthenticated,
+)
+from application.ports.clock import Clock
+from application.ports.renders import RendersUnitOfWork
+from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
+from domain.errors import DomainError
+from domain.render_report import RenderReport
+from domain.renders import Render
+
+PERMANENT = (InvalidInput, DomainError, NotFound, Forbidden, Unauthenticated, Conflict, PayloadTooLarge)
+T = TypeVar("T")
+ProblemOf = Callable[[BaseException, str | None], dict[str, Any]]
+
+
+class RenderOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"  # already finished by another run, or gone
+
+
+class RenderRetry(ApplicationError):
+    """A transient failure: the render is queued again and its job must be retried with backoff."""
+
+    code = "render_retry"
+
+
+class RenderFailed(ApplicationError):
+    """A permanent failure, or the last attempt: the render is failed and its job dead-lettered."""
+
+    code = "render_failed"
+
+
+def is_permanent(exc: BaseException) -> bool:
+    return isinstance(exc, PERMANENT)
+
+
+class ExecuteRender:
+    def __init__(
+        self,
+        uow: Callable[[], RendersUnitOfWork],
+        renderer: RenderVoiceOver,
+        clock: Clock,
+        problem_of: ProblemOf,
+        *,
+        heartbeat_s: float = 2.0,
+        database_patience_s: float = 120.0,
+    ) -> None:
+        self._uow = uow
+        self._renderer = renderer
+        self._clock = clock
+        self._problem_of = problem_of
+        self._heartbeat_s = heartbeat_s
+        self._patience_s = database_patience_s
+
+    async def execute(self, render_id: UUID, *, final_attempt: bool) -> RenderOutcome:
+        started = await self._durably(lambda: self._start(render_id))
+        if started is None:
+            return RenderOutcome.SKIPPED
+        render, cues = started
+        if render.cancel_requested:
+            await self._durably(lambda: self._cancel(render_id))
+            return RenderOutcome.CANCELLED
+        beat = _Heartbeat(self, render_id, render.progress.total)
+        try:
+            report = await beat.run(
+                self._renderer.execute(
+                    cues, render.options, render.blob_key, progress=beat.progress, cancel=beat.cancel
+                )
+            )
+        except RenderCancelled:
+            await self._durably(lambda: self._cancel(render_id))
+            return RenderOutcome.CANCELLED
+        except asyncio.CancelledError:
+            # the worker is shutting down past its grace period: give the render back for another run
+            await asyncio.shield(self._write(lambda uow: uow.renders.requeue(render_id, error=None, at=self._now())))
+            raise
+        except Exception as exc:
+            problem = self._problem_of(exc, render.trace_id)
+            if is_permanent(exc) or final_attempt:
+                await self._durably(
+                    lambda: self._write(lambda uow: uow.renders.fail(render_id, error=problem, at=self._now()))
+                )
+                raise RenderFailed(
+                    problem.get("detail", str(exc)), code=str(problem.get("code", "render_failed"))
+                ) from exc
+            await self._durably(
+                lambda: self._write(lambda uow: uow.renders.requeue(render_id, error=problem, at=self._now()))
+            )
+            raise RenderRetry(problem.get("detail", str(exc))) from exc
+        await self._durably(lambda: self._succeed(render_id, report))
+        return RenderOutcome.SUCCEEDED
+
+    def _now(self) -> Any:
+        return self._clock.now()
+
+    async def _start(self, render_id: UUID) -> tuple[Render, list[Any]] | None:
+        async with self._uow() as uow:
+            render = await uow.renders.start(render_id, at=self._now())
+            if render is None:
+                return None
+            cues = await uow.renders.cues(render_id)
+            await uow.commit()
+        return render, cues
+
+    async def _cancel(self, render_id: UUID) -> None:
+        await self._write(lambda uow: uow.renders.cancel(render_id, at=self._now()))
+
+    async def _succeed(self, render_id: UUID, report: RenderReport) -> None:
+        stats = report.stats
+        public = {
+            "cues": stats.cues,
+            "synthesized": stats.synthesized,
+            "from_cache": stats.from_cache,
+            "sped_up": stats.sped_up,
+            "truncated": stats.truncated,
+            "overlapping": stats.overlapping,
+            "max_speed_used": stats.max_speed_used,
+            "refitted": stats.refitted,
+            "engine_requests": stats.engine_requests,
+            "loudness_lufs": report.loudness.measured_lufs,
+            "gain_db": report.loudness.gain_db,
+        }
+        await self._write(
+            lambda uow: uow.renders.succeed(
+                render_id,
+                stats=public,
+                report=report.cues,
+                duration_ms=stats.duration_ms,
+                size_bytes=stats.size_bytes,
+                at=self._now(),
+            )
+        )
+
+    async def _write(self, action: Callable[[RendersUnitOfWork], Awaitable[T]]) -> T:
+        async with self._uow() as uow:
+            result = await action(uow)
+            await uow.commit()
+        return result
+
+    async def _durably(self, action: Callable[[], Awaitable[T]]) -> T:
+        """Bookkeeping outlives a database restart: retried with backoff for up to the patience."""
+        deadline = time.monotonic() + self._patience_s
+        delay = 0.2
+        while True:
+            try:
+                return await action()
+            except DependencyUnavailable:
+                if time.monotonic() + delay > deadline:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+class _Heartbeat:
+    """Writes progress and heartbeat at least every `heartbeat_s` and on every 5 % step; learns of cancels."""
+
+    def __init__(self, owner: ExecuteRender, render_id: UUID, total: int) -> None:
+        self._owner = owner
+        self._render_id = render_id
+        self._done = 0
+        self._total = total
+        self._written_percent = -100.0
+        self._cancel_requested = False
+        self._lock = asyncio.Lock()
+
+    async def run(self, work: Awaitable[T]) -> T:
+        ticker = asyncio.create_task(self._tick())
+        try:
+            return await work
+        finally:
+            ticker.cancel()
+            await asyncio.gather(ticker, return_exceptions=True)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self._owner._heartbeat_s)
+            await self._write()
+
+    async def progress(self, update: RenderProgress) -> None:
+        self._done, self._total = update.done, update.total
+        percent = 100.0 * update.done / update.total if update.total else 0.0
+        if percent - self._written_percent >= 5.0 or update.done == update.total:
+            await self._write()
+
+    async def cancel(self) -> bool:
+        return self._cancel_requested
+
+    async def _write(self) -> None:
+        async with self._lock:
+            done, total = self._done, self._total
+            try:
+                ack = await self._owner._write(
+                    lambda uow: uow.renders.heartbeat(self._render_id, done=done, total=total, at=self._owner._now())
+                )
+            except DependencyUnavailable:
+                return  # the database is away: the render goes on, the next beat tries again
+            self._written_percent = 100.0 * done / total if total else 0.0
+            self._cancel_requested = ack.cancel_requested or not ack.running

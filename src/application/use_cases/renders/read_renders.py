@@ -1,0 +1,79 @@
+"""Reading renders: one render, the renders of a track, the finished audio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+import msgspec
+
+from application.actor import Actor
+from application.errors import Conflict, InvalidInput, NotFound
+from application.ports.renders import RendersUnitOfWork
+from application.use_cases.renders.access import require
+from domain.projects import ProjectAction
+from domain.renders import Render, RenderStatus
+
+MAX_PAGE = 200
+
+
+class RenderPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[Render]
+    next_before_id: UUID | None
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
+    return limit
+
+
+class GetRender:
+    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def execute(self, actor: Actor, render_id: UUID) -> Render:
+        async with self._uow() as uow:
+            access = await uow.renders.access(render_id, actor.user_id)
+            await uow.commit()
+        if access is None:
+            raise NotFound("render", render_id)
+        require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+        return access.render
+
+
+class ListTrackRenders:
+    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def execute(self, actor: Actor, track_id: UUID, *, limit: int, before_id: UUID | None) -> RenderPage:
+        check_limit(limit)
+        async with self._uow() as uow:
+            access = await uow.tracks.access(track_id, actor.user_id)
+            if access is None:
+                raise NotFound("track", track_id)
+            require(access.role, ProjectAction.READ, entity="track", entity_id=track_id)
+            rows = await uow.renders.list_for_track(track_id, limit=limit + 1, before_id=before_id)
+            await uow.commit()
+        items = rows[:limit]
+        return RenderPage(items=items, next_before_id=items[-1].id if len(rows) > limit else None)
+
+
+class RenderAudio(msgspec.Struct, frozen=True, kw_only=True):
+    render: Render
+    blob_key: str
+
+
+class GetRenderAudio:
+    """The finished artifact of a render the caller may read; 409 while the render is not succeeded."""
+
+    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+        self._get = GetRender(uow)
+
+    async def execute(self, actor: Actor, render_id: UUID) -> RenderAudio:
+        render = await self._get.execute(actor, render_id)
+        if render.status is not RenderStatus.SUCCEEDED:
+            raise Conflict(
+                f"the render is {render.status.value}; its audio exists once it succeeded", code="render_not_ready"
+            )
+        return RenderAudio(render=render, blob_key=render.blob_key)

@@ -1,0 +1,82 @@
+"""Ask for a voice-over of a track: validate, snapshot its cues, store the render and queue its job
+in one transaction (a render exists if and only if its job does)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from uuid import UUID
+
+from application.actor import Actor
+from application.errors import FieldError, InvalidInput, NotFound
+from application.ports.clock import Clock, IdGenerator
+from application.ports.renders import RendersUnitOfWork
+from application.ports.speech import SpeechSynthesizer
+from application.use_cases.renders.access import require
+from domain.clips import normalise_text
+from domain.projects import ProjectAction
+from domain.render_options import RenderOptions
+from domain.renders import Progress, Render, RenderStatus
+
+MAX_CUES_PER_RENDER = 20_000
+
+
+class RequestRender:
+    def __init__(
+        self,
+        uow: Callable[[], RendersUnitOfWork],
+        synthesizers: Mapping[str, SpeechSynthesizer],
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow = uow
+        self._synthesizers = synthesizers
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
+        async with self._uow() as uow:
+            access = await uow.tracks.access(track_id, actor.user_id)
+            if access is None:
+                raise NotFound("track", track_id)
+            require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
+            await self._check_voice(options)
+            cues = [cue for cue in await uow.tracks.snapshot(track_id) if normalise_text(cue.text)]
+            if not cues:
+                raise InvalidInput("the track has no cue with text to speak", code="empty_track")
+            if len(cues) > MAX_CUES_PER_RENDER:
+                raise InvalidInput(f"a render takes at most {MAX_CUES_PER_RENDER} cues", code="track_too_long")
+            now = self._clock.now()
+            render_id = self._ids.new_id()
+            job_id = await uow.jobs.defer_render(render_id, trace_id=actor.trace_id)
+            render = Render(
+                id=render_id,
+                track_id=track_id,
+                requested_by=actor.user_id,
+                status=RenderStatus.QUEUED,
+                options=options,
+                cue_count=len(cues),
+                progress=Progress(done=0, total=2 * len(cues)),
+                trace_id=actor.trace_id,
+                job_id=job_id,
+                created_at=now,
+                updated_at=now,
+            )
+            await uow.renders.add(render, cues)
+            await uow.commit()
+        return render
+
+    async def _check_voice(self, options: RenderOptions) -> None:
+        ref = options.voice
+        synthesizer = self._synthesizers.get(ref.engine)
+        if synthesizer is None:
+            engines = ", ".join(sorted(self._synthesizers)) or "none"
+            raise InvalidInput(
+                f"unknown voice engine {ref.engine!r} (available: {engines})",
+                [FieldError("voice.engine", f"unknown engine {ref.engine!r}")],
+                code="unknown_voice",
+            )
+        names = {voice.name for voice in await synthesizer.list_voices()}
+        if ref.name not in names:
+            raise InvalidInput(
+                f"unknown voice {ref}", [FieldError("voice.name", f"no voice {ref.name!r}")], code="unknown_voice"
+            )
