@@ -191,6 +191,7 @@ class Container(containers.DeclarativeContainer):
         ExecuteRender,
         uow=renders_uow.provider,
         renderer=render_voice_over,
+        artifacts=blob_store,
         clock=clock,
         problem_of=providers.Object(problem_of),
         heartbeat_s=settings.provided.render_heartbeat_s,

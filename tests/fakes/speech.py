@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from application.errors import FieldError, InvalidInput
+from application.errors import FieldError, InvalidInput, Unauthenticated
 from application.ports.speech import SpeechClip, SynthesisFailed, SynthesisRequest
 from domain.voices import Voice
 
@@ -74,3 +77,43 @@ class FakeSpeechSynthesizer:
         tone = (8000 * np.sin(2 * np.pi * 220 * np.arange(speech) / rate)).astype("<i2")
         tone[np.abs(tone) < 200] = 200  # no quiet samples inside the speech: trimming finds its true edges
         return SpeechClip(pcm=np.concatenate([pad, tone, pad]).tobytes(), sample_rate=rate)
+
+
+class UnreliableSpeechSynthesizer:
+    """Wraps an engine with the faults of real ones: slowness, random transient failures, and a
+    permanent refusal while a flag file exists (the "cause" an admin fixes before a retry)."""
+
+    engine = "fake"
+
+    def __init__(
+        self,
+        inner: FakeSpeechSynthesizer,
+        *,
+        fail_rate: float = 0.0,
+        delay_s: float = 0.0,
+        refuse_while: str | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self._inner = inner
+        self._fail_rate = fail_rate
+        self._delay_s = delay_s
+        self._refuse_flag = Path(refuse_while) if refuse_while else None
+        self._random = random.Random(seed)
+        self.failures = 0
+
+    @property
+    def engine_version(self) -> str:
+        return self._inner.engine_version
+
+    async def list_voices(self) -> Sequence[Voice]:
+        return await self._inner.list_voices()
+
+    async def synthesize(self, requests: Sequence[SynthesisRequest]) -> list[SpeechClip]:
+        if self._delay_s:
+            await asyncio.sleep(self._delay_s)
+        if self._refuse_flag is not None and self._refuse_flag.exists():
+            raise Unauthenticated("the engine refused our credentials", code="provider_auth_refused")
+        if self._fail_rate and self._random.random() < self._fail_rate:
+            self.failures += 1
+            raise SynthesisFailed(self.engine, 0, "the fake engine flapped")
+        return await self._inner.synthesize(requests)

@@ -37,6 +37,9 @@ class InMemoryBlobStore:
             raise NotFound("blob", key)
         return len(self.blobs[key])
 
+    def discard_partials(self, key: str) -> int:
+        return 0  # an unfinished write never outlives its context here
+
 
 class InMemoryClipCache:
     def __init__(self) -> None:

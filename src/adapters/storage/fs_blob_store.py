@@ -71,3 +71,13 @@ class FsBlobStore:
             return self.path_of(key).stat().st_size
         except FileNotFoundError:
             raise NotFound("blob", key) from None
+
+    def discard_partials(self, key: str) -> int:
+        """Deletes unfinished writes of `key` left by a process that died mid-write."""
+        final = self.path_of(key)
+        removed = 0
+        for partial in final.parent.glob(f".{final.name}.*.part"):
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
+                removed += 1
+        return removed

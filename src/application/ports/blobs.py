@@ -25,3 +25,8 @@ class BlobStore(Protocol):
     def size(self, key: str) -> int:
         """Size in bytes; raises NotFound("blob", key)."""
         ...
+
+    def discard_partials(self, key: str) -> int:
+        """Deletes unfinished writes of `key` left by a writer that died (call only when no live
+        writer of `key` can exist); returns how many were removed."""
+        ...

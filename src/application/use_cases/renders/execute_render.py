@@ -21,6 +21,7 @@ from application.errors import (
     PayloadTooLarge,
     Unauthenticated,
 )
+from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.renders import RendersUnitOfWork
 from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
@@ -60,6 +61,7 @@ class ExecuteRender:
         self,
         uow: Callable[[], RendersUnitOfWork],
         renderer: RenderVoiceOver,
+        artifacts: BlobStore,
         clock: Clock,
         problem_of: ProblemOf,
         *,
@@ -68,6 +70,7 @@ class ExecuteRender:
     ) -> None:
         self._uow = uow
         self._renderer = renderer
+        self._artifacts = artifacts
         self._clock = clock
         self._problem_of = problem_of
         self._heartbeat_s = heartbeat_s
@@ -81,6 +84,9 @@ class ExecuteRender:
         if render.cancel_requested:
             await self._durably(lambda: self._cancel(render_id))
             return RenderOutcome.CANCELLED
+        if render.attempts > 1:
+            # an earlier run died mid-write; this run holds the job now, so its leftovers can go
+            self._artifacts.discard_partials(render.blob_key)
         beat = _Heartbeat(self, render_id, render.progress.total)
         try:
             report = await beat.run(
