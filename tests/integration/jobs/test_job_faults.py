@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
