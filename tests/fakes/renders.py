@@ -1,0 +1,229 @@
+"""In-memory renders, tracks and job queue behind the renders unit-of-work ports (writes apply on commit)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+import msgspec
+
+from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackRole
+from domain.projects import ProjectRole
+from domain.render_report import CueFitReport
+from domain.renders import Progress, Render, RenderStatus
+from domain.timing import RenderCue
+
+replace = msgspec.structs.replace
+
+
+@dataclass
+class RendersState:
+    renders: dict[UUID, Render] = field(default_factory=dict)
+    cues: dict[UUID, list[RenderCue]] = field(default_factory=dict)
+    reports: dict[UUID, list[CueFitReport]] = field(default_factory=dict)
+    tracks: dict[UUID, list[RenderCue]] = field(default_factory=dict)
+    roles: dict[tuple[UUID, UUID], ProjectRole] = field(default_factory=dict)  # (track, user) -> role
+    jobs: dict[int, JobInfo] = field(default_factory=dict)
+    job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
+    commits: int = 0
+
+
+class InMemoryRenderRepository:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def add(self, render: Render, cues: Sequence[RenderCue]) -> None:
+        self._s.renders[render.id] = render
+        self._s.cues[render.id] = list(cues)
+
+    async def get(self, render_id: UUID) -> Render | None:
+        return self._s.renders.get(render_id)
+
+    async def access(self, render_id: UUID, user_id: UUID) -> RenderAccess | None:
+        render = self._s.renders.get(render_id)
+        if render is None:
+            return None
+        return RenderAccess(render=render, role=self._s.roles.get((render.track_id, user_id)))
+
+    async def cues(self, render_id: UUID) -> list[RenderCue]:
+        return list(self._s.cues.get(render_id, []))
+
+    async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
+        rows = sorted((r for r in self._s.renders.values() if r.track_id == track_id), key=lambda r: r.id, reverse=True)
+        return [r for r in rows if before_id is None or r.id < before_id][:limit]
+
+    async def set_job(self, render_id: UUID, job_id: int) -> None:
+        self._update(render_id, job_id=job_id)
+
+    def _update(self, render_id: UUID, **changes: Any) -> Render:
+        render = replace(self._s.renders[render_id], **changes)
+        self._s.renders[render_id] = render
+        return render
+
+    def _in(self, render_id: UUID, *statuses: RenderStatus) -> bool:
+        render = self._s.renders.get(render_id)
+        return render is not None and render.status in statuses
+
+    async def start(self, render_id: UUID, *, at: datetime) -> Render | None:
+        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
+            return None
+        render = self._s.renders[render_id]
+        return self._update(
+            render_id,
+            status=RenderStatus.RUNNING,
+            attempts=render.attempts + 1,
+            heartbeat_at=at,
+            updated_at=at,
+            started_at=render.started_at or at,
+            progress=Progress(done=0, total=render.progress.total),
+        )
+
+    async def heartbeat(self, render_id: UUID, *, done: int, total: int, at: datetime) -> HeartbeatAck:
+        if not self._in(render_id, RenderStatus.RUNNING):
+            return HeartbeatAck(running=False, cancel_requested=False)
+        render = self._update(render_id, progress=Progress(done=done, total=total), heartbeat_at=at, updated_at=at)
+        return HeartbeatAck(running=True, cancel_requested=render.cancel_requested)
+
+    async def succeed(
+        self,
+        render_id: UUID,
+        *,
+        stats: dict[str, Any],
+        report: Sequence[CueFitReport],
+        duration_ms: int,
+        size_bytes: int,
+        at: datetime,
+    ) -> bool:
+        if not self._in(render_id, RenderStatus.RUNNING):
+            return False
+        total = self._s.renders[render_id].progress.total
+        self._update(
+            render_id,
+            status=RenderStatus.SUCCEEDED,
+            stats=stats,
+            duration_ms=duration_ms,
+            size_bytes=size_bytes,
+            progress=Progress(done=total, total=total),
+            error=None,
+            updated_at=at,
+            finished_at=at,
+        )
+        self._s.reports[render_id] = list(report)
+        return True
+
+    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime) -> bool:
+        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
+            return False
+        self._update(render_id, status=RenderStatus.FAILED, error=error, updated_at=at, finished_at=at)
+        return True
+
+    async def requeue(self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime) -> None:
+        if self._in(render_id, RenderStatus.RUNNING):
+            current = self._s.renders[render_id].error
+            self._update(render_id, status=RenderStatus.QUEUED, error=error or current, updated_at=at)
+
+    async def cancel(self, render_id: UUID, *, at: datetime) -> bool:
+        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
+            return False
+        self._update(render_id, status=RenderStatus.CANCELLED, cancel_requested=True, updated_at=at, finished_at=at)
+        return True
+
+    async def request_cancel(self, render_id: UUID, *, at: datetime) -> None:
+        if self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
+            self._update(render_id, cancel_requested=True, updated_at=at)
+
+    async def find_by_job(self, job_id: int) -> Render | None:
+        return next((r for r in self._s.renders.values() if r.job_id == job_id), None)
+
+    async def reopen(self, render_id: UUID, *, at: datetime) -> None:
+        if self._in(render_id, RenderStatus.FAILED, RenderStatus.CANCELLED):
+            total = self._s.renders[render_id].progress.total
+            self._update(
+                render_id,
+                status=RenderStatus.QUEUED,
+                error=None,
+                cancel_requested=False,
+                progress=Progress(done=0, total=total),
+                finished_at=None,
+                updated_at=at,
+            )
+
+
+class InMemoryTrackSource:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
+        if track_id not in self._s.tracks:
+            return None
+        return TrackRole(track_id=track_id, role=self._s.roles.get((track_id, user_id)))
+
+    async def snapshot(self, track_id: UUID) -> list[RenderCue]:
+        return sorted(self._s.tracks[track_id], key=lambda cue: (cue.start_ms, cue.id))
+
+
+class InMemoryJobQueue:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def defer_render(self, render_id: UUID, *, trace_id: str | None) -> int:
+        job_id = max(self._s.jobs, default=0) + 1
+        self._s.jobs[job_id] = JobInfo(
+            id=job_id, task="subdub:render", status="todo", attempts=0, last_error=None, trace_id=trace_id,
+            created_at=None,
+        )  # fmt: skip
+        self._s.job_args[job_id] = {"render_id": str(render_id), "trace_id": trace_id}
+        return job_id
+
+    async def cancel(self, job_id: int) -> bool:
+        job = self._s.jobs.get(job_id)
+        if job is None or job.status != "todo":
+            return False
+        self._s.jobs[job_id] = replace(job, status="cancelled")
+        return True
+
+    async def list(self, *, status: str | None, limit: int, before_id: int | None) -> list[JobInfo]:
+        rows = sorted(self._s.jobs.values(), key=lambda j: j.id, reverse=True)
+        return [j for j in rows if (status is None or j.status == status) and (before_id is None or j.id < before_id)][
+            :limit
+        ]
+
+    async def get(self, job_id: int) -> JobInfo | None:
+        return self._s.jobs.get(job_id)
+
+    async def retry(self, job_id: int) -> bool:
+        job = self._s.jobs.get(job_id)
+        if job is None or job.status not in ("failed", "cancelled", "aborted"):
+            return False
+        self._s.jobs[job_id] = replace(job, status="todo", attempts=0)
+        return True
+
+
+class InMemoryRendersUnitOfWork:
+    """Each unit of work edits a copy of the shared state; commit publishes it, leaving without commit drops it."""
+
+    def __init__(self, state: RendersState) -> None:
+        self._shared = state
+        self._work = state
+
+    async def __aenter__(self) -> Self:
+        self._work = copy.deepcopy(self._shared)
+        self.renders = InMemoryRenderRepository(self._work)
+        self.tracks = InMemoryTrackSource(self._work)
+        self.jobs = InMemoryJobQueue(self._work)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args"):
+            setattr(self._shared, name, getattr(self._work, name))
+        self._shared.commits += 1

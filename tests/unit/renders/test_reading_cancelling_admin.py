@@ -1,0 +1,137 @@
+"""Reading, watching, cancelling renders and administering jobs, with in-memory fakes."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from application.actor import GlobalRole
+from application.errors import Conflict, Forbidden, InvalidInput, NotFound
+from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
+from application.use_cases.renders.cancel_render import CancelRender
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.watch_render import WatchRender
+from domain.projects import ProjectRole
+from domain.renders import Render, RenderStatus
+from tests.unit.renders.rig import OPTIONS, InstantEvents, Rig, actor, make_rig
+
+
+async def setup(rig: Rig) -> tuple[Render, object, object]:
+    owner, viewer = actor(), actor()
+    track = rig.track(2)
+    rig.grant(track, owner, ProjectRole.OWNER)
+    rig.grant(track, viewer, ProjectRole.VIEWER)
+    render = await rig.request().execute(owner, track, OPTIONS)
+    return render, owner, viewer
+
+
+def set_status(rig: Rig, render: Render, status: RenderStatus) -> None:
+    rig.state.renders[render.id] = msgspec.structs.replace(rig.state.renders[render.id], status=status)
+
+
+async def test_members_read_renders_outsiders_get_404() -> None:
+    rig = make_rig()
+    render, _owner, viewer = await setup(rig)
+    assert (await GetRender(rig.uow).execute(viewer, render.id)).id == render.id  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        await GetRender(rig.uow).execute(actor(), render.id)
+    with pytest.raises(NotFound):
+        await GetRenderAudio(rig.uow).execute(actor(), render.id)
+    with pytest.raises(NotFound):
+        await ListTrackRenders(rig.uow).execute(actor(), render.track_id, limit=10, before_id=None)
+
+
+async def test_the_renders_of_a_track_come_newest_first_in_pages() -> None:
+    rig = make_rig()
+    first, owner, _ = await setup(rig)
+    second = await rig.request().execute(owner, first.track_id, OPTIONS)  # type: ignore[arg-type]
+    third = await rig.request().execute(owner, first.track_id, OPTIONS)  # type: ignore[arg-type]
+    use_case = ListTrackRenders(rig.uow)
+    page = await use_case.execute(owner, first.track_id, limit=2, before_id=None)  # type: ignore[arg-type]
+    assert [r.id for r in page.items] == [third.id, second.id] and page.next_before_id == second.id
+    last = await use_case.execute(owner, first.track_id, limit=2, before_id=page.next_before_id)  # type: ignore[arg-type]
+    assert [r.id for r in last.items] == [first.id] and last.next_before_id is None
+    with pytest.raises(InvalidInput):
+        await use_case.execute(owner, first.track_id, limit=0, before_id=None)  # type: ignore[arg-type]
+
+
+async def test_audio_is_a_conflict_until_the_render_succeeded() -> None:
+    rig = make_rig()
+    render, owner, _ = await setup(rig)
+    with pytest.raises(Conflict) as caught:
+        await GetRenderAudio(rig.uow).execute(owner, render.id)  # type: ignore[arg-type]
+    assert caught.value.code == "render_not_ready"
+    set_status(rig, render, RenderStatus.SUCCEEDED)
+    audio = await GetRenderAudio(rig.uow).execute(owner, render.id)  # type: ignore[arg-type]
+    assert audio.blob_key == f"renders/{render.id}.wav"
+
+
+async def test_cancelling_a_queued_render_takes_its_job_out_of_the_queue() -> None:
+    rig = make_rig()
+    render, owner, _ = await setup(rig)
+    cancelled = await CancelRender(rig.uow, rig.clock).execute(owner, render.id)  # type: ignore[arg-type]
+    assert cancelled.status is RenderStatus.CANCELLED
+    assert rig.state.jobs[render.job_id or 0].status == "cancelled"
+
+
+async def test_cancelling_a_running_render_asks_the_worker_to_stop() -> None:
+    rig = make_rig()
+    render, owner, _ = await setup(rig)
+    rig.state.jobs[render.job_id or 0] = msgspec.structs.replace(rig.state.jobs[render.job_id or 0], status="doing")
+    set_status(rig, render, RenderStatus.RUNNING)
+    asked = await CancelRender(rig.uow, rig.clock).execute(owner, render.id)  # type: ignore[arg-type]
+    assert asked.status is RenderStatus.RUNNING and asked.cancel_requested
+
+
+@pytest.mark.parametrize("status", [RenderStatus.SUCCEEDED, RenderStatus.FAILED, RenderStatus.CANCELLED])
+async def test_a_finished_render_cannot_be_cancelled(status: RenderStatus) -> None:
+    rig = make_rig()
+    render, owner, viewer = await setup(rig)
+    with pytest.raises(Forbidden):
+        await CancelRender(rig.uow, rig.clock).execute(viewer, render.id)  # type: ignore[arg-type]
+    set_status(rig, render, status)
+    with pytest.raises(Conflict):
+        await CancelRender(rig.uow, rig.clock).execute(owner, render.id)  # type: ignore[arg-type]
+
+
+async def test_watching_a_finished_render_gives_the_final_event_at_once() -> None:
+    rig = make_rig()
+    render, owner, _ = await setup(rig)
+    set_status(rig, render, RenderStatus.SUCCEEDED)
+    events = [name async for name, _ in WatchRender(rig.uow, InstantEvents()).execute(owner, render.id)]  # type: ignore[arg-type]
+    assert events == ["done"]
+
+
+async def test_watching_streams_progress_changes_then_the_final_event() -> None:
+    rig = make_rig()
+    render, owner, _ = await setup(rig)
+    seen = []
+    async for name, current in WatchRender(rig.uow, InstantEvents()).execute(owner, render.id):  # type: ignore[arg-type]
+        seen.append((name, current.progress.done))
+        if len(seen) == 1:
+            await rig.execute().execute(render.id, final_attempt=False)  # runs to the end meanwhile
+    assert seen == [("progress", 0), ("done", 4)]
+
+
+async def test_only_admins_manage_jobs_and_a_dead_letter_goes_back_to_the_queue() -> None:
+    rig = make_rig()
+    render, owner, _ = await setup(rig)
+    admin = actor(GlobalRole.ADMIN)
+    with pytest.raises(Forbidden):
+        await ListJobs(rig.uow).execute(owner, status=None, limit=10, before_id=None)  # type: ignore[arg-type]
+    with pytest.raises(Forbidden):
+        await RetryJob(rig.uow, rig.clock).execute(owner, render.job_id or 0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        await ListJobs(rig.uow).execute(admin, status="lost", limit=10, before_id=None)
+    with pytest.raises(Conflict):
+        await RetryJob(rig.uow, rig.clock).execute(admin, render.job_id or 0)  # still queued
+    with pytest.raises(NotFound):
+        await RetryJob(rig.uow, rig.clock).execute(admin, 999)
+    job_id = render.job_id or 0
+    rig.state.jobs[job_id] = msgspec.structs.replace(rig.state.jobs[job_id], status="failed", attempts=5)
+    set_status(rig, render, RenderStatus.FAILED)
+    (dead,) = (await ListJobs(rig.uow).execute(admin, status="failed", limit=10, before_id=None)).items
+    assert dead.id == job_id
+    requeued = await RetryJob(rig.uow, rig.clock).execute(admin, job_id)
+    assert (requeued.status, requeued.attempts) == ("todo", 0)
+    assert rig.state.renders[render.id].status is RenderStatus.QUEUED
