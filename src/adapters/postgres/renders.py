@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
 
 from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
@@ -28,29 +28,36 @@ COLUMNS = (
     "r.heartbeat_at, r.attempts, r.cancel_requested, r.stats, r.duration_ms, r.size_bytes, r.error, r.trace_id, "
     "r.job_id, r.created_at, r.updated_at, r.started_at, r.finished_at"
 )
+
+
+def _q(text: str) -> sql.Composed:
+    """A query with the constant column list spliced in (psycopg composition; values stay bound)."""
+    return sql.SQL(text).format(columns=sql.SQL(COLUMNS))
+
+
 INSERT = """
 INSERT INTO renders (id, track_id, requested_by, status, options, cues, cue_count, progress_done, progress_total,
                      format, blob_key, trace_id, job_id, created_at, updated_at)
 VALUES (%(id)s, %(track_id)s, %(requested_by)s, %(status)s, %(options)s, %(cues)s, %(cue_count)s, 0, %(total)s,
         %(format)s, %(blob_key)s, %(trace_id)s, %(job_id)s, %(created_at)s, %(created_at)s)
 """
-SELECT_ONE = f"SELECT {COLUMNS} FROM renders r WHERE r.id = %(id)s"  # noqa: S608 - constant columns
-SELECT_ACCESS = f"""
-SELECT {COLUMNS}, m.role FROM renders r
+SELECT_ONE = _q("SELECT {columns} FROM renders r WHERE r.id = %(id)s")
+SELECT_ACCESS = _q("""
+SELECT {columns}, m.role FROM renders r
 LEFT JOIN tracks t ON t.id = r.track_id AND t.deleted_at IS NULL
 LEFT JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
 LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
 WHERE r.id = %(id)s
-"""  # noqa: S608 - constant columns
-SELECT_PAGE = f"""
-SELECT {COLUMNS} FROM renders r WHERE r.track_id = %(track_id)s AND r.id < %(before)s ORDER BY r.id DESC LIMIT %(limit)s
-"""  # noqa: S608 - constant columns
-START = f"""
+""")
+SELECT_PAGE = _q("""
+SELECT {columns} FROM renders r WHERE r.track_id = %(track_id)s AND r.id < %(before)s ORDER BY r.id DESC LIMIT %(limit)s
+""")
+START = _q("""
 UPDATE renders r SET status = 'running', attempts = r.attempts + 1, heartbeat_at = %(at)s, updated_at = %(at)s,
        started_at = COALESCE(r.started_at, %(at)s), progress_done = 0
 WHERE r.id = %(id)s AND r.status IN ('queued', 'running')
-RETURNING {COLUMNS}
-"""  # noqa: S608 - constant columns
+RETURNING {columns}
+""")
 HEARTBEAT = """
 UPDATE renders SET progress_done = %(done)s, progress_total = %(total)s, heartbeat_at = %(at)s, updated_at = %(at)s
 WHERE id = %(id)s AND status = 'running'
@@ -222,7 +229,7 @@ class PostgresRenderRepository:
         await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})
 
     async def find_by_job(self, job_id: int) -> Render | None:
-        cur = await self._conn.execute(f"SELECT {COLUMNS} FROM renders r WHERE r.job_id = %(job)s", {"job": job_id})  # noqa: S608
+        cur = await self._conn.execute(_q("SELECT {columns} FROM renders r WHERE r.job_id = %(job)s"), {"job": job_id})
         row = await cur.fetchone()
         return None if row is None else render_from_row(row)
 

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from procrastinate import App
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 
 from application.ports.renders import JobInfo
 
@@ -20,14 +20,19 @@ JOB_COLUMNS = """
 j.id, j.task_name, j.status::text, j.attempts, e.error, j.args ->> 'trace_id', j.scheduled_at,
 (SELECT min(ev.at) FROM procrastinate_events ev WHERE ev.job_id = j.id AND ev.type = 'deferred')
 """
-LIST_JOBS = f"""
-SELECT {JOB_COLUMNS} FROM procrastinate_jobs j LEFT JOIN job_errors e ON e.job_id = j.id
+
+
+def _q(text: str) -> sql.Composed:
+    """A query with the constant column list spliced in (psycopg composition; values stay bound)."""
+    return sql.SQL(text).format(columns=sql.SQL(JOB_COLUMNS))
+
+
+LIST_JOBS = _q("""
+SELECT {columns} FROM procrastinate_jobs j LEFT JOIN job_errors e ON e.job_id = j.id
 WHERE (%(status)s::procrastinate_job_status IS NULL OR j.status = %(status)s) AND j.id < %(before)s
 ORDER BY j.id DESC LIMIT %(limit)s
-"""  # noqa: S608 - constant columns
-GET_JOB = (
-    f"SELECT {JOB_COLUMNS} FROM procrastinate_jobs j LEFT JOIN job_errors e ON e.job_id = j.id WHERE j.id = %(id)s"  # noqa: S608
-)
+""")
+GET_JOB = _q("SELECT {columns} FROM procrastinate_jobs j LEFT JOIN job_errors e ON e.job_id = j.id WHERE j.id = %(id)s")
 # A dead letter goes back to the queue now, with a fresh retry budget.
 RETRY = """
 UPDATE procrastinate_jobs SET status = 'todo', attempts = 0, scheduled_at = now(), abort_requested = false

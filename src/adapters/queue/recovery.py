@@ -19,8 +19,8 @@ async def requeue_stalled_jobs(app: App, *, stalled_after_s: float) -> list[int]
         except Exception as exc:  # noqa: BLE001 - another worker requeued it first, or it just finished
             log.debug("jobs.requeue_skipped", job_id=job.id, error=type(exc).__name__)
             continue
-        assert job.id is not None
-        requeued.append(job.id)
+        if job.id is not None:
+            requeued.append(job.id)
         log.warning("jobs.requeued_stalled", job_id=job.id, task=job.task_name, worker_id=job.worker_id)
     if requeued:
         await app.job_manager.prune_stalled_workers(stalled_after_s)
