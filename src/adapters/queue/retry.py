@@ -29,7 +29,7 @@ class RetryPolicy:
 
     def delay_s(self, attempts_before: int) -> float:
         ceiling = min(self.max_s, self.base_s * 2**attempts_before)
-        return random.uniform(ceiling / 2, ceiling)
+        return random.uniform(ceiling / 2, ceiling)  # nosec B311 - jitter, not cryptography
 
 
 class TransientRetryStrategy(BaseRetryStrategy):
