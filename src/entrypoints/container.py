@@ -18,6 +18,7 @@ from adapters.postgres.pool import PostgresHealthProbe, make_pool
 from adapters.postgres.render_events import PostgresRenderEvents
 from adapters.postgres.renders_uow import PostgresRendersUnitOfWork
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.queue.metrics import QueueMetrics
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import HmacPseudonymizer, JwtAccessTokens, RandomOpaqueTokens
@@ -97,7 +98,9 @@ class Container(containers.DeclarativeContainer):
         lambda core, external: [*core, *external],
         providers.List(
             providers.Singleton(PostgresHealthProbe, pool=pool),
-            providers.Singleton(ProcrastinateHealthProbe, pool=pool),
+            providers.Singleton(
+                ProcrastinateHealthProbe, pool=pool, heartbeat_stale_s=settings.provided.job_stalled_after_s
+            ),
         ),
         provider_probes,
     )
@@ -184,6 +187,7 @@ class Container(containers.DeclarativeContainer):
     # Render jobs: requests, the worker side, watching, downloading, administration.
     renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
     render_events = providers.Singleton(PostgresRenderEvents, database_url)
+    queue_metrics = providers.Singleton(QueueMetrics, pool=pool)
     request_render = providers.Factory(
         RequestRender, uow=renders_uow.provider, synthesizers=speech_synthesizers, clock=clock, ids=ids
     )

@@ -78,6 +78,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     job_recovery_interval_s: float = 10.0
     worker_poll_s: float = 2.0
     render_heartbeat_s: float = 2.0
+    worker_metrics_port: int | None = None
 
     @property
     def is_production(self) -> bool:
@@ -267,4 +268,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
         ),
         worker_poll_s=_float("SUBDUB_WORKER_POLL_SECONDS", get("SUBDUB_WORKER_POLL_SECONDS") or "2"),
         render_heartbeat_s=_float("SUBDUB_RENDER_HEARTBEAT_SECONDS", get("SUBDUB_RENDER_HEARTBEAT_SECONDS") or "2"),
+        worker_metrics_port=_int("SUBDUB_WORKER_METRICS_PORT", raw_port, minimum=1)
+        if (raw_port := get("SUBDUB_WORKER_METRICS_PORT"))
+        else None,
     )

@@ -30,6 +30,7 @@ class RendersState:
     roles: dict[tuple[UUID, UUID], ProjectRole] = field(default_factory=dict)  # (track, user) -> role
     jobs: dict[int, JobInfo] = field(default_factory=dict)
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
+    audit: list[dict[str, Any]] = field(default_factory=list)
     commits: int = 0
 
 
@@ -204,6 +205,26 @@ class InMemoryJobQueue:
         return True
 
 
+class RecordingAuditLog:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def record(
+        self,
+        actor: Any,
+        action: str,
+        entity: str,
+        entity_id: UUID | None,
+        changes: dict[str, Any] | None = None,
+        *,
+        trace_id: str | None = None,
+    ) -> None:
+        self._s.audit.append(
+            {"actor": actor, "action": action, "entity": entity, "entity_id": entity_id, "changes": changes,
+             "trace_id": trace_id}
+        )  # fmt: skip
+
+
 class InMemoryRendersUnitOfWork:
     """Each unit of work edits a copy of the shared state; commit publishes it, leaving without commit drops it."""
 
@@ -216,6 +237,7 @@ class InMemoryRendersUnitOfWork:
         self.renders = InMemoryRenderRepository(self._work)
         self.tracks = InMemoryTrackSource(self._work)
         self.jobs = InMemoryJobQueue(self._work)
+        self.audit = RecordingAuditLog(self._work)
         return self
 
     async def __aexit__(
@@ -224,6 +246,6 @@ class InMemoryRendersUnitOfWork:
         return None
 
     async def commit(self) -> None:
-        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args"):
+        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit"):
             setattr(self._shared, name, getattr(self._work, name))
         self._shared.commits += 1

@@ -41,18 +41,22 @@ class ProcrastinateHealthProbe:
         try:
             async with self._pool.connection(timeout=2.0) as conn:
                 cur = await conn.execute(
-                    "SELECT (SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'), "
-                    "EXTRACT(EPOCH FROM now() - (SELECT max(last_heartbeat) FROM procrastinate_workers))"
+                    "SELECT count(*) FILTER (WHERE status = 'todo'), count(*) FILTER (WHERE status = 'doing'), "
+                    "count(*) FILTER (WHERE status = 'failed'), "
+                    "EXTRACT(EPOCH FROM now() - (SELECT max(last_heartbeat) FROM procrastinate_workers)) "
+                    "FROM procrastinate_jobs WHERE status IN ('todo', 'doing', 'failed')"
                 )
                 row = await cur.fetchone()
         except Exception as exc:  # noqa: BLE001 - any failure means "down"; the type is reported
             return CheckResult(status="down", detail=type(exc).__name__)
         latency = round((time.perf_counter() - started) * 1000, 2)
-        todo, since_heartbeat = row if row else (0, None)
+        todo, doing, failed, since_heartbeat = row if row else (0, 0, 0, None)
         if since_heartbeat is None:
             worker = "no worker has registered"
         elif float(since_heartbeat) > self._heartbeat_stale_s:
-            worker = f"last worker heartbeat {int(since_heartbeat)} s ago"
+            worker = f"no worker heartbeat for {int(since_heartbeat)} s"
         else:
-            worker = "worker alive"
-        return CheckResult(status="ok", latency_ms=latency, detail=f"{todo} queued; {worker}")
+            worker = f"a worker heart-beat {int(since_heartbeat)} s ago"
+        detail = f"{todo} queued, {doing} running, {failed} failed (dead letters); {worker}"
+        stranded = todo > 0 and not worker.startswith("a worker")
+        return CheckResult(status="degraded" if stranded else "ok", latency_ms=latency, detail=detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlu
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
+from adapters.queue.metrics import install as install_queue_metrics
 from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
@@ -23,6 +25,10 @@ from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
+from entrypoints.http.controllers.admin_jobs import AdminJobsController
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware
@@ -46,10 +52,16 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         await pool.open(wait=False)
         queue_app = container.queue_app()
         await queue_app.open_async(pool)
+        queue_metrics = container.queue_metrics()
+        install_queue_metrics(queue_metrics)
+        metrics_refresher = asyncio.create_task(queue_metrics.refresh_forever(), name="queue-metrics")
         log.info("api.started", host=settings.http_host, port=settings.http_port)
         try:
             yield
         finally:
+            metrics_refresher.cancel()
+            await asyncio.gather(metrics_refresher, return_exceptions=True)
+            await container.render_events().close()
             await queue_app.close_async()
             await container.external().aclose()
             await pool.close()
@@ -73,6 +85,9 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             AdminController,
             *subtitles_routes(settings),
             CatalogueController,
+            TrackRendersController,
+            RendersController,
+            AdminJobsController,
             *extra_route_handlers,
         ],
         dependencies=dependencies(container),

@@ -40,6 +40,16 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "search_subtitles": container.search_subtitles,
         "lookup_video": container.lookup_video,
         "list_voices": container.list_voices,
+        # renders and jobs
+        "request_render": container.request_render,
+        "list_track_renders": container.list_track_renders,
+        "get_render": container.get_render,
+        "get_render_audio": container.get_render_audio,
+        "cancel_render": container.cancel_render,
+        "watch_render": container.watch_render,
+        "render_artifacts": container.blob_store,
+        "list_jobs": container.list_jobs,
+        "retry_job": container.retry_job,
     }
     providers_by_name.update({name: getattr(container.subtitles, name) for name in SUBTITLES_USE_CASES})
     provided = {name: from_container(p) for name, p in providers_by_name.items()}  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import structlog
+from prometheus_client import start_http_server
 
 from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
@@ -19,6 +20,9 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
     retry_policy.configure(
         max_attempts=settings.job_max_attempts, base_s=settings.job_retry_base_s, max_s=settings.job_retry_max_s
     )
+    if settings.worker_metrics_port:
+        # this process's job durations and outcomes (subdub_job_duration_seconds, subdub_jobs_finished_total)
+        start_http_server(settings.worker_metrics_port, addr=settings.http_host)
     pool = container.pool()
     await pool.open(wait=True, timeout=30)
     queue_app = container.queue_app()

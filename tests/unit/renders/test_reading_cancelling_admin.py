@@ -72,6 +72,7 @@ async def test_cancelling_a_queued_render_takes_its_job_out_of_the_queue() -> No
     cancelled = await CancelRender(rig.uow, rig.clock).execute(owner, render.id)  # type: ignore[arg-type]
     assert cancelled.status is RenderStatus.CANCELLED
     assert rig.state.jobs[render.job_id or 0].status == "cancelled"
+    assert rig.state.audit[-1]["action"] == "render.cancelled"
 
 
 async def test_cancelling_a_running_render_asks_the_worker_to_stop() -> None:
@@ -134,4 +135,5 @@ async def test_only_admins_manage_jobs_and_a_dead_letter_goes_back_to_the_queue(
     assert dead.id == job_id
     requeued = await RetryJob(rig.uow, rig.clock).execute(admin, job_id)
     assert (requeued.status, requeued.attempts) == ("todo", 0)
+    assert rig.state.audit[-1]["action"] == "job.retried" and rig.state.audit[-1]["changes"]["job_id"] == job_id
     assert rig.state.renders[render.id].status is RenderStatus.QUEUED

@@ -31,6 +31,8 @@ async def test_an_editor_gets_a_queued_render_with_one_job_and_a_snapshot_of_the
     (job,) = rig.state.jobs.values()
     assert render.job_id == job.id and job.status == "todo" and job.trace_id == "trace-unit"
     assert rig.state.job_args[job.id]["render_id"] == str(render.id)
+    (entry,) = rig.state.audit  # covers: S-DB-8
+    assert (entry["action"], entry["entity_id"], entry["trace_id"]) == ("render.requested", render.id, "trace-unit")
     rig.state.tracks[track][0] = RenderCue(id="c0", start_ms=0, end_ms=900, text="edited later")
     assert rig.state.cues[render.id][0].text == "hello 0"  # later edits do not change a queued render
 

@@ -61,6 +61,14 @@ class RetryJob:
             render = await uow.renders.find_by_job(job_id)
             if render is not None:
                 await uow.renders.reopen(render.id, at=self._clock.now())
+            await uow.audit.record(
+                actor,
+                "job.retried",
+                "job",
+                None,
+                {"job_id": job_id, "task": job.task, "render_id": None if render is None else str(render.id)},
+                trace_id=actor.trace_id,
+            )
             requeued = await uow.jobs.get(job_id)
             await uow.commit()
         if requeued is None:

@@ -33,9 +33,14 @@ class CancelRender:
             left_queue = render.job_id is not None and await uow.jobs.cancel(render.job_id)
             if left_queue or (render.status is RenderStatus.QUEUED and render.job_id is None):
                 await uow.renders.cancel(render_id, at=now)
+                action = "render.cancelled"
             else:
                 # running, or its job was just fetched by a worker: the worker stops at the next cue boundary
                 await uow.renders.request_cancel(render_id, at=now)
+                action = "render.cancel_requested"
+            await uow.audit.record(
+                actor, action, "render", render_id, {"status": render.status.value}, trace_id=actor.trace_id
+            )
             await uow.commit()
             current = await self._reload(render_id)
         return current

@@ -62,6 +62,14 @@ class RequestRender:
                 updated_at=now,
             )
             await uow.renders.add(render, cues)
+            await uow.audit.record(
+                actor,
+                "render.requested",
+                "render",
+                render.id,
+                {"track_id": str(track_id), "voice": str(options.voice), "format": options.format, "job_id": job_id},
+                trace_id=actor.trace_id,
+            )
             await uow.commit()
         return render
 

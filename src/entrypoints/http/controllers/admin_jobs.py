@@ -1,0 +1,47 @@
+"""Administration of the job queue (API.md: Administration): the dead letters, and requeueing one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from application.actor import Actor
+from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
+from entrypoints.http.errors import problem_responses
+from entrypoints.http.render_schemas import JobOut, decode_cursor, encode_cursor
+from entrypoints.http.schemas import Envelope, Page, PageMeta
+
+Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
+Cursor = Annotated[str | None, Parameter(description="opaque cursor from meta.next_cursor")]
+Status = Annotated[
+    str | None, Parameter(description="todo, doing, succeeded, failed (the dead letters), cancelled or aborted")
+]
+
+
+class AdminJobsController(Controller):
+    path = "/api/v1/admin/jobs"
+    tags = ["administration"]
+
+    @get(
+        "/",
+        summary="Jobs, newest first; `?status=failed` lists the dead letters",
+        responses=problem_responses(400, 401, 403, 422),
+    )
+    async def list_jobs(
+        self, actor: Actor, list_jobs: ListJobs, status: Status = None, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[JobOut]:
+        before = decode_cursor(cursor, int) if cursor else None
+        page = await list_jobs.execute(actor, status=status, limit=limit, before_id=before)
+        next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
+        return Page(data=[JobOut.of(j) for j in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+
+    @post(
+        "/{job_id:int}/retry",
+        status_code=202,
+        summary="Requeue a failed (dead-lettered) job with a fresh retry budget",
+        responses=problem_responses(401, 403, 404, 409),
+    )
+    async def retry(self, actor: Actor, job_id: int, retry_job: RetryJob) -> Envelope[JobOut]:
+        return Envelope(data=JobOut.of(await retry_job.execute(actor, job_id)))

@@ -1,0 +1,145 @@
+"""Renders (API.md: Renders): request, list, read, watch (Server-Sent Events), download, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
+
+from application.actor import Actor
+from application.ports.blobs import BlobStore
+from application.use_cases.renders.cancel_render import CancelRender
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.request_render import RequestRender
+from application.use_cases.renders.watch_render import WatchRender
+from domain.renders import AUDIO_MEDIA_TYPES
+from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
+from entrypoints.http.errors import problem_response, problem_responses
+from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
+from entrypoints.http.render_schemas import RenderIn, RenderOut, decode_cursor, encode_cursor
+from entrypoints.http.schemas import Envelope, Page, PageMeta
+
+Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
+Cursor = Annotated[str | None, Parameter(description="opaque cursor from meta.next_cursor")]
+RangeHeader = Annotated[str | None, Parameter(header="Range", description="one byte range, e.g. bytes=0-1023")]
+CHUNK = 64 * 1024
+
+
+class TrackRendersController(Controller):
+    path = "/api/v1/tracks/{track_id:uuid}/renders"
+    tags = ["renders"]
+
+    @post(
+        "/",
+        status_code=202,
+        summary="Render the track's voice-over (queued; answers at once)",
+        opt=IDEMPOTENCY_HONOURED,
+        responses=problem_responses(400, 401, 403, 404, 409, 422, 429, 503),
+    )
+    async def request_render(
+        self, actor: Actor, track_id: UUID, data: RenderIn, request_render: RequestRender
+    ) -> Response[Envelope[RenderOut]]:
+        render = await request_render.execute(actor, track_id, data.options())
+        return Response(
+            Envelope(data=RenderOut.of(render)), status_code=202, headers={"Location": f"/api/v1/renders/{render.id}"}
+        )
+
+    @get("/", summary="Renders of a track, newest first", responses=problem_responses(400, 401, 404))
+    async def list_renders(
+        self,
+        actor: Actor,
+        track_id: UUID,
+        list_track_renders: ListTrackRenders,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> Page[RenderOut]:
+        before = decode_cursor(cursor, UUID) if cursor else None
+        page = await list_track_renders.execute(actor, track_id, limit=limit, before_id=before)
+        next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
+        return Page(data=[RenderOut.of(r) for r in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+
+
+class RendersController(Controller):
+    path = "/api/v1/renders/{render_id:uuid}"
+    tags = ["renders"]
+
+    @get("/", summary="A render: status, progress, heartbeat, stats", responses=problem_responses(401, 404))
+    async def get_render(self, actor: Actor, render_id: UUID, get_render: GetRender) -> Envelope[RenderOut]:
+        return Envelope(data=RenderOut.of(await get_render.execute(actor, render_id)))
+
+    @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
+    async def cancel(self, actor: Actor, render_id: UUID, cancel_render: CancelRender) -> Envelope[RenderOut]:
+        return Envelope(data=RenderOut.of(await cancel_render.execute(actor, render_id)))
+
+    @get(
+        "/events",
+        summary="Server-Sent Events: `progress` on every change, then `done`, `failed` or `cancelled`",
+        responses=problem_responses(401, 404),
+    )
+    async def events(self, actor: Actor, render_id: UUID, watch_render: WatchRender) -> ServerSentEvent:
+        await watch_render.check(actor, render_id)  # refusals are plain problem answers, before the stream
+
+        async def stream() -> AsyncIterator[ServerSentEventMessage]:
+            async for name, render in watch_render.execute(actor, render_id):
+                body = msgspec.json.encode(RenderOut.of(render)).decode()
+                yield ServerSentEventMessage(event=name, data=body, id=f"{render.progress.done}-{render.status}")
+
+        return ServerSentEvent(stream(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    @get(
+        "/audio",
+        summary="Download the rendered audio (single byte ranges supported)",
+        responses=problem_responses(401, 404, 409, 416),
+    )
+    async def audio(
+        self,
+        actor: Actor,
+        render_id: UUID,
+        get_render_audio: GetRenderAudio,
+        render_artifacts: BlobStore,
+        range_header: RangeHeader = None,
+    ) -> Response[Any]:
+        found = await get_render_audio.execute(actor, render_id)
+        render = found.render
+        size = render_artifacts.size(found.blob_key)
+        tag = f'"{render.id}-{size}"'
+        headers = {
+            "Accept-Ranges": "bytes",
+            "ETag": tag,
+            "Content-Disposition": f'attachment; filename="render-{render.id}.{render.format}"',
+            "Cache-Control": "private, max-age=3600",
+        }
+        try:
+            span = parse_range(range_header, size)
+        except Unsatisfiable:
+            response = problem_response(416, "range_not_satisfiable", f"the file has {size} bytes", None)
+            response.headers.update({"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+            return response
+        first, last = span if span is not None else (0, size - 1)
+        headers["Content-Length"] = str(last - first + 1)
+        if span is not None:
+            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+        return Stream(
+            _read(render_artifacts, found.blob_key, first, last),
+            status_code=206 if span is not None else 200,
+            media_type=AUDIO_MEDIA_TYPES[render.format],
+            headers=headers,
+        )
+
+
+async def _read(store: BlobStore, key: str, first: int, last: int) -> AsyncIterator[bytes]:
+    with store.reader(key) as handle:
+        await asyncio.to_thread(handle.seek, first)
+        left = last - first + 1
+        while left > 0:
+            chunk = await asyncio.to_thread(handle.read, min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk

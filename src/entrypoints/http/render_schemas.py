@@ -1,0 +1,144 @@
+"""Bodies of the Renders and Administration routes (API.md)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar.exceptions import ValidationException
+
+from application.ports.renders import JobInfo
+from domain.render_options import RenderOptions
+from domain.renders import Render
+from domain.voices import VoiceRef
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class VoiceIn(msgspec.Struct, forbid_unknown_fields=True):
+    engine: Name
+    name: Name
+
+
+class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    voice: VoiceIn
+    format: Literal["wav", "flac", "ogg", "mp3"]
+    sample_rate: int = 24000
+    loudness_lufs: float = -16.0
+    max_speed: float = 1.6
+    overflow: Literal["compress", "truncate", "overlap"] = "overlap"
+    borrow_ms: int = 500
+
+    def options(self) -> RenderOptions:
+        """Ranges are checked by the domain (422 with the field named)."""
+        return RenderOptions(
+            voice=VoiceRef(engine=self.voice.engine, name=self.voice.name),
+            format=self.format,
+            sample_rate=self.sample_rate,
+            loudness_lufs=self.loudness_lufs,
+            max_speed=self.max_speed,
+            overflow=self.overflow,
+            borrow_ms=self.borrow_ms,
+        )
+
+
+class ProgressOut(msgspec.Struct):
+    done: int
+    total: int
+    percent: float
+
+
+class RenderOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    track_id: UUID
+    status: str
+    progress: ProgressOut
+    heartbeat_at: datetime | None
+    attempts: int
+    stats: dict[str, Any] | None
+    duration_ms: int | None
+    format: str
+    size_bytes: int | None
+    error: dict[str, Any] | None
+    voice: VoiceIn
+    sample_rate: int
+    loudness_lufs: float
+    max_speed: float
+    overflow: str
+    cue_count: int
+    cancel_requested: bool
+    trace_id: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, render: Render) -> RenderOut:
+        options = render.options
+        return cls(
+            id=render.id,
+            track_id=render.track_id,
+            status=render.status.value,
+            progress=ProgressOut(render.progress.done, render.progress.total, render.progress.percent),
+            heartbeat_at=render.heartbeat_at,
+            attempts=render.attempts,
+            stats=render.stats,
+            duration_ms=render.duration_ms,
+            format=options.format,
+            size_bytes=render.size_bytes,
+            error=render.error,
+            voice=VoiceIn(engine=options.voice.engine, name=options.voice.name),
+            sample_rate=options.sample_rate,
+            loudness_lufs=options.loudness_lufs,
+            max_speed=options.max_speed,
+            overflow=options.overflow,
+            cue_count=render.cue_count,
+            cancel_requested=render.cancel_requested,
+            trace_id=render.trace_id,
+            created_at=render.created_at,
+            started_at=render.started_at,
+            finished_at=render.finished_at,
+        )
+
+
+class JobOut(msgspec.Struct, kw_only=True):
+    id: int
+    task: str
+    status: str
+    attempts: int
+    last_error: str | None
+    trace_id: str | None
+    created_at: datetime | None
+    scheduled_at: datetime | None
+
+    @classmethod
+    def of(cls, job: JobInfo) -> JobOut:
+        return cls(
+            id=job.id,
+            task=job.task,
+            status=job.status,
+            attempts=job.attempts,
+            last_error=job.last_error,
+            trace_id=job.trace_id,
+            created_at=job.created_at,
+            scheduled_at=job.scheduled_at,
+        )
+
+
+def encode_cursor(value: UUID | int) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode([value])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: type[UUID] | type[int]) -> Any:
+    """The position a cursor names; a forged or broken cursor answers 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=tuple[kind])[0]  # type: ignore[valid-type]
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        raise ValidationException(
+            "the cursor is not one this API gave out", extra=[{"key": "cursor", "message": "invalid cursor"}]
+        ) from None
