@@ -56,7 +56,7 @@ class ProcrastinateHealthProbe:
         elif float(since_heartbeat) > self._heartbeat_stale_s:
             worker = f"no worker heartbeat for {int(since_heartbeat)} s"
         else:
-            worker = f"a worker heart-beat {int(since_heartbeat)} s ago"
+            worker = f"worker alive (last heartbeat {int(since_heartbeat)} s ago)"
         detail = f"{todo} queued, {doing} running, {failed} failed (dead letters); {worker}"
-        stranded = todo > 0 and not worker.startswith("a worker")
+        stranded = todo > 0 and not worker.startswith("worker alive")
         return CheckResult(status="degraded" if stranded else "ok", latency_ms=latency, detail=detail)

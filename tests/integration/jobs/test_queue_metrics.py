@@ -37,7 +37,7 @@ async def test_metrics_and_readiness_report_the_queue_and_the_workers(
             await wait_for(job_pool, [bad.id], {RenderStatus.FAILED})
             ready = (await client.get("/health/ready")).json()
         queue = ready["checks"]["queue"]
-        assert queue["status"] == "ok" and "1 failed" in queue["detail"] and "a worker heart-beat" in queue["detail"]
+        assert queue["status"] == "ok" and "1 failed" in queue["detail"] and "worker alive" in queue["detail"]
 
         await client.container.queue_metrics().refresh()  # type: ignore[attr-defined]
         after = (await client.get("/metrics")).text
