@@ -1,10 +1,10 @@
 -- Renders (voice-over jobs) and the last error of each queued job (for the dead-letter list).
--- depends: 0001_procrastinate
+-- depends: 0021_tracks_and_cues
 
 CREATE TABLE renders (
     id uuid PRIMARY KEY,
-    track_id uuid NOT NULL,
-    requested_by uuid NOT NULL,
+    track_id uuid NOT NULL REFERENCES tracks (id) ON DELETE CASCADE,
+    requested_by uuid NOT NULL REFERENCES users (id),
     status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
     options jsonb NOT NULL,
     -- The cues as they were when the render was asked for: later edits do not change it.

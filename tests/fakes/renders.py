@@ -235,7 +235,7 @@ class InMemoryRendersUnitOfWork:
     async def __aenter__(self) -> Self:
         self._work = copy.deepcopy(self._shared)
         self.renders = InMemoryRenderRepository(self._work)
-        self.tracks = InMemoryTrackSource(self._work)
+        self.track_source = InMemoryTrackSource(self._work)
         self.jobs = InMemoryJobQueue(self._work)
         self.audit = RecordingAuditLog(self._work)
         return self

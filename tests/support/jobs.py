@@ -74,6 +74,33 @@ def render_cues(count: int, *, every_ms: int = 1500, text: str = "hello there") 
     ]
 
 
+async def seed_track(pool: AsyncConnectionPool) -> tuple[UUID, UUID]:
+    """A user owning a project with one (empty) track: what renders hang off. Returns (user id, track id)."""
+    ids, now = Uuid7Generator(), SystemClock().now()
+    user, project, track = ids.new_id(), ids.new_id(), ids.new_id()
+    async with pool.connection() as conn:
+        await conn.execute(
+            "INSERT INTO users (id, email, display_name, password_hash, role, created_at, updated_at) "
+            "VALUES (%s, %s, 'Job Tester', 'x', 'member', %s, %s)",
+            (user, f"{user}@example.com", now, now),
+        )
+        await conn.execute(
+            "INSERT INTO projects (id, title, owner_id, created_at, updated_at) VALUES (%s, 'Jobs', %s, %s, %s)",
+            (project, user, now, now),
+        )
+        await conn.execute(
+            "INSERT INTO project_members (project_id, user_id, role, created_at, updated_at) "
+            "VALUES (%s, %s, 'owner', %s, %s)",
+            (project, user, now, now),
+        )
+        await conn.execute(
+            "INSERT INTO tracks (id, project_id, language, source, created_at, updated_at) "
+            "VALUES (%s, %s, 'en', '{}'::jsonb, %s, %s)",
+            (track, project, now, now),
+        )
+    return user, track
+
+
 async def queue_render(
     pool: AsyncConnectionPool,
     cues: Sequence[RenderCue],
@@ -85,13 +112,14 @@ async def queue_render(
     """What RequestRender does once the caller is authorised: the render row and its job, one transaction."""
     options = options or RenderOptions(voice=FAKE_VOICE, format="wav", sample_rate=16000)
     ids, now = Uuid7Generator(), SystemClock().now()
+    user, seeded_track = await seed_track(pool)
     async with PostgresRendersUnitOfWork(pool, make_queue_app(task_modules=TASK_MODULES)) as uow:
         render_id = ids.new_id()
         job_id = await uow.jobs.defer_render(render_id, trace_id=trace_id)
         render = Render(
             id=render_id,
-            track_id=track_id or ids.new_id(),
-            requested_by=ids.new_id(),
+            track_id=track_id or seeded_track,
+            requested_by=user,
             status=RenderStatus.QUEUED,
             options=options,
             cue_count=len(cues),

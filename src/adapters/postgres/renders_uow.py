@@ -12,7 +12,7 @@ from adapters.queue.jobs import ProcrastinateJobQueue
 
 class PostgresRendersUnitOfWork(PostgresUnitOfWork):
     renders: PostgresRenderRepository
-    tracks: PostgresTrackSource
+    track_source: PostgresTrackSource
     jobs: ProcrastinateJobQueue
 
     def __init__(self, pool: AsyncConnectionPool, queue_app: App) -> None:
@@ -22,5 +22,5 @@ class PostgresRendersUnitOfWork(PostgresUnitOfWork):
     def _on_enter(self) -> None:
         super()._on_enter()
         self.renders = PostgresRenderRepository(self.connection)
-        self.tracks = PostgresTrackSource(self.connection)
+        self.track_source = PostgresTrackSource(self.connection)
         self.jobs = ProcrastinateJobQueue(self._queue_app, self.connection)

@@ -138,7 +138,7 @@ class JobQueue(Protocol):
 
 class RendersUnitOfWork(UnitOfWork, Protocol):
     renders: RenderRepository
-    tracks: TrackSource
+    track_source: TrackSource
     jobs: JobQueue
 
 

@@ -29,6 +29,7 @@ from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
+from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware

@@ -49,7 +49,7 @@ class ListTrackRenders:
     async def execute(self, actor: Actor, track_id: UUID, *, limit: int, before_id: UUID | None) -> RenderPage:
         check_limit(limit)
         async with self._uow() as uow:
-            access = await uow.tracks.access(track_id, actor.user_id)
+            access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
             require(access.role, ProjectAction.READ, entity="track", entity_id=track_id)

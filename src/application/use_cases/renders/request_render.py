@@ -35,12 +35,12 @@ class RequestRender:
 
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
         async with self._uow() as uow:
-            access = await uow.tracks.access(track_id, actor.user_id)
+            access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
             require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
             await self._check_voice(options)
-            cues = [cue for cue in await uow.tracks.snapshot(track_id) if normalise_text(cue.text)]
+            cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
                 raise InvalidInput("the track has no cue with text to speak", code="empty_track")
             if len(cues) > MAX_CUES_PER_RENDER:
