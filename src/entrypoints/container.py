@@ -201,7 +201,7 @@ class Container(containers.DeclarativeContainer):
         heartbeat_s=settings.provided.render_heartbeat_s,
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
-    get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider)
+    get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
     list_track_renders = providers.Factory(ListTrackRenders, uow=renders_uow.provider)
     cancel_render = providers.Factory(CancelRender, uow=renders_uow.provider, clock=clock)
     watch_render = providers.Factory(WatchRender, uow=renders_uow.provider, events=render_events)

@@ -47,7 +47,6 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "get_render_audio": container.get_render_audio,
         "cancel_render": container.cancel_render,
         "watch_render": container.watch_render,
-        "render_artifacts": container.blob_store,
         "list_jobs": container.list_jobs,
         "retry_job": container.retry_job,
     }

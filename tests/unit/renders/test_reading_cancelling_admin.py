@@ -36,7 +36,7 @@ async def test_members_read_renders_outsiders_get_404() -> None:
     with pytest.raises(NotFound):
         await GetRender(rig.uow).execute(actor(), render.id)
     with pytest.raises(NotFound):
-        await GetRenderAudio(rig.uow).execute(actor(), render.id)
+        await GetRenderAudio(rig.uow, rig.store).execute(actor(), render.id)
     with pytest.raises(NotFound):
         await ListTrackRenders(rig.uow).execute(actor(), render.track_id, limit=10, before_id=None)
 
@@ -59,11 +59,14 @@ async def test_audio_is_a_conflict_until_the_render_succeeded() -> None:
     rig = make_rig()
     render, owner, _ = await setup(rig)
     with pytest.raises(Conflict) as caught:
-        await GetRenderAudio(rig.uow).execute(owner, render.id)  # type: ignore[arg-type]
+        await GetRenderAudio(rig.uow, rig.store).execute(owner, render.id)  # type: ignore[arg-type]
     assert caught.value.code == "render_not_ready"
     set_status(rig, render, RenderStatus.SUCCEEDED)
-    audio = await GetRenderAudio(rig.uow).execute(owner, render.id)  # type: ignore[arg-type]
-    assert audio.blob_key == f"renders/{render.id}.wav"
+    rig.store.blobs[f"renders/{render.id}.wav"] = b"RIFF...."
+    audio = await GetRenderAudio(rig.uow, rig.store).execute(owner, render.id)  # type: ignore[arg-type]
+    assert audio.size == 8
+    with audio.open() as handle:
+        assert handle.read() == b"RIFF...."
 
 
 async def test_cancelling_a_queued_render_takes_its_job_out_of_the_queue() -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import BinaryIO
 from uuid import UUID
 
 import msgspec
 
 from application.actor import Actor
 from application.errors import Conflict, InvalidInput, NotFound
+from application.ports.blobs import BlobStore
 from application.ports.renders import RendersUnitOfWork
 from application.use_cases.renders.access import require
 from domain.projects import ProjectAction
@@ -59,16 +62,24 @@ class ListTrackRenders:
         return RenderPage(items=items, next_before_id=items[-1].id if len(rows) > limit else None)
 
 
-class RenderAudio(msgspec.Struct, frozen=True, kw_only=True):
-    render: Render
-    blob_key: str
+class RenderAudio:
+    """The finished artifact: its size, and a seekable file to stream from."""
+
+    def __init__(self, render: Render, store: BlobStore) -> None:
+        self.render = render
+        self.size = store.size(render.blob_key)
+        self._store = store
+
+    def open(self) -> AbstractContextManager[BinaryIO]:
+        return self._store.reader(self.render.blob_key)
 
 
 class GetRenderAudio:
     """The finished artifact of a render the caller may read; 409 while the render is not succeeded."""
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], RendersUnitOfWork], artifacts: BlobStore) -> None:
         self._get = GetRender(uow)
+        self._artifacts = artifacts
 
     async def execute(self, actor: Actor, render_id: UUID) -> RenderAudio:
         render = await self._get.execute(actor, render_id)
@@ -76,4 +87,4 @@ class GetRenderAudio:
             raise Conflict(
                 f"the render is {render.status.value}; its audio exists once it succeeded", code="render_not_ready"
             )
-        return RenderAudio(render=render, blob_key=render.blob_key)
+        return RenderAudio(render, self._artifacts)

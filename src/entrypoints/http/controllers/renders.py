@@ -13,9 +13,8 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
-from application.ports.blobs import BlobStore
 from application.use_cases.renders.cancel_render import CancelRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders, RenderAudio
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from domain.renders import AUDIO_MEDIA_TYPES
@@ -102,12 +101,10 @@ class RendersController(Controller):
         actor: Actor,
         render_id: UUID,
         get_render_audio: GetRenderAudio,
-        render_artifacts: BlobStore,
         range_header: RangeHeader = None,
     ) -> Response[Any]:
         found = await get_render_audio.execute(actor, render_id)
-        render = found.render
-        size = render_artifacts.size(found.blob_key)
+        render, size = found.render, found.size
         tag = f'"{render.id}-{size}"'
         headers = {
             "Accept-Ranges": "bytes",
@@ -126,15 +123,15 @@ class RendersController(Controller):
         if span is not None:
             headers["Content-Range"] = f"bytes {first}-{last}/{size}"
         return Stream(
-            _read(render_artifacts, found.blob_key, first, last),
+            _read(found, first, last),
             status_code=206 if span is not None else 200,
             media_type=AUDIO_MEDIA_TYPES[render.format],
             headers=headers,
         )
 
 
-async def _read(store: BlobStore, key: str, first: int, last: int) -> AsyncIterator[bytes]:
-    with store.reader(key) as handle:
+async def _read(audio: RenderAudio, first: int, last: int) -> AsyncIterator[bytes]:
+    with audio.open() as handle:
         await asyncio.to_thread(handle.seek, first)
         left = last - first + 1
         while left > 0:
