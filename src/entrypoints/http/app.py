@@ -21,11 +21,8 @@ from adapters.queue.metrics import install as install_queue_metrics
 from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
-from entrypoints.http.controllers.catalogue import CatalogueController
-from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.identity import AuthController, MeController
-from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
+from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
