@@ -66,9 +66,10 @@ class InMemoryRenderRepository:
         self._s.renders[render_id] = render
         return render
 
-    def _in(self, render_id: UUID, *statuses: RenderStatus) -> bool:
+    def _in(self, render_id: UUID, *statuses: RenderStatus, run: int | None = None) -> bool:
         render = self._s.renders.get(render_id)
-        return render is not None and render.status in statuses
+        owned = run is None or (render is not None and render.attempts == run)
+        return render is not None and render.status in statuses and owned
 
     async def start(self, render_id: UUID, *, at: datetime) -> Render | None:
         if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
@@ -84,8 +85,10 @@ class InMemoryRenderRepository:
             progress=Progress(done=0, total=render.progress.total),
         )
 
-    async def heartbeat(self, render_id: UUID, *, done: int, total: int, at: datetime) -> HeartbeatAck:
-        if not self._in(render_id, RenderStatus.RUNNING):
+    async def heartbeat(
+        self, render_id: UUID, *, done: int, total: int, at: datetime, run: int | None = None
+    ) -> HeartbeatAck:
+        if not self._in(render_id, RenderStatus.RUNNING, run=run):
             return HeartbeatAck(running=False, cancel_requested=False)
         render = self._update(render_id, progress=Progress(done=done, total=total), heartbeat_at=at, updated_at=at)
         return HeartbeatAck(running=True, cancel_requested=render.cancel_requested)
@@ -99,8 +102,9 @@ class InMemoryRenderRepository:
         duration_ms: int,
         size_bytes: int,
         at: datetime,
+        run: int | None = None,
     ) -> bool:
-        if not self._in(render_id, RenderStatus.RUNNING):
+        if not self._in(render_id, RenderStatus.RUNNING, run=run):
             return False
         total = self._s.renders[render_id].progress.total
         self._update(
@@ -117,19 +121,23 @@ class InMemoryRenderRepository:
         self._s.reports[render_id] = list(report)
         return True
 
-    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime) -> bool:
-        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
+    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime, run: int | None = None) -> bool:
+        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING, run=run):
             return False
         self._update(render_id, status=RenderStatus.FAILED, error=error, updated_at=at, finished_at=at)
         return True
 
-    async def requeue(self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime) -> None:
-        if self._in(render_id, RenderStatus.RUNNING):
-            current = self._s.renders[render_id].error
-            self._update(render_id, status=RenderStatus.QUEUED, error=error or current, updated_at=at)
+    async def requeue(
+        self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime, run: int | None = None
+    ) -> bool:
+        if not self._in(render_id, RenderStatus.RUNNING, run=run):
+            return False
+        current = self._s.renders[render_id].error
+        self._update(render_id, status=RenderStatus.QUEUED, error=error or current, updated_at=at)
+        return True
 
-    async def cancel(self, render_id: UUID, *, at: datetime) -> bool:
-        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
+    async def cancel(self, render_id: UUID, *, at: datetime, run: int | None = None) -> bool:
+        if not self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING, run=run):
             return False
         self._update(render_id, status=RenderStatus.CANCELLED, cancel_requested=True, updated_at=at, finished_at=at)
         return True

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FAKE_VOICE = VoiceRef(engine="fake", name="en-test")
 FAST_JOBS = {
     "SUBDUB_WORKER_HEARTBEAT_SECONDS": "0.5",
-    "SUBDUB_JOB_STALLED_AFTER_SECONDS": "5",
+    "SUBDUB_JOB_STALLED_AFTER_SECONDS": "15",
     "SUBDUB_JOB_RECOVERY_INTERVAL_SECONDS": "0.5",
     "SUBDUB_WORKER_POLL_SECONDS": "0.2",
     "SUBDUB_JOB_RETRY_BASE_SECONDS": "0.05",
@@ -161,3 +161,12 @@ async def job_row(pool: AsyncConnectionPool, job_id: int) -> tuple[str, int]:
         row = await cur.fetchone()
     assert row is not None
     return row[0], row[1]
+
+
+async def wait_job(pool: AsyncConnectionPool, job_id: int, status: str, *, timeout_s: float = 30) -> None:
+    """The worker records a job's outcome just after the render's own (a separate transaction)."""
+    deadline = time.monotonic() + timeout_s
+    while (await job_row(pool, job_id))[0] != status:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} never became {status}: {await job_row(pool, job_id)}")
+        await asyncio.sleep(0.05)

@@ -60,26 +60,26 @@ RETURNING {columns}
 """)
 HEARTBEAT = """
 UPDATE renders SET progress_done = %(done)s, progress_total = %(total)s, heartbeat_at = %(at)s, updated_at = %(at)s
-WHERE id = %(id)s AND status = 'running'
+WHERE id = %(id)s AND status = 'running' AND (%(run)s::int IS NULL OR attempts = %(run)s)
 RETURNING cancel_requested
 """
 SUCCEED = """
 UPDATE renders SET status = 'succeeded', stats = %(stats)s, report = %(report)s, duration_ms = %(duration_ms)s,
        size_bytes = %(size_bytes)s, progress_done = progress_total, error = NULL, heartbeat_at = %(at)s,
        updated_at = %(at)s, finished_at = %(at)s
-WHERE id = %(id)s AND status = 'running'
+WHERE id = %(id)s AND status = 'running' AND (%(run)s::int IS NULL OR attempts = %(run)s)
 """
 FAIL = """
 UPDATE renders SET status = 'failed', error = %(error)s, updated_at = %(at)s, finished_at = %(at)s
-WHERE id = %(id)s AND status IN ('queued', 'running')
+WHERE id = %(id)s AND status IN ('queued', 'running') AND (%(run)s::int IS NULL OR attempts = %(run)s)
 """
 REQUEUE = """
 UPDATE renders SET status = 'queued', error = COALESCE(%(error)s, error), updated_at = %(at)s
-WHERE id = %(id)s AND status = 'running'
+WHERE id = %(id)s AND status = 'running' AND (%(run)s::int IS NULL OR attempts = %(run)s)
 """
 CANCEL = """
 UPDATE renders SET status = 'cancelled', cancel_requested = true, updated_at = %(at)s, finished_at = %(at)s
-WHERE id = %(id)s AND status IN ('queued', 'running')
+WHERE id = %(id)s AND status IN ('queued', 'running') AND (%(run)s::int IS NULL OR attempts = %(run)s)
 """
 REQUEST_CANCEL = """
 UPDATE renders SET cancel_requested = true, updated_at = %(at)s WHERE id = %(id)s AND status IN ('queued', 'running')
@@ -186,8 +186,11 @@ class PostgresRenderRepository:
         await self._notify(render_id)
         return render_from_row(row)
 
-    async def heartbeat(self, render_id: UUID, *, done: int, total: int, at: datetime) -> HeartbeatAck:
-        cur = await self._conn.execute(HEARTBEAT, {"id": render_id, "done": done, "total": total, "at": at})
+    async def heartbeat(
+        self, render_id: UUID, *, done: int, total: int, at: datetime, run: int | None = None
+    ) -> HeartbeatAck:
+        params = {"id": render_id, "done": done, "total": total, "at": at, "run": run}
+        cur = await self._conn.execute(HEARTBEAT, params)
         row = await cur.fetchone()
         if row is None:
             return HeartbeatAck(running=False, cancel_requested=False)
@@ -203,8 +206,10 @@ class PostgresRenderRepository:
         duration_ms: int,
         size_bytes: int,
         at: datetime,
+        run: int | None = None,
     ) -> bool:
         params = {
+            "run": run,
             "id": render_id,
             "stats": Jsonb(stats),
             "report": _json(list(report)),
@@ -214,16 +219,17 @@ class PostgresRenderRepository:
         }
         return await self._change(SUCCEED, render_id, params)
 
-    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime) -> bool:
-        return await self._change(FAIL, render_id, {"id": render_id, "error": Jsonb(error), "at": at})
+    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime, run: int | None = None) -> bool:
+        return await self._change(FAIL, render_id, {"id": render_id, "error": Jsonb(error), "at": at, "run": run})
 
-    async def requeue(self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime) -> None:
-        await self._change(
-            REQUEUE, render_id, {"id": render_id, "error": None if error is None else Jsonb(error), "at": at}
-        )
+    async def requeue(
+        self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime, run: int | None = None
+    ) -> bool:
+        params = {"id": render_id, "error": None if error is None else Jsonb(error), "at": at, "run": run}
+        return await self._change(REQUEUE, render_id, params)
 
-    async def cancel(self, render_id: UUID, *, at: datetime) -> bool:
-        return await self._change(CANCEL, render_id, {"id": render_id, "at": at})
+    async def cancel(self, render_id: UUID, *, at: datetime, run: int | None = None) -> bool:
+        return await self._change(CANCEL, render_id, {"id": render_id, "at": at, "run": run})
 
     async def request_cancel(self, render_id: UUID, *, at: datetime) -> None:
         await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})

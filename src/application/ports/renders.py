@@ -56,10 +56,16 @@ class RenderRepository(Protocol):
     async def set_job(self, render_id: UUID, job_id: int) -> None: ...
 
     async def start(self, render_id: UUID, *, at: datetime) -> Render | None:
-        """queued|running → running, attempts + 1; None when the render is finished (nothing to do)."""
+        """queued|running → running, attempts + 1; None when the render is finished (nothing to do).
+
+        The new `attempts` names this run: the writes below take it as `run` and apply only while no
+        later run has started (a run whose worker was wrongly thought dead then changes nothing).
+        """
         ...
 
-    async def heartbeat(self, render_id: UUID, *, done: int, total: int, at: datetime) -> HeartbeatAck: ...
+    async def heartbeat(
+        self, render_id: UUID, *, done: int, total: int, at: datetime, run: int | None = None
+    ) -> HeartbeatAck: ...
 
     async def succeed(
         self,
@@ -70,17 +76,20 @@ class RenderRepository(Protocol):
         duration_ms: int,
         size_bytes: int,
         at: datetime,
+        run: int | None = None,
     ) -> bool:
-        """running → succeeded; False when another run already finished it."""
+        """running → succeeded; False when another run finished it or took it over."""
         ...
 
-    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime) -> bool: ...
+    async def fail(self, render_id: UUID, *, error: dict[str, Any], at: datetime, run: int | None = None) -> bool: ...
 
-    async def requeue(self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime) -> None:
+    async def requeue(
+        self, render_id: UUID, *, error: dict[str, Any] | None, at: datetime, run: int | None = None
+    ) -> bool:
         """Back to queued (a retry follows); `error` keeps the last failure for the curious."""
         ...
 
-    async def cancel(self, render_id: UUID, *, at: datetime) -> bool:
+    async def cancel(self, render_id: UUID, *, at: datetime, run: int | None = None) -> bool:
         """queued|running → cancelled (from the worker, or for a job that never started)."""
         ...
 

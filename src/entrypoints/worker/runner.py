@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 
 import structlog
 from prometheus_client import start_http_server
@@ -13,6 +14,14 @@ from entrypoints.container import Container
 from entrypoints.worker.tasks import retry_policy
 
 log = structlog.get_logger(__name__)
+# Imported lazily by the rendering engine (they take seconds); loaded before the worker takes jobs,
+# so a first render never stalls the event loop, and with it the worker's heartbeat.
+HEAVY_RENDER_MODULES = ("pyloudnorm", "scipy.signal")
+
+
+def _preload() -> None:
+    for name in HEAVY_RENDER_MODULES:
+        importlib.import_module(name)
 
 
 async def run_worker(container: Container, *, concurrency: int | None = None) -> None:
@@ -23,6 +32,7 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
     if settings.worker_metrics_port:
         # this process's job durations and outcomes (subdub_job_duration_seconds, subdub_jobs_finished_total)
         start_http_server(settings.worker_metrics_port, addr=settings.http_host)
+    await asyncio.to_thread(_preload)
     pool = container.pool()
     await pool.open(wait=True, timeout=30)
     queue_app = container.queue_app()

@@ -21,7 +21,16 @@ from application.actor import Actor, GlobalRole
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from domain.renders import RenderStatus
 from tests.integration.jobs.conftest import artifacts
-from tests.support.jobs import job_row, load_render, queue_render, render_cues, wait_for, worker_env, worker_process
+from tests.support.jobs import (
+    job_row,
+    load_render,
+    queue_render,
+    render_cues,
+    wait_for,
+    wait_job,
+    worker_env,
+    worker_process,
+)
 from tests.support.tcp_proxy import cuttable_proxy
 
 pytestmark = pytest.mark.slow
@@ -70,11 +79,11 @@ async def test_a_render_whose_worker_is_killed_completes_on_another_worker_once(
         victim.wait(timeout=10)
     assert (await load_render(job_pool, render.id)).status is RenderStatus.RUNNING  # orphaned
     with worker_process(worker_env(clean_database, data_dir), tmp_path / "rescuer.log"):
-        (done,) = await wait_for(job_pool, [render.id], ENDED, timeout_s=60)
+        (done,) = await wait_for(job_pool, [render.id], ENDED, timeout_s=90)
+        await wait_job(job_pool, render.job_id or 0, "succeeded")
     assert done.status is RenderStatus.SUCCEEDED
     assert done.attempts == 2
     assert [p.name for p in artifacts(data_dir)] == [f"{render.id}.wav"]  # one artifact, no leftovers
-    assert (await job_row(job_pool, render.job_id or 0))[0] == "succeeded"
 
 
 # covers: S-OPS-2
@@ -111,6 +120,7 @@ async def test_a_permanent_failure_is_dead_lettered_and_an_admin_retry_succeeds_
         assert failed.attempts == 1  # permanent: no retry
         assert failed.error is not None and failed.error["code"] == "provider_auth_refused"
         assert failed.error["trace_id"] == "trace-dead-letter" and failed.error["status"] == 401
+        await wait_job(job_pool, render.job_id or 0, "failed")
         page = await ListJobs(uow_factory(job_pool)).execute(ADMIN, status="failed", limit=50, before_id=None)
         (job,) = page.items
         assert (job.id, job.task, job.status) == (render.job_id, "subdub:render", "failed")

@@ -9,7 +9,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from domain.renders import RenderStatus
 from tests.support.app import api_client
-from tests.support.jobs import queue_render, render_cues, wait_for, worker_env, worker_process
+from tests.support.jobs import queue_render, render_cues, wait_for, wait_job, worker_env, worker_process
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,8 @@ async def test_metrics_and_readiness_report_the_queue_and_the_workers(
             flag.touch()
             bad = await queue_render(job_pool, render_cues(2, text="never cached"))
             await wait_for(job_pool, [bad.id], {RenderStatus.FAILED})
+            await wait_job(job_pool, good.job_id or 0, "succeeded")
+            await wait_job(job_pool, bad.job_id or 0, "failed")
             ready = (await client.get("/health/ready")).json()
         queue = ready["checks"]["queue"]
         assert queue["status"] == "ok" and "1 failed" in queue["detail"] and "worker alive" in queue["detail"]

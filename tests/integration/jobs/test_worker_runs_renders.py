@@ -12,7 +12,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from domain.renders import RenderStatus
 from tests.integration.jobs.conftest import artifacts
-from tests.support.jobs import job_row, queue_render, render_cues, wait_for, worker_env, worker_process
+from tests.support.jobs import job_row, queue_render, render_cues, wait_for, wait_job, worker_env, worker_process
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +25,7 @@ async def test_a_queued_render_runs_in_the_worker_and_reports_progress(
     log = tmp_path / "worker.log"
     with worker_process(worker_env(clean_database, data_dir), log):
         (done,) = await wait_for(job_pool, [render.id], {RenderStatus.SUCCEEDED, RenderStatus.FAILED})
+        await wait_job(job_pool, render.job_id or 0, "succeeded")
     assert done.status is RenderStatus.SUCCEEDED, done.error
     assert done.attempts == 1
     assert done.progress.done == done.progress.total == 24

@@ -169,3 +169,23 @@ async def test_a_cancel_requested_while_running_stops_at_the_next_cue_boundary()
     cancelled = rig.state.renders[render.id]
     assert cancelled.status is RenderStatus.CANCELLED and cancelled.progress.done < cancelled.progress.total
     assert rig.store.blobs == {}
+
+
+async def test_a_run_overtaken_by_a_later_run_stops_and_writes_nothing() -> None:
+    """A worker wrongly thought dead: its job ran again elsewhere; the older run must not touch the render."""
+    rig = make_rig()
+    render = await queued(rig, count=12)
+
+    class OvertakenOnFirstCall(FakeSpeechSynthesizer):
+        async def synthesize(self, requests):  # type: ignore[no-untyped-def]
+            current = rig.state.renders[render.id]
+            if current.attempts == 1:  # another run starts meanwhile
+                rig.state.renders[render.id] = msgspec.structs.replace(current, attempts=2)
+            await asyncio.sleep(0.12)
+            return await super().synthesize(requests)
+
+    outcome = await rig.execute(OvertakenOnFirstCall()).execute(render.id, final_attempt=False)
+    assert outcome is RenderOutcome.SKIPPED
+    after = rig.state.renders[render.id]
+    assert after.status is RenderStatus.RUNNING and after.attempts == 2 and not after.cancel_requested
+    assert rig.store.blobs == {}

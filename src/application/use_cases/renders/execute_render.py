@@ -81,13 +81,11 @@ class ExecuteRender:
         if started is None:
             return RenderOutcome.SKIPPED
         render, cues = started
+        run = render.attempts  # this run's number: its writes apply only while no later run took over
         if render.cancel_requested:
-            await self._durably(lambda: self._cancel(render_id))
+            await self._durably(lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run)))
             return RenderOutcome.CANCELLED
-        if render.attempts > 1:
-            # an earlier run died mid-write; this run holds the job now, so its leftovers can go
-            self._artifacts.discard_partials(render.blob_key)
-        beat = _Heartbeat(self, render_id, render.progress.total)
+        beat = _Heartbeat(self, render_id, render.progress.total, run)
         try:
             report = await beat.run(
                 self._renderer.execute(
@@ -95,26 +93,39 @@ class ExecuteRender:
                 )
             )
         except RenderCancelled:
-            await self._durably(lambda: self._cancel(render_id))
-            return RenderOutcome.CANCELLED
+            if beat.superseded:
+                return RenderOutcome.SKIPPED  # a later run owns the render now
+            cancelled = await self._durably(
+                lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run))
+            )
+            return RenderOutcome.CANCELLED if cancelled else RenderOutcome.SKIPPED
         except asyncio.CancelledError:
             # the worker is shutting down past its grace period: give the render back for another run
-            await asyncio.shield(self._write(lambda uow: uow.renders.requeue(render_id, error=None, at=self._now())))
+            await asyncio.shield(
+                self._write(lambda uow: uow.renders.requeue(render_id, error=None, at=self._now(), run=run))
+            )
             raise
         except Exception as exc:
             problem = self._problem_of(exc, render.trace_id)
             if is_permanent(exc) or final_attempt:
-                await self._durably(
-                    lambda: self._write(lambda uow: uow.renders.fail(render_id, error=problem, at=self._now()))
+                failed = await self._durably(
+                    lambda: self._write(lambda uow: uow.renders.fail(render_id, error=problem, at=self._now(), run=run))
                 )
+                if not failed:
+                    return RenderOutcome.SKIPPED
                 raise RenderFailed(
                     problem.get("detail", str(exc)), code=str(problem.get("code", "render_failed"))
                 ) from exc
-            await self._durably(
-                lambda: self._write(lambda uow: uow.renders.requeue(render_id, error=problem, at=self._now()))
+            requeued = await self._durably(
+                lambda: self._write(lambda uow: uow.renders.requeue(render_id, error=problem, at=self._now(), run=run))
             )
+            if not requeued:
+                return RenderOutcome.SKIPPED
             raise RenderRetry(problem.get("detail", str(exc))) from exc
-        await self._durably(lambda: self._succeed(render_id, report))
+        if not await self._durably(lambda: self._succeed(render_id, report, run)):
+            return RenderOutcome.SKIPPED
+        # leftovers of runs that died mid-write (a run that still writes is no owner: its publish may fail)
+        self._artifacts.discard_partials(render.blob_key)
         return RenderOutcome.SUCCEEDED
 
     def _now(self) -> Any:
@@ -129,10 +140,7 @@ class ExecuteRender:
             await uow.commit()
         return render, cues
 
-    async def _cancel(self, render_id: UUID) -> None:
-        await self._write(lambda uow: uow.renders.cancel(render_id, at=self._now()))
-
-    async def _succeed(self, render_id: UUID, report: RenderReport) -> None:
+    async def _succeed(self, render_id: UUID, report: RenderReport, run: int) -> bool:
         stats = report.stats
         public = {
             "cues": stats.cues,
@@ -147,7 +155,7 @@ class ExecuteRender:
             "loudness_lufs": report.loudness.measured_lufs,
             "gain_db": report.loudness.gain_db,
         }
-        await self._write(
+        return await self._write(
             lambda uow: uow.renders.succeed(
                 render_id,
                 stats=public,
@@ -155,6 +163,7 @@ class ExecuteRender:
                 duration_ms=stats.duration_ms,
                 size_bytes=stats.size_bytes,
                 at=self._now(),
+                run=run,
             )
         )
 
@@ -181,9 +190,11 @@ class ExecuteRender:
 class _Heartbeat:
     """Writes progress and heartbeat at least every `heartbeat_s` and on every 5 % step; learns of cancels."""
 
-    def __init__(self, owner: ExecuteRender, render_id: UUID, total: int) -> None:
+    def __init__(self, owner: ExecuteRender, render_id: UUID, total: int, run: int) -> None:
         self._owner = owner
         self._render_id = render_id
+        self._run = run
+        self.superseded = False
         self._done = 0
         self._total = total
         self._written_percent = -100.0
@@ -217,9 +228,12 @@ class _Heartbeat:
             done, total = self._done, self._total
             try:
                 ack = await self._owner._write(
-                    lambda uow: uow.renders.heartbeat(self._render_id, done=done, total=total, at=self._owner._now())
+                    lambda uow: uow.renders.heartbeat(
+                        self._render_id, done=done, total=total, at=self._owner._now(), run=self._run
+                    )
                 )
             except DependencyUnavailable:
                 return  # the database is away: the render goes on, the next beat tries again
             self._written_percent = 100.0 * done / total if total else 0.0
-            self._cancel_requested = ack.cancel_requested or not ack.running
+            self.superseded = not ack.running  # finished, cancelled or taken over by a later run
+            self._cancel_requested = ack.cancel_requested or self.superseded
