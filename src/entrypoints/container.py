@@ -44,13 +44,13 @@ from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
 from application.use_cases.render_voice_over import RenderVoiceOver
-from application.use_cases.subtitles.data_rights import ProjectsDataContributor
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
 from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
+from application.use_cases.subtitles.data_rights import ProjectsDataContributor
 from entrypoints.problems import problem_of
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
