@@ -225,41 +225,52 @@ def write_section(rows: list[tuple[str, str, str]]) -> None:
 
 
 def main() -> None:
+    """`python bench/jobs.py [latency] [long] [throughput]` (all three by default)."""
+    parts = set(sys.argv[1:]) or {"latency", "long", "throughput"}
     rows: list[tuple[str, str, str]] = []
     with postgres_server() as admin, migrated_database(admin, "benchjobs") as url, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        p50, p95, n = defer_to_start(url, work)
-        rows.append(
-            (
-                "defer-to-start latency, idle worker (LISTEN/NOTIFY wake-up)",
-                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({n} jobs)",
-                "—",
-            )
-        )
-        print(rows[-1], flush=True)
-        cli_s, api_s, run_s = long_render(url, work)
-        ratio = cli_s / api_s
-        rows.append(("1 000-cue, 90-min track: `subdub render` (baseline, same run)", f"{cli_s:.1f} s", "baseline"))
-        rows.append(
-            (
-                "same track through the API and one worker (request → succeeded)",
-                f"{api_s:.1f} s (worker run {run_s:.1f} s)",
-                "—",
-            )
-        )
-        rows.append(("API + worker throughput relative to the CLI", f"{ratio:.0%}", "≥ 90 %"))
-        print(rows[-3:], flush=True)
-        for workers in (1, 2):
-            per_minute = throughput(url, work, workers)
-            rows.append(
-                (
-                    f"50 short tracks (8 cues, 30 s), {workers} worker process{'es' if workers > 1 else ''}",
-                    f"{per_minute:.0f} renders/min",
-                    "—",
-                )
-            )
-            print(rows[-1], flush=True)
+        if "latency" in parts:
+            rows += latency_rows(url, work)
+        if "long" in parts:
+            rows += long_rows(url, work)
+        if "throughput" in parts:
+            rows += throughput_rows(url, work)
+    for row in rows:
+        print(" | ".join(row), flush=True)
     write_section(rows)
+
+
+def latency_rows(url: str, work: Path) -> list[tuple[str, str, str]]:
+    p50, p95, n = defer_to_start(url, work)
+    return [
+        (
+            "defer-to-start latency, idle worker (LISTEN/NOTIFY wake-up)",
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({n} jobs)",
+            "—",
+        )
+    ]
+
+
+def long_rows(url: str, work: Path) -> list[tuple[str, str, str]]:
+    cli_s, api_s, run_s = long_render(url, work)
+    return [
+        ("1 000-cue, 90-min track: `subdub render` (baseline, same run)", f"{cli_s:.1f} s", "baseline"),
+        (
+            "same track through the API and one worker (request → succeeded)",
+            f"{api_s:.1f} s (worker run {run_s:.1f} s)",
+            "—",
+        ),
+        ("API + worker throughput relative to the CLI", f"{cli_s / api_s:.0%}", "≥ 90 %"),
+    ]
+
+
+def throughput_rows(url: str, work: Path) -> list[tuple[str, str, str]]:
+    rows = []
+    for workers in (1, 2):
+        label = f"50 short tracks (8 cues, 30 s), {workers} worker process{'es' if workers > 1 else ''}"
+        rows.append((label, f"{throughput(url, work, workers):.0f} renders/min", "—"))
+    return rows
 
 
 if __name__ == "__main__":
