@@ -53,7 +53,7 @@ class QueueMetrics(Collector):
     async def refresh_forever(self) -> None:
         while True:
             try:
-                await self.refresh()
+                await asyncio.wait_for(self.refresh(), timeout=self._every_s)
             except Exception as exc:  # noqa: BLE001 - a scrape shows the last snapshot; the next refresh retries
                 log.debug("queue_metrics.refresh_failed", error=type(exc).__name__)
             await asyncio.sleep(self._every_s)

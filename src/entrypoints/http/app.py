@@ -58,7 +58,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             yield
         finally:
             metrics_refresher.cancel()
-            await asyncio.gather(metrics_refresher, return_exceptions=True)
+            await asyncio.wait([metrics_refresher], timeout=2)  # never hold up the shutdown
             await container.render_events().close()
             await queue_app.close_async()
             await container.external().aclose()
