@@ -28,9 +28,11 @@ from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from application.use_cases.catalogue.list_voices import ListVoices
 from application.use_cases.catalogue.lookup_video import LookupVideo
 from application.use_cases.catalogue.refresh_pending_videos import RefreshPendingVideos
+from application.use_cases.catalogue.request_track_import import RequestTrackImport
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
@@ -207,6 +209,11 @@ class Container(containers.DeclarativeContainer):
     watch_render = providers.Factory(WatchRender, uow=renders_uow.provider, events=render_events)
     list_jobs = providers.Factory(ListJobs, uow=renders_uow.provider)
     retry_job = providers.Factory(RetryJob, uow=renders_uow.provider, clock=clock)
+    # Track imports: requested over HTTP (queued with the audit entry), run by the worker.
+    request_track_import = providers.Factory(RequestTrackImport, uow=renders_uow.provider, catalog=subtitle_catalog)
+    import_subtitle_track = providers.Factory(
+        ImportSubtitleTrack, unit_of_work, clock, ids, providers.Singleton(Pysubs2SubtitleCodec), subtitle_catalog
+    )
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

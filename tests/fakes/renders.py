@@ -12,7 +12,7 @@ from uuid import UUID
 
 import msgspec
 
-from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackRole
+from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackImportJob, TrackRole
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
@@ -187,6 +187,15 @@ class InMemoryJobQueue:
             created_at=None,
         )  # fmt: skip
         self._s.job_args[job_id] = {"render_id": str(render_id), "trace_id": trace_id}
+        return job_id
+
+    async def defer_track_import(self, job: TrackImportJob) -> int:
+        job_id = max(self._s.jobs, default=0) + 1
+        self._s.jobs[job_id] = JobInfo(
+            id=job_id, task="subdub:import_track", status="todo", attempts=0, last_error=None,
+            trace_id=job.trace_id, created_at=None,
+        )  # fmt: skip
+        self._s.job_args[job_id] = msgspec.to_builtins(job)
         return job_id
 
     async def cancel(self, job_id: int) -> bool:

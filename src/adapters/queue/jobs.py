@@ -10,11 +10,14 @@ from uuid import UUID
 from procrastinate import App
 from psycopg import AsyncConnection, sql
 
-from application.ports.renders import JobInfo
+from application.ports.renders import JobInfo, TrackImportJob
 
 RENDER_TASK = "render"  # registered as "subdub:render" (the blueprint namespace)
 RENDER_TASK_NAME = "subdub:render"
 RENDER_QUEUE = "renders"
+IMPORT_TASK = "import_track"  # registered as "subdub:import_track"
+IMPORT_TASK_NAME = "subdub:import_track"
+IMPORT_QUEUE = "imports"
 
 JOB_COLUMNS = """
 j.id, j.task_name, j.status::text, j.attempts, e.error, j.args ->> 'trace_id', j.scheduled_at,
@@ -64,6 +67,17 @@ class ProcrastinateJobQueue:
     async def defer_render(self, render_id: UUID, *, trace_id: str | None) -> int:
         deferrer = self._app.configure_task(RENDER_TASK_NAME, queue=RENDER_QUEUE, connection=self._conn)
         return await deferrer.defer_async(render_id=str(render_id), trace_id=trace_id)
+
+    async def defer_track_import(self, job: TrackImportJob) -> int:
+        deferrer = self._app.configure_task(IMPORT_TASK_NAME, queue=IMPORT_QUEUE, connection=self._conn)
+        return await deferrer.defer_async(
+            project_id=str(job.project_id),
+            user_id=str(job.user_id),
+            provider=job.provider,
+            file_id=job.file_id,
+            language=job.language,
+            trace_id=job.trace_id,
+        )
 
     async def cancel(self, job_id: int) -> bool:
         return await self._app.job_manager.cancel_job_by_id_async(job_id, connection=self._conn)

@@ -123,11 +123,26 @@ class JobInfo(msgspec.Struct, frozen=True, kw_only=True):
     scheduled_at: datetime | None = None
 
 
+class TrackImportJob(msgspec.Struct, frozen=True, kw_only=True):
+    """What the import job needs to run as the user who asked for it."""
+
+    project_id: UUID
+    user_id: UUID
+    provider: str
+    file_id: int
+    language: str
+    trace_id: str | None
+
+
 class JobQueue(Protocol):
     """The queue as seen inside a unit of work: every call rides on its transaction."""
 
     async def defer_render(self, render_id: UUID, *, trace_id: str | None) -> int:
         """Queues the render's job; it exists only if the transaction commits. Returns the job id."""
+        ...
+
+    async def defer_track_import(self, job: TrackImportJob) -> int:
+        """Queues the import of a provider's subtitle file; it exists only if the transaction commits."""
         ...
 
     async def cancel(self, job_id: int) -> bool:

@@ -27,6 +27,7 @@ from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
+from entrypoints.http.controllers.track_imports import TrackImportsController
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware
@@ -83,6 +84,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             AdminController,
             *subtitles_routes(settings),
             CatalogueController,
+            TrackImportsController,
             TrackRendersController,
             RendersController,
             AdminJobsController,

@@ -40,6 +40,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "search_subtitles": container.search_subtitles,
         "lookup_video": container.lookup_video,
         "list_voices": container.list_voices,
+        "request_track_import": container.request_track_import,
         # renders and jobs
         "request_render": container.request_render,
         "list_track_renders": container.list_track_renders,

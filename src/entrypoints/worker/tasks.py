@@ -12,8 +12,11 @@ from uuid import UUID
 import structlog
 from procrastinate import Blueprint, JobContext
 
-from adapters.queue.jobs import RENDER_QUEUE, RENDER_TASK
+from adapters.queue.jobs import IMPORT_QUEUE, IMPORT_TASK, RENDER_QUEUE, RENDER_TASK
 from adapters.queue.retry import RetryPolicy, TransientRetryStrategy
+from application.actor import Actor, GlobalRole
+from application.errors import ProviderError, ProviderQuotaExhausted
+from application.use_cases.catalogue.import_track import ImportTrackCommand
 from application.use_cases.renders.execute_render import RenderRetry
 
 if TYPE_CHECKING:
@@ -37,9 +40,38 @@ async def render(context: JobContext, render_id: str, trace_id: str | None = Non
     return outcome.value
 
 
+class ImportFailed(Exception):
+    """A provider error that waiting will not cure (quota spent until its reset time, credentials refused)."""
+
+
+async def import_track(
+    context: JobContext,
+    project_id: str,
+    user_id: str,
+    provider: str,
+    file_id: int,
+    language: str,
+    trace_id: str | None = None,
+) -> str:
+    """Download a provider's subtitle file and write it as a track, as the user who asked (re-authorised)."""
+    # The global role only widens administration rights; project access comes from membership.
+    actor = Actor(user_id=UUID(user_id), role=GlobalRole.MEMBER, trace_id=trace_id)
+    cmd = ImportTrackCommand(project_id=UUID(project_id), file_id=file_id, language=language, provider=provider)
+    try:
+        created = await _container(context).import_subtitle_track().execute(actor, cmd)
+    except ProviderError as exc:
+        if exc.retryable and not isinstance(exc, ProviderQuotaExhausted):
+            raise  # unavailable, rate limited, bad response: retried with backoff
+        raise ImportFailed(f"{exc.code}: {exc.detail}") from exc
+    log.info("track_import.done", track_id=str(created.track.id), cues=created.track.cue_count)
+    return str(created.track.id)
+
+
 def build_blueprint() -> Blueprint:
     """A fresh blueprint per queue app (procrastinate renames the tasks of a blueprint it takes in)."""
     blueprint = Blueprint()
     retry = TransientRetryStrategy(retry_policy, (RenderRetry,))
     blueprint.task(name=RENDER_TASK, queue=RENDER_QUEUE, pass_context=True, retry=retry)(render)
+    imports_retry = TransientRetryStrategy(retry_policy, ())
+    blueprint.task(name=IMPORT_TASK, queue=IMPORT_QUEUE, pass_context=True, retry=imports_retry)(import_track)
     return blueprint
