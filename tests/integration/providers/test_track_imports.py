@@ -44,6 +44,7 @@ async def tracks_of(client: AsyncTestClient[Any], crew: Team) -> list[dict[str, 
 async def test_an_import_is_queued_and_its_track_appears_when_the_job_finishes(
     clean_database: str, tmp_path: Path, opensubtitles_server: FakeOpenSubtitles
 ) -> None:
+    # covers: S-JOB-1, S-JOB-4
     file_id = opensubtitles_server.file_ids()[0]
     async with api_client(clean_database, tmp_path, **opensubtitles_env(opensubtitles_server)) as client:
         crew = await team(client)
