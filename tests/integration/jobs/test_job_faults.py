@@ -43,7 +43,7 @@ def uow_factory(pool: AsyncConnectionPool) -> Callable[[], PostgresRendersUnitOf
     return lambda: PostgresRendersUnitOfWork(pool, app)
 
 
-async def wait_running(pool: AsyncConnectionPool, render_id: UUID, *, min_done: int = 1, timeout_s: float = 30) -> None:
+async def wait_running(pool: AsyncConnectionPool, render_id: UUID, *, min_done: int = 1, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         render = await load_render(pool, render_id)
