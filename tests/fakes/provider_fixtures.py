@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -24,34 +26,35 @@ def provider_settings(tmp_path: Path, **env: str) -> Settings:
     return load_settings({**base, **env})
 
 
-@pytest.fixture
-async def opensubtitles_server() -> AsyncIterator[FakeOpenSubtitles]:
-    fake = FakeOpenSubtitles()
+FakeT = TypeVar("FakeT", FakeOpenSubtitles, FakeDailymotion, FakeGoogleTts)
+
+
+@asynccontextmanager
+async def running(fake: FakeT) -> AsyncIterator[FakeT]:
+    """The fake provider's HTTP server, listening for the duration of the block."""
     await fake.server.start()
     try:
         yield fake
     finally:
         await fake.server.stop()
+
+
+@pytest.fixture
+async def opensubtitles_server() -> AsyncIterator[FakeOpenSubtitles]:
+    async with running(FakeOpenSubtitles()) as fake:
+        yield fake
 
 
 @pytest.fixture
 async def dailymotion_server() -> AsyncIterator[FakeDailymotion]:
-    fake = FakeDailymotion()
-    await fake.server.start()
-    try:
+    async with running(FakeDailymotion()) as fake:
         yield fake
-    finally:
-        await fake.server.stop()
 
 
 @pytest.fixture
 async def google_server() -> AsyncIterator[FakeGoogleTts]:
-    fake = FakeGoogleTts()
-    await fake.server.start()
-    try:
+    async with running(FakeGoogleTts()) as fake:
         yield fake
-    finally:
-        await fake.server.stop()
 
 
 def opensubtitles_env(server: FakeOpenSubtitles, *, login: bool = True) -> dict[str, str]:
