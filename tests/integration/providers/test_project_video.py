@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,18 +51,23 @@ async def test_an_unknown_video_is_422_and_creates_nothing(
     assert listed.json()["data"] == []
 
 
+async def create_while_provider_is_slow(client: Any, server: FakeDailymotion, headers: dict[str, str]) -> Any:
+    """Create a project with a video while Dailymotion answers slower than the read timeout."""
+    server.server.latency_s = 1.0
+    return await client.post(
+        "/api/v1/projects",
+        json={"title": "Later", "video": {"provider": "dailymotion", "id": "x7lni3"}},
+        headers=headers,
+    )
+
+
 async def test_a_provider_that_is_down_leaves_the_video_pending_never_a_5xx(
     clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
 ) -> None:
     env = {**dailymotion_env(dailymotion_server), "SUBDUB_HTTP_READ_TIMEOUT": "0.3"}
     async with api_client(clean_database, tmp_path, **env) as client:
         _, _, headers = await signed_in(client)
-        dailymotion_server.server.latency_s = 1.0
-        response = await client.post(
-            "/api/v1/projects",
-            json={"title": "Later", "video": {"provider": "dailymotion", "id": "x7lni3"}},
-            headers=headers,
-        )
+        response = await create_while_provider_is_slow(client, dailymotion_server, headers)
     assert response.status_code == 201, response.text
     video = response.json()["data"]["video"]
     assert (video["provider"], video["id"], video["status"]) == ("dailymotion", "x7lni3", "pending")
@@ -74,12 +80,7 @@ async def test_a_pending_video_is_filled_in_once_the_provider_is_back(
     env = {**dailymotion_env(dailymotion_server), "SUBDUB_HTTP_READ_TIMEOUT": "0.3"}
     async with api_client(clean_database, tmp_path, **env) as client:
         _, _, headers = await signed_in(client)
-        dailymotion_server.server.latency_s = 1.0
-        created = await client.post(
-            "/api/v1/projects",
-            json={"title": "Later", "video": {"provider": "dailymotion", "id": "x7lni3"}},
-            headers=headers,
-        )
+        created = await create_while_provider_is_slow(client, dailymotion_server, headers)
         project_id = created.json()["data"]["id"]
         dailymotion_server.server.latency_s = 0.0
         client.container.external().dailymotion.client.breaker._breaker.close()  # type: ignore[attr-defined]
