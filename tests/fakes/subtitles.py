@@ -27,6 +27,7 @@ class Store:
     tracks: dict[UUID, Track] = field(default_factory=dict)
     deleted_tracks: set[UUID] = field(default_factory=set)
     track_seq: dict[UUID, int] = field(default_factory=dict)
+    import_jobs: dict[int, UUID] = field(default_factory=dict)
     cues: dict[UUID, StoredCue] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     users_by_email: dict[str, Any] = field(default_factory=dict)
@@ -107,6 +108,17 @@ class FakeTracks:
     async def add(self, track: Track) -> None:
         self.s.tracks[track.id] = track
         self.s.track_seq[track.id] = 0
+
+    async def add_imported(self, track: Track, *, job_id: int) -> bool:
+        if job_id in self.s.import_jobs:
+            return False
+        await self.add(track)
+        self.s.import_jobs[job_id] = track.id
+        return True
+
+    async def find_imported(self, job_id: int) -> Track | None:
+        track_id = self.s.import_jobs.get(job_id)
+        return None if track_id is None else self._with_stats(self.s.tracks[track_id])
 
     async def access(self, track_id: UUID, user_id: UUID, *, with_stats: bool = False) -> TrackAccess | None:
         track = self._live(track_id)

@@ -71,3 +71,53 @@ async def test_who_and_what_may_not_import() -> None:
     disabled, _ = world(None)
     with pytest.raises(ProviderDisabled):
         await disabled.execute(OWNER, ImportTrackCommand(project_id=PROJECT, file_id=1001, language="en"))
+
+
+def command(job_id: int | None) -> ImportTrackCommand:
+    return ImportTrackCommand(project_id=PROJECT, file_id=1001, language="en", job_id=job_id)
+
+
+def created_audits(uow: FakeSubtitlesUnitOfWork) -> list[dict[str, object]]:
+    return [entry for entry in uow.store.audit if entry["action"] == "track.created"]
+
+
+async def test_a_job_run_again_returns_its_track_without_downloading_or_writing_again() -> None:
+    # covers: S-JOB-2
+    catalog = FakeSubtitleCatalog()
+    use_case, uow = world(catalog)
+    first = await use_case.execute(OWNER, command(job_id=41))
+    again = await use_case.execute(OWNER, command(job_id=41))
+    assert again.already_imported and not first.already_imported
+    assert again.track.id == first.track.id and again.track.cue_count == first.track.cue_count == 2
+    assert list(uow.store.tracks) == [first.track.id]
+    assert len(uow.store.cues) == 2
+    assert len(created_audits(uow)) == 1
+    assert catalog.downloads_remaining == 18  # one download for both runs
+    other_job = await use_case.execute(OWNER, command(job_id=42))
+    assert other_job.track.id != first.track.id and not other_job.already_imported
+
+
+class CatalogOvertakenByAnotherRun(FakeSubtitleCatalog):
+    """While the first run downloads, a second run of the same job writes its track (a stalled job taken over)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.other_run: ImportSubtitleTrack | None = None
+
+    async def download(self, file_id: int) -> SubtitleFile:
+        other, self.other_run = self.other_run, None
+        if other is not None:
+            await other.execute(OWNER, command(job_id=41))
+        return await super().download(file_id)
+
+
+async def test_two_runs_of_a_job_racing_past_the_check_write_one_track() -> None:
+    # covers: S-JOB-2
+    catalog = CatalogOvertakenByAnotherRun()
+    use_case, uow = world(catalog)
+    catalog.other_run = ImportSubtitleTrack(uow, FixedClock(NOW), SequentialIds(), Pysubs2SubtitleCodec(), catalog)
+    late = await use_case.execute(OWNER, command(job_id=41))
+    assert late.already_imported
+    assert list(uow.store.tracks) == [late.track.id]
+    assert {c.track_id for c in uow.store.cues.values()} == {late.track.id}
+    assert len(created_audits(uow)) == 1

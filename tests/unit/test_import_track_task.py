@@ -17,6 +17,7 @@ from application.errors import (
 )
 from entrypoints.worker.tasks import ImportFailed, build_blueprint, import_track
 
+JOB_ID = 314
 ARGS = {"project_id": str(UUID(int=10)), "user_id": str(UUID(int=1)), "provider": "opensubtitles"}
 
 
@@ -32,7 +33,7 @@ class FailingImport:
 
 def context_with(use_case: FailingImport) -> Any:
     container = SimpleNamespace(import_subtitle_track=lambda: use_case)
-    return SimpleNamespace(additional_context={"container": container})
+    return SimpleNamespace(additional_context={"container": container}, job=SimpleNamespace(id=JOB_ID, attempts=0))
 
 
 def retry_decision(exc: BaseException, attempts: int = 0) -> Any:
@@ -51,6 +52,7 @@ async def test_transient_provider_errors_are_raised_as_is_and_retried(error: Exc
     actor, cmd = use_case.calls[0]
     assert actor.user_id == UUID(int=1) and actor.trace_id == "t-1"
     assert (cmd.project_id, cmd.file_id, cmd.language) == (UUID(int=10), 7, "en")
+    assert cmd.job_id == JOB_ID  # covers: S-JOB-2 (a re-run of the job finds the track it wrote)
     assert retry_decision(error) is not None
     assert retry_decision(error, attempts=100) is None  # the retry budget runs out
 

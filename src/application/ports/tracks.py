@@ -51,6 +51,15 @@ class CueKey(msgspec.Struct, frozen=True, kw_only=True):
 class TrackRepository(Protocol):
     async def add(self, track: Track) -> None: ...
 
+    async def add_imported(self, track: Track, *, job_id: int) -> bool:
+        """Adds the track as the one written by import job `job_id`; False (nothing written) when that job
+        already wrote a track (committed before, or by a concurrent run of the same job)."""
+        ...
+
+    async def find_imported(self, job_id: int) -> Track | None:
+        """The track import job `job_id` wrote, deleted or not, with cue_count and duration_ms."""
+        ...
+
     async def access(self, track_id: UUID, user_id: UUID, *, with_stats: bool = False) -> TrackAccess | None:
         """The track (cue_count and duration_ms only `with_stats`) and the user's role in its project."""
         ...

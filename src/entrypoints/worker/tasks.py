@@ -53,17 +53,27 @@ async def import_track(
     language: str,
     trace_id: str | None = None,
 ) -> str:
-    """Download a provider's subtitle file and write it as a track, as the user who asked (re-authorised)."""
+    """Download a provider's subtitle file and write it as a track, as the user who asked (re-authorised).
+
+    The job's id goes with the command: a run of a job whose track is written returns that track (S-JOB-2).
+    """
     # The global role only widens administration rights; project access comes from membership.
     actor = Actor(user_id=UUID(user_id), role=GlobalRole.MEMBER, trace_id=trace_id)
-    cmd = ImportTrackCommand(project_id=UUID(project_id), file_id=file_id, language=language, provider=provider)
+    cmd = ImportTrackCommand(
+        project_id=UUID(project_id), file_id=file_id, language=language, provider=provider, job_id=context.job.id
+    )
     try:
         created = await _container(context).import_subtitle_track().execute(actor, cmd)
     except ProviderError as exc:
         if exc.retryable and not isinstance(exc, ProviderQuotaExhausted):
             raise  # unavailable, rate limited, bad response: retried with backoff
         raise ImportFailed(f"{exc.code}: {exc.detail}") from exc
-    log.info("track_import.done", track_id=str(created.track.id), cues=created.track.cue_count)
+    log.info(
+        "track_import.done",
+        track_id=str(created.track.id),
+        cues=created.track.cue_count,
+        already_imported=created.already_imported,
+    )
     return str(created.track.id)
 
 

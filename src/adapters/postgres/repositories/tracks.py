@@ -56,6 +56,28 @@ INSERT INTO tracks (id, project_id, language, label, source, version, created_at
 VALUES (%(id)s, %(project_id)s, %(language)s, %(label)s, %(source)s, %(version)s, %(created_at)s, %(updated_at)s)
 """
 
+# The unique index on import_job_id makes a job's second insert a no-op (no row returned), also when
+# two runs of the job race: the later insert waits for the earlier transaction and then does nothing.
+INSERT_IMPORTED_TRACK = """
+INSERT INTO tracks (id, project_id, language, label, source, version, created_at, updated_at, import_job_id)
+VALUES (%(id)s, %(project_id)s, %(language)s, %(label)s, %(source)s, %(version)s, %(created_at)s, %(updated_at)s,
+        %(job_id)s)
+ON CONFLICT (import_job_id) WHERE import_job_id IS NOT NULL DO NOTHING
+RETURNING id
+"""
+
+# Deleted or not: the job wrote it once, and that is what a re-run must learn.
+SELECT_IMPORTED = """
+SELECT t.id, t.project_id, t.language, t.label, t.source, t.version, t.created_at, t.updated_at,
+       s.cue_count, s.duration_ms
+FROM tracks t
+CROSS JOIN LATERAL (
+    SELECT count(*) AS cue_count, coalesce(max(c.end_ms), 0) AS duration_ms
+    FROM cues c WHERE c.track_id = t.id AND c.deleted_at IS NULL
+) s
+WHERE t.import_job_id = %(job_id)s
+"""
+
 UPDATE_TRACK = """
 UPDATE tracks SET language = %(language)s, label = %(label)s, version = %(version)s, updated_at = %(updated_at)s
 WHERE id = %(id)s AND deleted_at IS NULL
@@ -101,6 +123,15 @@ class PostgresTrackRepository:
 
     async def add(self, track: Track) -> None:
         await self._conn.execute(INSERT_TRACK, _params(track))
+
+    async def add_imported(self, track: Track, *, job_id: int) -> bool:
+        cur = await self._conn.execute(INSERT_IMPORTED_TRACK, {**_params(track), "job_id": job_id})
+        return await cur.fetchone() is not None
+
+    async def find_imported(self, job_id: int) -> Track | None:
+        cur = await self._conn.execute(SELECT_IMPORTED, {"job_id": job_id})
+        row = await cur.fetchone()
+        return None if row is None else track_from_row(row)
 
     async def access(self, track_id: UUID, user_id: UUID, *, with_stats: bool = False) -> TrackAccess | None:
         query = SELECT_ACCESS if with_stats else SELECT_ACCESS_LIGHT

@@ -83,6 +83,17 @@ class _TrackWriter:
     async def _create(
         self, actor: Actor, project_id: UUID, language: str, label: str, source: TrackSource, cues: list[CueContent]
     ) -> Track:
+        track, versions = self._new_track(project_id, language, label, source, cues)
+        async with self._uow as uow:
+            await project_for(uow, actor, project_id, ProjectAction.EDIT)
+            await uow.tracks.add(track)
+            await self._write_cues_and_audit(uow, actor, track, versions)
+            await uow.commit()
+        return track
+
+    def _new_track(
+        self, project_id: UUID, language: str, label: str, source: TrackSource, cues: list[CueContent]
+    ) -> tuple[Track, list[CueVersion]]:
         now = self._clock.now()
         language, label = check_language(language), check_label(label)
         versions = [
@@ -91,27 +102,29 @@ class _TrackWriter:
             )
             for c in cues
         ]
-        async with self._uow as uow:
-            await project_for(uow, actor, project_id, ProjectAction.EDIT)
-            track = Track(
-                id=self._ids.new_id(),
-                project_id=project_id,
-                language=language,
-                label=label,
-                source=source,
-                created_at=now,
-                updated_at=now,
-                cue_count=len(cues),
-                duration_ms=max((c.end_ms for c in cues), default=0),
-            )
-            await uow.tracks.add(track)
-            if versions:
-                first = await uow.tracks.reserve_changes(track.id, len(versions))
-                await uow.cues.write_many(track.id, [(v, first + i) for i, v in enumerate(versions)], at=now)
-            changes = audit_changes(project_id, language=language, source=source.kind, cues=len(versions))
-            await uow.audit.record(actor, "track.created", "track", track.id, changes, trace_id=actor.trace_id)
-            await uow.commit()
-        return track
+        track = Track(
+            id=self._ids.new_id(),
+            project_id=project_id,
+            language=language,
+            label=label,
+            source=source,
+            created_at=now,
+            updated_at=now,
+            cue_count=len(cues),
+            duration_ms=max((c.end_ms for c in cues), default=0),
+        )
+        return track, versions
+
+    @staticmethod
+    async def _write_cues_and_audit(
+        uow: SubtitlesUnitOfWork, actor: Actor, track: Track, versions: list[CueVersion]
+    ) -> None:
+        """The rest of a new track's writes, once its row is added in the same transaction."""
+        if versions:
+            first = await uow.tracks.reserve_changes(track.id, len(versions))
+            await uow.cues.write_many(track.id, [(v, first + i) for i, v in enumerate(versions)], at=track.created_at)
+        changes = audit_changes(track.project_id, language=track.language, source=track.source.kind, cues=len(versions))
+        await uow.audit.record(actor, "track.created", "track", track.id, changes, trace_id=actor.trace_id)
 
 
 class CreateTrack(_TrackWriter):
