@@ -39,6 +39,14 @@ def generate_track(cues: int, duration_s: float, seed: int = 5) -> list[RenderCu
     return track
 
 
+def work_root() -> Path:
+    """Scratch space on the project's disk (bench/out, git-ignored), where `./.subdub` keeps a real
+    installation's data: /tmp may be another filesystem with other costs."""
+    root = Path(__file__).resolve().parent / "out"
+    root.mkdir(exist_ok=True)
+    return root
+
+
 def _tree(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -106,8 +114,7 @@ def cpu_breakdown(texts: list[str]) -> dict[str, float]:
     import tempfile
     import time
 
-    from adapters.audio.clips import trim_silence
-    from adapters.audio.pcm import resample_pcm
+    from adapters.audio.pcm import resample_pcm, trim_silence
     from adapters.cache.blob_clip_cache import BlobClipCache
     from adapters.storage.fs_blob_store import FsBlobStore
     from adapters.tts.espeak_library import EspeakLibrary
@@ -119,18 +126,18 @@ def cpu_breakdown(texts: list[str]) -> dict[str, float]:
     raw = [engine.synthesize(text, "gmw/en-US", 1.0) for text in texts]
     steps["espeak-ng synthesis"] = clock() - t
     t = clock()
-    resampled = [resample_pcm(pcm, engine.sample_rate, 24000) for pcm in raw]
+    trimmed = [trim_silence(pcm) for pcm in raw]
+    steps["trimming edge silence"] = clock() - t
+    t = clock()
+    resampled = [resample_pcm(pcm, engine.sample_rate, 24000) for pcm in trimmed]
     steps["resampling 22.05 → 24 kHz (soxr HQ)"] = clock() - t
     t = clock()
     pickle.loads(pickle.dumps(resampled))  # noqa: S301 - our own bytes, as the process pool does
     steps["moving clips between processes (pickle both ways)"] = clock() - t
-    t = clock()
-    trimmed = [trim_silence(pcm) for pcm in resampled]
-    steps["trimming edge silence"] = clock() - t
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(dir=work_root()) as folder:
         cache = BlobClipCache(FsBlobStore(Path(folder), durable=False))
         t = clock()
-        for index, pcm in enumerate(trimmed):
+        for index, pcm in enumerate(resampled):
             cache.put(f"{index:064x}", pcm)
         steps["clip cache writes"] = clock() - t
     return {name: seconds * 1000 / len(texts) for name, seconds in steps.items()}

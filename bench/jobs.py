@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from _render_support import generate_track
+from _render_support import generate_track, work_root
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -228,7 +228,11 @@ def main() -> None:
     """`python bench/jobs.py [latency] [long] [throughput]` (all three by default)."""
     parts = set(sys.argv[1:]) or {"latency", "long", "throughput"}
     rows: list[tuple[str, str, str]] = []
-    with postgres_server() as admin, migrated_database(admin, "benchjobs") as url, tempfile.TemporaryDirectory() as tmp:
+    with (
+        postgres_server() as admin,
+        migrated_database(admin, "benchjobs") as url,
+        tempfile.TemporaryDirectory(dir=work_root()) as tmp,
+    ):
         work = Path(tmp)
         if "latency" in parts:
             rows += latency_rows(url, work)

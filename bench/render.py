@@ -20,7 +20,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from _render_support import cpu_breakdown, generate_track, peak_rss_of_descendants_mb, raw_loop, tree_cpu_seconds
+from _render_support import (
+    cpu_breakdown,
+    generate_track,
+    peak_rss_of_descendants_mb,
+    raw_loop,
+    tree_cpu_seconds,
+    work_root,
+)
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
@@ -87,7 +94,7 @@ async def main_benchmark() -> list[tuple[str, str, str]]:
     await engine.list_voices()
     pool_start = time.perf_counter() - t0
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(dir=work_root()) as tmp:
             texts = [cue.text for cue in cues]
             results = {}
             stages: list[tuple[float, float]] = []
@@ -196,7 +203,7 @@ def peak_rss_child() -> None:
     async def go() -> tuple[RenderReport, float]:
         engine = EspeakSpeechSynthesizer()
         try:
-            with tempfile.TemporaryDirectory() as tmp:
+            with tempfile.TemporaryDirectory(dir=work_root()) as tmp:
                 report = (await Run(Path(tmp), engine).render(cues, "wav"))[3]
             return report, peak_rss_of_descendants_mb()  # the engine's workers, before they exit
         finally:

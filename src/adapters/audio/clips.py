@@ -6,30 +6,10 @@ import numpy as np
 from audiotsm import wsola
 from audiotsm.io.array import ArrayReader, ArrayWriter
 
-from adapters.audio.pcm import float_to_pcm, pcm_to_float, resample_pcm
+from adapters.audio.pcm import float_to_pcm, pcm_to_float, resample_pcm, trim_silence
 from application.ports.speech import SpeechClip
 
 WSOLA_PAD = 2048
-SILENCE_THRESHOLD = 32768 * 10 ** (-60 / 20)  # -60 dBFS: quieter than this at the edges counts as silence
-
-
-def _first_loud(samples: np.ndarray, step: int = 4096) -> int | None:
-    """Index of the first sample above the threshold, scanning block by block (edges are short)."""
-    for begin in range(0, samples.size, step):
-        block = samples[begin : begin + step]
-        loud = np.flatnonzero((block > SILENCE_THRESHOLD) | (block < -SILENCE_THRESHOLD))
-        if loud.size:
-            return begin + int(loud[0])
-    return None
-
-
-def trim_silence(pcm: bytes) -> bytes:
-    samples = np.frombuffer(pcm, dtype="<i2")
-    first = _first_loud(samples)
-    if first is None:
-        return b""
-    last = samples.size - 1 - (_first_loud(samples[::-1]) or 0)
-    return samples[first : last + 1].tobytes()
 
 
 class NumpyClipProcessor:

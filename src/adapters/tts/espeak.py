@@ -78,7 +78,12 @@ class EspeakSpeechSynthesizer:
     async def list_voices(self) -> Sequence[Voice]:
         if self._voices is None:
             pool = self._executor()
-            sample_rate, listed = await asyncio.get_running_loop().run_in_executor(pool, espeak_library.list_voices)
+            loop = asyncio.get_running_loop()
+            # one call per worker: every process starts (and loads the library) now, not in the first render
+            answers = await asyncio.gather(
+                *(loop.run_in_executor(pool, espeak_library.list_voices) for _ in range(self._workers))
+            )
+            sample_rate, listed = answers[0]
             voices: dict[str, Voice] = {}
             for language, identifier, gender in listed:
                 if language not in voices:  # a few language codes have two voices: keep the first

@@ -13,7 +13,7 @@ from typing import Any
 
 import espeakng_loader
 
-from adapters.audio.pcm import resample_pcm
+from adapters.audio.pcm import resample_pcm, trim_silence
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
@@ -154,7 +154,10 @@ def list_voices() -> tuple[int, list[tuple[str, str, str | None]]]:
 
 
 def synthesize_batch(items: list[tuple[str, str, float, int | None]]) -> list[tuple[bytes, int]]:
-    """(text, voice identifier, rate, wanted sample rate) → (int16 PCM, sample rate), in order."""
+    """(text, voice identifier, rate, wanted sample rate) → (int16 PCM, sample rate), in order.
+
+    Edge silence is trimmed before resampling: fewer samples to resample and to send back.
+    """
     engine = _library()
     engine.reset()
     clips: list[tuple[bytes, int]] = []
@@ -163,6 +166,7 @@ def synthesize_batch(items: list[tuple[str, str, float, int | None]]) -> list[tu
             pcm = engine.synthesize(text, identifier, rate)
         except (ValueError, RuntimeError) as exc:
             raise EspeakError(index, str(exc)) from None
+        pcm = trim_silence(pcm)
         if wanted_rate and wanted_rate != engine.sample_rate:
             clips.append((resample_pcm(pcm, engine.sample_rate, wanted_rate), wanted_rate))
         else:

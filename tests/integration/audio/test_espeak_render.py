@@ -91,3 +91,16 @@ async def test_cjk_with_an_english_voice_is_rendered_and_flagged() -> None:
     assert "script_unsupported:Han" in fit.flags
     assert report.totals.flagged == 1
     assert store.exists("ja.wav")
+
+
+async def test_listing_voices_starts_every_engine_process_before_the_first_render() -> None:
+    engine = EspeakSpeechSynthesizer(workers=2)
+    try:
+        await engine.list_voices()
+        pool = engine._pool
+        assert pool is not None
+        processes = list(pool._processes.values())
+        assert len(processes) == 2
+        assert all(process.is_alive() for process in processes)
+    finally:
+        engine.close()
