@@ -108,6 +108,22 @@ def raw_loop(texts: list[str]) -> float:
 _raw_engine: dict[str, object] = {}
 
 
+def raw_loop_same_clips(texts: list[str]) -> float:
+    """The second baseline: the least work that yields the stage's clips — espeak-ng, edge trim and
+    resampling to 24 kHz in a plain loop (no process pool, cache, fit or event loop)."""
+    from adapters.audio.pcm import resample_pcm, trim_silence
+    from adapters.tts.espeak_library import EspeakLibrary
+
+    engine = _raw_engine.get("engine")
+    if engine is None:
+        engine = _raw_engine["engine"] = EspeakLibrary()
+    made = 0
+    for text in texts:
+        pcm = trim_silence(engine.synthesize(text, "gmw/en-US", 1.0))
+        made += len(resample_pcm(pcm, engine.sample_rate, 24000)) // 2
+    return made / 24000
+
+
 def cpu_breakdown(texts: list[str]) -> dict[str, float]:
     """CPU milliseconds per cue of each step of the synthesis stage, measured one after the other here."""
     import pickle
