@@ -43,9 +43,37 @@ async def test_metrics_and_readiness_report_the_queue_and_the_workers(
 
         await client.container.queue_metrics().refresh()  # type: ignore[attr-defined]
         after = (await client.get("/metrics")).text
-    assert 'subdub_queue_jobs{status="succeeded"} 1.0' in after
-    assert 'subdub_queue_jobs{status="failed"} 1.0' in after
-    assert 'subdub_renders{status="failed"} 1.0' in after
-    assert 'subdub_job_outcomes_total{outcome="succeeded"} 1.0' in after
-    assert 'subdub_job_outcomes_total{outcome="failed"} 1.0' in after
-    assert "subdub_render_duration_seconds_count 1.0" in after
+    assert 'subdub_queue_jobs{status="failed"} 1.0' in after  # the dead letter
+    assert 'subdub_queue_jobs{status="todo"} 0.0' in after
+    assert 'subdub_renders{status="queued"} 0.0' in after
+    assert 'subdub_renders_finished_last_hour{status="succeeded"} 1.0' in after
+    assert 'subdub_renders_finished_last_hour{status="failed"} 1.0' in after
+    assert 'subdub_job_outcomes_last_hour{outcome="succeeded"} 1.0' in after
+    assert 'subdub_job_outcomes_last_hour{outcome="failed"} 1.0' in after
+    assert "subdub_render_duration_seconds_last_hour_gcount 1.0" in after
+    assert 'subdub_render_duration_seconds_last_hour_bucket{le="+Inf"} 1.0' in after
+
+
+# covers: S-OBS-4, S-API-5
+async def test_the_metrics_leave_out_what_finished_more_than_an_hour_ago(
+    job_pool: AsyncConnectionPool, clean_database: str, tmp_path: Path
+) -> None:
+    old = await queue_render(job_pool, render_cues(2))
+    async with job_pool.connection() as conn:
+        await conn.execute(
+            "UPDATE renders SET status = 'succeeded', started_at = now() - interval '3 hours', "
+            "finished_at = now() - interval '2 hours' WHERE id = %s",
+            (old.id,),
+        )
+        await conn.execute("UPDATE procrastinate_jobs SET status = 'succeeded' WHERE id = %s", (old.job_id,))
+        await conn.execute(
+            "INSERT INTO procrastinate_events (job_id, type, at) VALUES (%s, 'succeeded', now() - interval '2 hours')",
+            (old.job_id,),
+        )
+    async with api_client(clean_database, tmp_path) as client:
+        await client.container.queue_metrics().refresh()  # type: ignore[attr-defined]
+        text = (await client.get("/metrics")).text
+    assert 'subdub_renders_finished_last_hour{status="succeeded"} 0.0' in text
+    assert 'subdub_job_outcomes_last_hour{outcome="succeeded"} 0.0' in text
+    assert "subdub_render_duration_seconds_last_hour_gcount 0.0" in text
+    assert 'subdub_queue_jobs{status="todo"} 0.0' in text
