@@ -34,12 +34,15 @@ class RequestRender:
         self._ids = ids
 
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
+        # Before the transaction: listing a provider's voices may take a network round trip.
+        voice_error = await self._voice_error(options)
         async with self._uow() as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
             require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
-            await self._check_voice(options)
+            if voice_error is not None:  # raised after the access check: an outsider learns nothing
+                raise voice_error
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
                 raise InvalidInput("the track has no cue with text to speak", code="empty_track")
@@ -73,18 +76,19 @@ class RequestRender:
             await uow.commit()
         return render
 
-    async def _check_voice(self, options: RenderOptions) -> None:
+    async def _voice_error(self, options: RenderOptions) -> InvalidInput | None:
         ref = options.voice
         synthesizer = self._synthesizers.get(ref.engine)
         if synthesizer is None:
             engines = ", ".join(sorted(self._synthesizers)) or "none"
-            raise InvalidInput(
+            return InvalidInput(
                 f"unknown voice engine {ref.engine!r} (available: {engines})",
                 [FieldError("voice.engine", f"unknown engine {ref.engine!r}")],
                 code="unknown_voice",
             )
         names = {voice.name for voice in await synthesizer.list_voices()}
         if ref.name not in names:
-            raise InvalidInput(
+            return InvalidInput(
                 f"unknown voice {ref}", [FieldError("voice.name", f"no voice {ref.name!r}")], code="unknown_voice"
             )
+        return None
