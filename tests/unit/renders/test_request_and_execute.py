@@ -66,6 +66,14 @@ async def test_an_unknown_voice_is_refused_before_anything_is_queued(voice: Voic
     assert rig.state.jobs == {}
 
 
+async def test_an_outsider_asking_with_an_unknown_voice_learns_only_that_the_track_is_not_found() -> None:
+    rig = make_rig()
+    track = rig.track()
+    with pytest.raises(NotFound):
+        await rig.request().execute(actor(), track, RenderOptions(voice=VoiceRef(engine="fake", name="zz")))
+    assert rig.state.jobs == {}
+
+
 async def test_a_track_without_speakable_cues_is_refused() -> None:
     rig = make_rig()
     owner = actor()
