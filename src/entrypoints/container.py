@@ -10,7 +10,8 @@ from dependency_injector import containers, providers
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.auth_states import CachedAuthStates
-from adapters.cache.blob_clip_cache import BlobClipCache
+from adapters.cache.blob_clip_cache import CLIP_PREFIX, BlobClipCache
+from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
@@ -45,6 +46,7 @@ from application.use_cases.identity.profile import GetCurrentUser
 from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
+from application.use_cases.prune_clip_cache import PruneClipCache
 from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
@@ -63,6 +65,14 @@ TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
 
 def _blobs_dir(settings: Settings) -> Path:
     return settings.data_dir / "blobs"
+
+
+def _clips_dir(settings: Settings) -> Path:
+    return _blobs_dir(settings) / CLIP_PREFIX
+
+
+def _clip_budget_bytes(settings: Settings) -> int:
+    return settings.clip_cache_mb * 1024 * 1024
 
 
 def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
@@ -165,7 +175,14 @@ class Container(containers.DeclarativeContainer):
     blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))
     file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
     clip_cache = providers.Singleton(
-        BlobClipCache, providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False)
+        BlobClipCache,
+        providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False),
+        prefix=CLIP_PREFIX,
+    )
+    prune_clip_cache = providers.Factory(
+        PruneClipCache,
+        providers.Singleton(FsClipCachePruner, providers.Callable(_clips_dir, settings)),
+        providers.Callable(_clip_budget_bytes, settings),
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
     speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, google_speech)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from application.errors import NotFound
 from application.ports.blobs import BlobStore
 
+CLIP_PREFIX = "clips"
+
 
 class BlobClipCache:
-    def __init__(self, store: BlobStore, prefix: str = "clips") -> None:
+    def __init__(self, store: BlobStore, prefix: str = CLIP_PREFIX) -> None:
         self._store = store
         self._prefix = prefix
 

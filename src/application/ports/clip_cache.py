@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -9,3 +10,18 @@ class ClipCache(Protocol):
     def get(self, key: str) -> bytes | None: ...
 
     def put(self, key: str, pcm: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    removed: int
+    freed_bytes: int
+    kept: int
+    kept_bytes: int
+
+
+class ClipCachePruner(Protocol):
+    def prune(self, *, max_bytes: int, keep_newer_than_s: float) -> PruneReport:
+        """Removes the least recently used clips until the cache holds at most `max_bytes`; clips
+        used within `keep_newer_than_s` stay whatever the size (a running render may still need them)."""
+        ...
