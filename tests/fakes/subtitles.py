@@ -64,6 +64,12 @@ class FakeProjects:
         live = (p for i, p in sorted(self.s.projects.items()) if i not in self.s.deleted_projects)
         return [p for p in live if p.video is not None and p.video.status == "pending"][:limit]
 
+    async def pending_video(self, project_id: UUID) -> VideoRef | None:
+        project = self.s.projects.get(project_id)
+        if project is None or project_id in self.s.deleted_projects or project.video is None:
+            return None
+        return project.video if project.video.status == "pending" else None
+
     async def fill_video(self, project_id: UUID, video: VideoRef, *, at: datetime) -> bool:
         project = self.s.projects.get(project_id)
         if project is None or project_id in self.s.deleted_projects or project.video is None:

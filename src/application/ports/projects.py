@@ -39,6 +39,10 @@ class ProjectRepository(Protocol):
         """Live projects whose video metadata is still `pending`, oldest first, `limit` rows."""
         ...
 
+    async def pending_video(self, project_id: UUID) -> VideoRef | None:
+        """The live project's video while its metadata is still `pending`; None otherwise."""
+        ...
+
     async def fill_video(self, project_id: UUID, video: VideoRef, *, at: datetime) -> bool:
         """Replaces a still-pending video of the same id (version + 1); False when it changed meanwhile."""
         ...

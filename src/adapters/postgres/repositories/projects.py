@@ -106,6 +106,11 @@ WHERE deleted_at IS NULL AND video IS NOT NULL AND COALESCE(video ->> 'status', 
 ORDER BY id LIMIT %(limit)s
 """
 
+PENDING_VIDEO = """
+SELECT video FROM projects
+WHERE id = %(id)s AND deleted_at IS NULL AND video IS NOT NULL AND COALESCE(video ->> 'status', 'pending') = 'pending'
+"""
+
 FILL_VIDEO = """
 UPDATE projects SET video = %(video)s, version = version + 1, updated_at = %(at)s
 WHERE id = %(id)s AND deleted_at IS NULL AND COALESCE(video ->> 'status', 'pending') = 'pending'
@@ -151,6 +156,11 @@ class PostgresProjectRepository:
             )
             for row in await cur.fetchall()
         ]
+
+    async def pending_video(self, project_id: UUID) -> VideoRef | None:
+        cur = await self._conn.execute(PENDING_VIDEO, {"id": project_id})
+        row = await cur.fetchone()
+        return None if row is None else _video(row[0])
 
     async def fill_video(self, project_id: UUID, video: VideoRef, *, at: datetime) -> bool:
         params = {"id": project_id, "video": Jsonb(msgspec.to_builtins(video)), "video_id": video.id, "at": at}

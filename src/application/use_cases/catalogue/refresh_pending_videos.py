@@ -1,7 +1,9 @@
 """Fill in the video metadata of projects created while the video provider was down (`video.status: pending`).
 
-Looks each video up outside any transaction, then writes it only if it is still the same pending video
-(a concurrent change wins). A video that no longer exists is marked `not_found`. Audited as a system change.
+The sweep behind `subdub videos refresh` and the worker's periodic `refresh_pending_videos` job: the safety
+net for projects whose own `fill_project_video` job ran out of retries. Looks each video up outside any
+transaction, then writes it only if it is still the same pending video (a concurrent change wins). A video
+that no longer exists is marked `not_found`. Audited as a system change.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from application.errors import InvalidInput
 from application.ports.catalog import VideoCatalog
 from application.ports.clock import Clock
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
+from application.use_cases.catalogue.fill_project_video import record_video
 from application.use_cases.catalogue.resolve_video import resolve_video
 from domain.projects import VideoRef
 
@@ -44,13 +47,7 @@ class RefreshPendingVideos:
                 video = VideoRef(provider=project.video.provider, id=project.video.id, status="not_found")
             if video.status == "pending":
                 break  # the provider is down again: the rest waits for the next run
-            async with self._uow as uow:
-                if await uow.projects.fill_video(project.id, video, at=self._clock.now()):
-                    changes = {"project_id": str(project.id), "video_status": video.status}
-                    await uow.audit.record(
-                        None, "project.video_filled", "project", project.id, changes, trace_id=trace_id
-                    )
-                    await uow.commit()
+            await record_video(self._uow, self._clock, project.id, video, trace_id=trace_id)
             ready = video.status == "ready"
             report = RefreshReport(
                 filled=report.filled + ready,

@@ -7,7 +7,7 @@ is kept with status `pending` and the project is created anyway (never a 5xx for
 from __future__ import annotations
 
 from application.errors import DependencyUnavailable, FieldError, InvalidInput, NotFound
-from application.ports.catalog import VideoCatalog
+from application.ports.catalog import VideoCatalog, VideoMetadata
 from domain.projects import VideoRef
 
 
@@ -25,8 +25,12 @@ async def resolve_video(videos: VideoCatalog | None, provider: str, video_id: st
         ) from None
     except DependencyUnavailable:
         return pending
+    return ready_video(metadata)
+
+
+def ready_video(metadata: VideoMetadata) -> VideoRef:
     return VideoRef(
-        provider=provider,
+        provider=metadata.provider,
         id=metadata.id,
         status="ready",
         title=metadata.title,
