@@ -29,6 +29,7 @@ from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from application.use_cases.catalogue.list_voices import ListVoices
 from application.use_cases.catalogue.lookup_video import LookupVideo
@@ -105,6 +106,7 @@ class Container(containers.DeclarativeContainer):
     search_subtitles = providers.Factory(SearchSubtitles, subtitle_catalog)
     lookup_video = providers.Factory(LookupVideo, video_catalog)
     refresh_pending_videos = providers.Factory(RefreshPendingVideos, unit_of_work, video_catalog, clock)
+    fill_project_video = providers.Factory(FillProjectVideo, unit_of_work, video_catalog, clock)
 
     health_probes = providers.Callable(
         lambda core, external: [*core, *external],
@@ -200,11 +202,16 @@ class Container(containers.DeclarativeContainer):
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
 
     # Subtitles: projects, members, tracks, cues, sync.
+    renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
     subtitles = providers.Container(
-        SubtitlesContainer, unit_of_work=unit_of_work, clock=clock, ids=ids, video_catalog=video_catalog
+        SubtitlesContainer,
+        unit_of_work=unit_of_work,
+        queued_unit_of_work=renders_uow,
+        clock=clock,
+        ids=ids,
+        video_catalog=video_catalog,
     )
     # Render jobs: requests, the worker side, watching, downloading, administration.
-    renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
     render_events = providers.Singleton(PostgresRenderEvents, database_url)
     queue_metrics = providers.Singleton(QueueMetrics, pool=pool)
     request_render = providers.Factory(

@@ -25,6 +25,8 @@ def retrying(factory: Any, *deps: Any) -> providers.Factory[Any]:
 
 class SubtitlesContainer(containers.DeclarativeContainer):
     unit_of_work: providers.Dependency[Any] = providers.Dependency()
+    # The same, with the job queue on its transaction (a pending video's fill job is queued with its project).
+    queued_unit_of_work: providers.Dependency[Any] = providers.Dependency()
     clock: providers.Dependency[Any] = providers.Dependency()
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
@@ -33,7 +35,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
 
     list_projects = providers.Factory(projects.ListProjects, unit_of_work)
     get_project = providers.Factory(projects.GetProject, unit_of_work)
-    create_project = retrying(projects.CreateProject, unit_of_work, clock, ids, video_catalog)
+    create_project = retrying(projects.CreateProject, queued_unit_of_work, clock, ids, video_catalog)
     update_project = retrying(projects.UpdateProject, unit_of_work, clock)
     delete_project = retrying(projects.DeleteProject, unit_of_work, clock)
     list_members = providers.Factory(members.ListMembers, unit_of_work)
@@ -58,5 +60,5 @@ class SubtitlesContainer(containers.DeclarativeContainer):
 USE_CASES = tuple(
     name
     for name in SubtitlesContainer.providers
-    if name not in {"unit_of_work", "clock", "ids", "codec", "video_catalog"}
+    if name not in {"unit_of_work", "queued_unit_of_work", "clock", "ids", "codec", "video_catalog"}
 )

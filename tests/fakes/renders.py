@@ -198,6 +198,15 @@ class InMemoryJobQueue:
         self._s.job_args[job_id] = msgspec.to_builtins(job)
         return job_id
 
+    async def defer_video_fill(self, project_id: UUID, *, trace_id: str | None) -> int:
+        job_id = max(self._s.jobs, default=0) + 1
+        self._s.jobs[job_id] = JobInfo(
+            id=job_id, task="subdub:fill_project_video", status="todo", attempts=0, last_error=None,
+            trace_id=trace_id, created_at=None,
+        )  # fmt: skip
+        self._s.job_args[job_id] = {"project_id": str(project_id), "trace_id": trace_id}
+        return job_id
+
     async def cancel(self, job_id: int) -> bool:
         job = self._s.jobs.get(job_id)
         if job is None or job.status != "todo":

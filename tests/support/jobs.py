@@ -46,6 +46,8 @@ def worker_env(database_url: str, data_dir: Path, **overrides: str) -> dict[str,
         "SUBDUB_JWT_SECRET": "w" * 40,
         "SUBDUB_LOG_FORMAT": "json",
         "SUBDUB_WORKER_CONCURRENCY": "2",
+        # No test reaches the real Dailymotion (and without it the worker schedules no periodic video sweep).
+        "DAILYMOTION_ENABLED": "false",
         "DATABASE_POOL_MIN": "1",
         "DATABASE_POOL_MAX": "4",
         **FAST_JOBS,

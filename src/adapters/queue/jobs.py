@@ -18,6 +18,10 @@ RENDER_QUEUE = "renders"
 IMPORT_TASK = "import_track"  # registered as "subdub:import_track"
 IMPORT_TASK_NAME = "subdub:import_track"
 IMPORT_QUEUE = "imports"
+VIDEO_FILL_TASK = "fill_project_video"  # registered as "subdub:fill_project_video"
+VIDEO_FILL_TASK_NAME = "subdub:fill_project_video"
+VIDEO_SWEEP_TASK = "refresh_pending_videos"  # the periodic safety net: "subdub:refresh_pending_videos"
+VIDEOS_QUEUE = "videos"
 
 JOB_COLUMNS = """
 j.id, j.task_name, j.status::text, j.attempts, e.error, j.args ->> 'trace_id', j.scheduled_at,
@@ -78,6 +82,10 @@ class ProcrastinateJobQueue:
             language=job.language,
             trace_id=job.trace_id,
         )
+
+    async def defer_video_fill(self, project_id: UUID, *, trace_id: str | None) -> int:
+        deferrer = self._app.configure_task(VIDEO_FILL_TASK_NAME, queue=VIDEOS_QUEUE, connection=self._conn)
+        return await deferrer.defer_async(project_id=str(project_id), trace_id=trace_id)
 
     async def cancel(self, job_id: int) -> bool:
         return await self._app.job_manager.cancel_job_by_id_async(job_id, connection=self._conn)

@@ -145,6 +145,10 @@ class JobQueue(Protocol):
         """Queues the import of a provider's subtitle file; it exists only if the transaction commits."""
         ...
 
+    async def defer_video_fill(self, project_id: UUID, *, trace_id: str | None) -> int:
+        """Queues the lookup of a project's pending video; it exists only if the transaction commits."""
+        ...
+
     async def cancel(self, job_id: int) -> bool:
         """Cancels a job that has not started; False when it already runs or ended."""
         ...

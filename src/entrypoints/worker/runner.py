@@ -11,7 +11,7 @@ from prometheus_client import start_http_server
 from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.container import Container
-from entrypoints.worker.tasks import retry_policy
+from entrypoints.worker.tasks import retry_policy, schedule_periodic_tasks
 
 log = structlog.get_logger(__name__)
 # Imported lazily by the rendering engine (they take seconds); loaded before the worker takes jobs,
@@ -36,6 +36,8 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
     pool = container.pool()
     await pool.open(wait=True, timeout=30)
     queue_app = container.queue_app()
+    if container.video_catalog() is not None:  # without a video provider the sweep could fill nothing
+        schedule_periodic_tasks(queue_app)
     await queue_app.open_async(pool)
     # Jobs of workers that stopped heart-beating (killed, frozen) go back to the queue (S-JOB-3).
     recovery = asyncio.create_task(

@@ -9,10 +9,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import msgspec
 import structlog
-from procrastinate import Blueprint, JobContext
+from procrastinate import App, Blueprint, JobContext
 
-from adapters.queue.jobs import IMPORT_QUEUE, IMPORT_TASK, RENDER_QUEUE, RENDER_TASK
+from adapters.queue.jobs import (
+    IMPORT_QUEUE,
+    IMPORT_TASK,
+    RENDER_QUEUE,
+    RENDER_TASK,
+    VIDEO_FILL_TASK,
+    VIDEO_SWEEP_TASK,
+    VIDEOS_QUEUE,
+)
 from adapters.queue.retry import RetryPolicy, TransientRetryStrategy
 from application.actor import Actor, GlobalRole
 from application.errors import ProviderError, ProviderQuotaExhausted
@@ -23,6 +32,9 @@ if TYPE_CHECKING:
     from entrypoints.container import Container
 
 NAMESPACE = "subdub"
+# The sweep of pending project videos: every 10 minutes, at most this many projects a run.
+VIDEO_SWEEP_CRON = "*/10 * * * *"
+VIDEO_SWEEP_LIMIT = 100
 retry_policy = RetryPolicy()
 log = structlog.get_logger(__name__)
 
@@ -77,6 +89,39 @@ async def import_track(
     return str(created.track.id)
 
 
+class VideoFillFailed(Exception):
+    """A video provider error that waiting will not cure (credentials refused)."""
+
+
+async def fill_project_video(context: JobContext, project_id: str, trace_id: str | None = None) -> str:
+    """Look a project's pending video up again: provider errors are retried with backoff, a gone video is final."""
+    try:
+        outcome = await _container(context).fill_project_video().execute(UUID(project_id), trace_id=trace_id)
+    except ProviderError as exc:
+        if exc.retryable:
+            raise  # unavailable, rate limited, bad response: retried with backoff
+        raise VideoFillFailed(f"{exc.code}: {exc.detail}") from exc
+    log.info("project_video.fill", project_id=project_id, outcome=outcome.value)
+    return outcome.value
+
+
+async def refresh_pending_videos(context: JobContext, timestamp: int) -> str:
+    """The periodic safety net: every project video still pending (its own job ran out of retries)."""
+    report = await _container(context).refresh_pending_videos().execute(limit=VIDEO_SWEEP_LIMIT)
+    log.info("project_video.sweep", scheduled_at=timestamp, **msgspec.to_builtins(report))
+    return f"filled {report.filled}, not found {report.not_found}, still pending {report.still_pending}"
+
+
+def schedule_periodic_tasks(app: App) -> None:
+    """Called by `subdub worker` only (when a video provider is configured), so in-process test workers and
+    the API defer no periodic job.
+
+    procrastinate's deferrer in every worker defers each tick once (its periodic_defers table decides).
+    """
+    sweep = app.tasks[f"{NAMESPACE}:{VIDEO_SWEEP_TASK}"]
+    app.periodic(cron=VIDEO_SWEEP_CRON, periodic_id="pending-videos", queueing_lock="pending-videos")(sweep)
+
+
 def build_blueprint() -> Blueprint:
     """A fresh blueprint per queue app (procrastinate renames the tasks of a blueprint it takes in)."""
     blueprint = Blueprint()
@@ -84,4 +129,8 @@ def build_blueprint() -> Blueprint:
     blueprint.task(name=RENDER_TASK, queue=RENDER_QUEUE, pass_context=True, retry=retry)(render)
     imports_retry = TransientRetryStrategy(retry_policy, ())
     blueprint.task(name=IMPORT_TASK, queue=IMPORT_QUEUE, pass_context=True, retry=imports_retry)(import_track)
+    videos_retry = TransientRetryStrategy(retry_policy, ())
+    blueprint.task(name=VIDEO_FILL_TASK, queue=VIDEOS_QUEUE, pass_context=True, retry=videos_retry)(fill_project_video)
+    # Not retried: the next tick is the retry.
+    blueprint.task(name=VIDEO_SWEEP_TASK, queue=VIDEOS_QUEUE, pass_context=True)(refresh_pending_videos)
     return blueprint

@@ -1,4 +1,9 @@
-"""Projects: create, list, read, rename, soft-delete."""
+"""Projects: create, list, read, rename, soft-delete.
+
+A project created while its video provider is down keeps the video `pending` and queues, in its own
+transaction, the `fill_project_video` job that looks the video up again with retries (a periodic sweep
+catches what that job could not fill). With the provider not configured here, nothing is queued.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ import msgspec
 from application.actor import Actor
 from application.ports.catalog import VideoCatalog
 from application.ports.clock import Clock, IdGenerator
+from application.ports.project_videos import ProjectsUnitOfWork
 from application.ports.projects import ProjectAccess
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
 from application.use_cases.catalogue.resolve_video import resolve_video
 from application.use_cases.subtitles.common import audit_changes, check_version, end_read, project_for
-from domain.projects import Member, Project, ProjectAction, ProjectRole, check_title
+from domain.projects import Member, Project, ProjectAction, ProjectRole, VideoRef, check_title
 
 
 class CreateProjectCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,7 +30,7 @@ class CreateProjectCommand(msgspec.Struct, frozen=True, kw_only=True):
 
 class CreateProject:
     def __init__(
-        self, uow: SubtitlesUnitOfWork, clock: Clock, ids: IdGenerator, videos: VideoCatalog | None = None
+        self, uow: ProjectsUnitOfWork, clock: Clock, ids: IdGenerator, videos: VideoCatalog | None = None
     ) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
         self._videos = videos
@@ -46,10 +52,21 @@ class CreateProject:
         async with self._uow as uow:
             await uow.projects.add(project)
             await uow.members.add(Member(project_id=project.id, user_id=actor.user_id, role=ProjectRole.OWNER), at=now)
-            changes = audit_changes(project.id, title=project.title, video=None if video is None else str(video.id))
+            fill_job = None
+            if self._to_fill_later(video):
+                fill_job = await uow.jobs.defer_video_fill(project.id, trace_id=actor.trace_id)
+            changes = audit_changes(
+                project.id, title=project.title, video=None if video is None else str(video.id), video_job_id=fill_job
+            )
             await uow.audit.record(actor, "project.created", "project", project.id, changes, trace_id=actor.trace_id)
             await uow.commit()
         return ProjectAccess(project=project, role=ProjectRole.OWNER)
+
+    def _to_fill_later(self, video: VideoRef | None) -> bool:
+        """A pending video of a configured provider: it was down, a job will look again."""
+        if video is None or video.status != "pending":
+            return False
+        return self._videos is not None and self._videos.provider == video.provider
 
 
 class ListProjects:
