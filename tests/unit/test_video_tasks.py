@@ -63,6 +63,7 @@ async def test_the_fill_job_runs_the_use_case_for_its_project_with_its_trace_id(
     [ProviderUnavailable("dailymotion"), ProviderRateLimited("dailymotion"), ProviderBadResponse("dailymotion")],
 )
 async def test_a_provider_down_is_retried_with_backoff_until_the_budget_runs_out(error: Exception) -> None:
+    # covers: S-JOB-2
     with pytest.raises(type(error)):
         await fill_project_video(context_with(fill_project_video=Recorder(error=error)), str(PROJECT))
     first, later = retry_decision(error), retry_decision(error, attempts=3)
