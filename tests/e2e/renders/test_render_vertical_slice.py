@@ -151,6 +151,11 @@ def test_register_upload_render_watch_download(clean_database: str, tmp_path: Pa
     worker_log = [
         json.loads(line) for line in (tmp_path / "worker.log").read_text().splitlines() if line.startswith("{")
     ]
-    job_lines = [line for line in worker_log if line.get("event") in ("job.started", "job.finished")]
+    # The render's job lines (the worker may also run its periodic video sweep, caused by no request).
+    job_lines = [
+        line
+        for line in worker_log
+        if line.get("event") in ("job.started", "job.finished") and line.get("task") == "subdub:render"
+    ]
     assert {line["event"] for line in job_lines} == {"job.started", "job.finished"}
     assert all(line.get("trace_id") == render["trace_id"] for line in job_lines) and render["trace_id"]
