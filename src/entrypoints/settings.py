@@ -59,6 +59,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     provider_breaker_reset_s: float = 30.0
     provider_cache_mb: int = 64
     clip_cache_mb: int = 4096
+    clip_cache_prune_interval_s: float = 3600.0
     # Identity: token lifetimes, password hashing cost, rate limits.
     access_token_ttl_s: int = 900
     refresh_token_ttl_days: int = 30
@@ -246,6 +247,9 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
         ),
         provider_cache_mb=_int("SUBDUB_PROVIDER_CACHE_MB", get("SUBDUB_PROVIDER_CACHE_MB") or "64", minimum=1),
         clip_cache_mb=_int("SUBDUB_CLIP_CACHE_MB", get("SUBDUB_CLIP_CACHE_MB") or "4096", minimum=0),
+        clip_cache_prune_interval_s=_float(
+            "SUBDUB_CLIP_CACHE_PRUNE_SECONDS", get("SUBDUB_CLIP_CACHE_PRUNE_SECONDS") or "3600"
+        ),
         access_token_ttl_s=_int("SUBDUB_ACCESS_TOKEN_TTL_SECONDS", get("SUBDUB_ACCESS_TOKEN_TTL_SECONDS") or "900", 1),
         refresh_token_ttl_days=_int("SUBDUB_REFRESH_TOKEN_TTL_DAYS", get("SUBDUB_REFRESH_TOKEN_TTL_DAYS") or "30", 1),
         argon2_time_cost=_int("SUBDUB_ARGON2_TIME_COST", get("SUBDUB_ARGON2_TIME_COST") or "3", 1),

@@ -11,6 +11,7 @@ from prometheus_client import start_http_server
 from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.container import Container
+from entrypoints.worker.housekeeping import prune_clip_cache_forever
 from entrypoints.worker.tasks import retry_policy, schedule_periodic_tasks
 
 log = structlog.get_logger(__name__)
@@ -46,6 +47,10 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
         ),
         name="stalled-job-recovery",
     )
+    pruning = asyncio.create_task(
+        prune_clip_cache_forever(container.prune_clip_cache(), every_s=settings.clip_cache_prune_interval_s),
+        name="clip-cache-pruning",
+    )
     try:
         # procrastinate installs its own SIGINT/SIGTERM handlers: stop fetching, let running jobs
         # finish within shutdown_graceful_timeout, then cancel them: they are given back for a retry (S-OPS-2).
@@ -61,7 +66,8 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
         )
     finally:
         recovery.cancel()
-        await asyncio.gather(recovery, return_exceptions=True)
+        pruning.cancel()
+        await asyncio.gather(recovery, pruning, return_exceptions=True)
         await queue_app.close_async()
         await pool.close()
         log.info("worker.stopped")
