@@ -140,11 +140,12 @@ async def test_a_permanent_failure_is_dead_lettered_and_an_admin_retry_succeeds_
 async def test_a_render_completes_after_the_database_comes_back(
     job_pool: AsyncConnectionPool, clean_database: str, data_dir: Path, tmp_path: Path
 ) -> None:
-    render = await queue_render(job_pool, render_cues(30))
+    # 320 cues = 5 engine batches of 64, each held 1 s by the fake: the render is still running when the cut comes
+    render = await queue_render(job_pool, render_cues(320))
     with cuttable_proxy(clean_database) as proxy:
         info = conninfo_to_dict(proxy.url)
         via_proxy = f"postgresql://{info.get('user', 'postgres')}@127.0.0.1:{proxy.port}/{info['dbname']}"
-        env = worker_env(via_proxy, data_dir, FAKE_TTS_DELAY_S="0.2", SUBDUB_WORKER_CONCURRENCY="1")
+        env = worker_env(via_proxy, data_dir, FAKE_TTS_DELAY_S="1.0", SUBDUB_WORKER_CONCURRENCY="1")
         with worker_process(env, tmp_path / "worker.log"):
             await wait_running(job_pool, render.id)
             proxy.cut()
