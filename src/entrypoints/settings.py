@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -73,6 +74,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     auth_cache_s: int = 10
     # Jobs (renders): retries, heartbeats and the recovery of jobs whose worker died.
     job_max_attempts: int = 5
+    job_retention_days: int = 30
+    job_retention_cron: str = "17 3 * * *"
     job_retry_base_s: float = 2.0
     job_retry_max_s: float = 300.0
     worker_heartbeat_s: float = 5.0
@@ -96,6 +99,16 @@ def _int(name: str, raw: str, minimum: int = 0) -> int:
     if value < minimum:
         raise SettingsError(name, f"must be at least {minimum}, got {value}")
     return value
+
+
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-]+$")
+
+
+def _cron(name: str, raw: str) -> str:
+    fields = raw.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
+        raise SettingsError(name, f"must be a five-field cron expression, got {raw!r}")
+    return " ".join(fields)
 
 
 def _float(name: str, raw: str) -> float:
@@ -265,6 +278,8 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
         ),
         auth_cache_s=_int("SUBDUB_AUTH_CACHE_SECONDS", get("SUBDUB_AUTH_CACHE_SECONDS") or "10", 1),
         job_max_attempts=_int("SUBDUB_JOB_MAX_ATTEMPTS", get("SUBDUB_JOB_MAX_ATTEMPTS") or "5", minimum=1),
+        job_retention_days=_int("SUBDUB_JOB_RETENTION_DAYS", get("SUBDUB_JOB_RETENTION_DAYS") or "30", minimum=0),
+        job_retention_cron=_cron("SUBDUB_JOB_RETENTION_CRON", get("SUBDUB_JOB_RETENTION_CRON") or "17 3 * * *"),
         job_retry_base_s=_float("SUBDUB_JOB_RETRY_BASE_SECONDS", get("SUBDUB_JOB_RETRY_BASE_SECONDS") or "2"),
         job_retry_max_s=_float("SUBDUB_JOB_RETRY_MAX_SECONDS", get("SUBDUB_JOB_RETRY_MAX_SECONDS") or "300"),
         worker_heartbeat_s=_float("SUBDUB_WORKER_HEARTBEAT_SECONDS", get("SUBDUB_WORKER_HEARTBEAT_SECONDS") or "5"),

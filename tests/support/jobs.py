@@ -34,6 +34,7 @@ FAST_JOBS = {
     "SUBDUB_JOB_RETRY_MAX_SECONDS": "0.5",
     "SUBDUB_RENDER_HEARTBEAT_SECONDS": "0.5",
     "SUBDUB_SHUTDOWN_GRACE_SECONDS": "5",
+    "SUBDUB_JOB_RETENTION_DAYS": "0",  # no periodic job: tests count the jobs in the queue
 }
 
 

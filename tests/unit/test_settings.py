@@ -56,6 +56,10 @@ def test_development_jwt_secret_is_random_per_data_dir_and_stable(tmp_path: Path
         ("SUBDUB_OTEL_EXPORTER", "jaeger", "none, console, otlp"),
         ("SUBDUB_ENV", "staging", "development, test, production"),
         ("SUBDUB_JWT_SECRET", "short", "32 characters"),
+        ("SUBDUB_JOB_RETENTION_CRON", "every day", "five-field cron"),
+        ("SUBDUB_JOB_RETENTION_CRON", "17 3 * * * ; drop", "five-field cron"),
+        ("SUBDUB_JOB_RETENTION_DAYS", "-1", "at least 0"),
+        ("SUBDUB_CLIP_CACHE_MB", "lots", "integer"),
     ],
 )
 def test_invalid_values_name_the_variable(tmp_path: Path, variable: str, value: str, fragment: str) -> None:

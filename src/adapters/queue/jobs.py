@@ -22,6 +22,7 @@ VIDEO_FILL_TASK = "fill_project_video"  # registered as "subdub:fill_project_vid
 VIDEO_FILL_TASK_NAME = "subdub:fill_project_video"
 VIDEO_SWEEP_TASK = "refresh_pending_videos"  # the periodic safety net: "subdub:refresh_pending_videos"
 VIDEOS_QUEUE = "videos"
+MAINTENANCE_QUEUE = "maintenance"
 
 JOB_COLUMNS = """
 j.id, j.task_name, j.status::text, j.attempts, e.error, j.args ->> 'trace_id', j.scheduled_at,

@@ -37,8 +37,11 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
     pool = container.pool()
     await pool.open(wait=True, timeout=30)
     queue_app = container.queue_app()
-    if container.video_catalog() is not None:  # without a video provider the sweep could fill nothing
-        schedule_periodic_tasks(queue_app)
+    schedule_periodic_tasks(
+        queue_app,
+        video_sweep=container.video_catalog() is not None,
+        retention_cron=settings.job_retention_cron if settings.job_retention_days > 0 else None,
+    )
     await queue_app.open_async(pool)
     # Jobs of workers that stopped heart-beating (killed, frozen) go back to the queue (S-JOB-3).
     recovery = asyncio.create_task(

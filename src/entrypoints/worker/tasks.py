@@ -16,6 +16,7 @@ from procrastinate import App, Blueprint, JobContext
 from adapters.queue.jobs import (
     IMPORT_QUEUE,
     IMPORT_TASK,
+    MAINTENANCE_QUEUE,
     RENDER_QUEUE,
     RENDER_TASK,
     VIDEO_FILL_TASK,
@@ -35,6 +36,8 @@ NAMESPACE = "subdub"
 # The sweep of pending project videos: every 10 minutes, at most this many projects a run.
 VIDEO_SWEEP_CRON = "*/10 * * * *"
 VIDEO_SWEEP_LIMIT = 100
+# Finished jobs older than SUBDUB_JOB_RETENTION_DAYS are deleted on SUBDUB_JOB_RETENTION_CRON (dead letters stay).
+RETENTION_TASK = "remove_old_jobs"
 retry_policy = RetryPolicy()
 log = structlog.get_logger(__name__)
 
@@ -112,14 +115,30 @@ async def refresh_pending_videos(context: JobContext, timestamp: int) -> str:
     return f"filled {report.filled}, not found {report.not_found}, still pending {report.still_pending}"
 
 
-def schedule_periodic_tasks(app: App) -> None:
-    """Called by `subdub worker` only (when a video provider is configured), so in-process test workers and
-    the API defer no periodic job.
+async def remove_old_jobs(context: JobContext, timestamp: int) -> str:
+    """Keeps the queue's tables bounded: succeeded, cancelled and aborted jobs (and their events) past the
+    retention go; failed ones stay for the admins' dead-letter list."""
+    days = _container(context).settings().job_retention_days
+    await context.app.job_manager.delete_old_jobs(
+        nb_hours=days * 24, include_failed=False, include_cancelled=True, include_aborted=True
+    )
+    log.info("jobs.retention_done", scheduled_at=timestamp, retention_days=days)
+    return f"removed jobs finished more than {days} days ago"
+
+
+def schedule_periodic_tasks(app: App, *, video_sweep: bool, retention_cron: str | None) -> None:
+    """Called by `subdub worker` only, so in-process test workers and the API defer no periodic job.
 
     procrastinate's deferrer in every worker defers each tick once (its periodic_defers table decides).
+    The video sweep runs only when a video provider is configured (it could fill nothing otherwise);
+    the retention only when SUBDUB_JOB_RETENTION_DAYS is above 0 (`retention_cron` None otherwise).
     """
-    sweep = app.tasks[f"{NAMESPACE}:{VIDEO_SWEEP_TASK}"]
-    app.periodic(cron=VIDEO_SWEEP_CRON, periodic_id="pending-videos", queueing_lock="pending-videos")(sweep)
+    if video_sweep:
+        sweep = app.tasks[f"{NAMESPACE}:{VIDEO_SWEEP_TASK}"]
+        app.periodic(cron=VIDEO_SWEEP_CRON, periodic_id="pending-videos", queueing_lock="pending-videos")(sweep)
+    if retention_cron is not None:
+        retention = app.tasks[f"{NAMESPACE}:{RETENTION_TASK}"]
+        app.periodic(cron=retention_cron, periodic_id="job-retention", queueing_lock="job-retention")(retention)
 
 
 def build_blueprint() -> Blueprint:
@@ -133,4 +152,5 @@ def build_blueprint() -> Blueprint:
     blueprint.task(name=VIDEO_FILL_TASK, queue=VIDEOS_QUEUE, pass_context=True, retry=videos_retry)(fill_project_video)
     # Not retried: the next tick is the retry.
     blueprint.task(name=VIDEO_SWEEP_TASK, queue=VIDEOS_QUEUE, pass_context=True)(refresh_pending_videos)
+    blueprint.task(name=RETENTION_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)(remove_old_jobs)
     return blueprint
