@@ -254,34 +254,25 @@ def peak_rss() -> tuple[str, str, str]:
 
 NOTES = """
 Notes. Every figure comes from one run of `bench/render.py` on the generated track (seed 5;
-cues 0.8–6 s, gaps 0.1–6 s, 10–21 characters per second of cue). The engine pool and the
-Python libraries are loaded before the timed renders (their one-time start-up is the "engine
-pool start" row; a `subdub render` process also pays ~1–4 s of imports). Cold WAV renders
-alternate with the baseline three times and the best of each is kept, so both see the same
-machine load. "Cold" means
-an empty clip cache. The synthesis stage runs from the start of the render until the last cue
-is fitted; its CPU use counts this process and its engine workers. The baseline runs the same
-texts through espeak-ng in a plain loop, one process per core, at the engine's own 22.05 kHz:
-the stage additionally resamples every clip to 24 kHz, moves it between processes, trims it and
-writes it to the clip cache — the CPU breakdown row shows what each costs per cue, which bounds
-the stage at roughly engine ÷ total of the baseline's throughput even on an idle machine. The
-machine was shared with other builds and test runs (see the load row), which depresses every
-wall-clock figure and the CPU share our processes got.
-
-Findings (2026-11-21 run): the cold WAV render meets the 300× target and a 3-hour render stays
-under 300 MB. The synthesis stage does **not** reach 80 % of the plain-loop baseline (≈ 42 %;
-45 % by CPU): per cue it spends ~2.1 ms in espeak-ng, ~0.7 ms resampling, ~0.4 ms moving and
-caching the clip, and ~2.4 ms that no single step accounts for — not profiled yet; the likely
-cause is the process pool's transfer of ~140 kB of PCM per clip through pipes and the thread
-and task hand-offs around it. Next steps: profile the workers, return clips through shared
-memory, resample in larger blocks.
+cues 0.8–6 s, gaps 0.1–6 s, 10–21 characters per second of cue), in scratch folders under
+`bench/out/` (the project's disk, where `./.subdub` lives). The engine pool and the Python
+libraries are loaded before the timed renders (their one-time start-up is the "engine pool
+start" row; a `subdub render` process also pays ~1–4 s of imports). Cold WAV renders alternate
+with both baselines three times and the best of each is kept, so all see the same machine load.
+"Cold" means an empty clip cache. The synthesis stage runs from the start of the render until
+the last cue is fitted; its CPU use counts this process and its engine workers. The baseline
+runs the same texts through espeak-ng in a plain loop, one process per core, at the engine's
+own 22.05 kHz; the second baseline also trims and resamples each clip to 24 kHz, which is the
+least work that yields the clips the stage needs. The stage additionally moves clips between
+processes, writes them to the clip cache, fits them to their windows and re-synthesizes the
+ones that are too long. See "Reading the figures" below for what they mean.
 """
 
 
 def write_section(rows: list[tuple[str, str, str]]) -> None:
     heading = "## Voice rendering"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = [f"Measured {stamp} by `bench/render.py` ({CORES} cores shared with other work; espeak-ng, 24 kHz).", ""]
+    lines = [f"Measured {stamp} by `bench/render.py` ({CORES} cores; espeak-ng, 24 kHz; load in the last row).", ""]
     lines += ["| figure | result | target / baseline |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     lines += NOTES.rstrip().splitlines()
