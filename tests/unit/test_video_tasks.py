@@ -89,8 +89,19 @@ async def test_the_sweep_runs_the_pending_videos_refresh() -> None:
 def test_the_worker_schedules_the_sweep_every_ten_minutes() -> None:
     app = make_queue_app(task_modules=("entrypoints.worker.tasks",))
     assert app.periodic_registry.periodic_tasks == {}  # the API and in-process test workers defer none
-    schedule_periodic_tasks(app)
+    schedule_periodic_tasks(app, video_sweep=True, retention_cron=None)
     (periodic,) = app.periodic_registry.periodic_tasks.values()
     assert periodic.task.name == "subdub:refresh_pending_videos"
     assert periodic.cron == "*/10 * * * *"
     assert periodic.task.queue == "videos"
+
+
+def test_the_job_retention_runs_on_its_cron_and_only_when_enabled() -> None:
+    app = make_queue_app(task_modules=("entrypoints.worker.tasks",))
+    schedule_periodic_tasks(app, video_sweep=False, retention_cron=None)
+    assert app.periodic_registry.periodic_tasks == {}
+    schedule_periodic_tasks(app, video_sweep=False, retention_cron="17 3 * * *")
+    (periodic,) = app.periodic_registry.periodic_tasks.values()
+    assert periodic.task.name == "subdub:remove_old_jobs"
+    assert periodic.cron == "17 3 * * *"
+    assert periodic.task.queue == "maintenance"

@@ -70,8 +70,9 @@ async def test_every_render_of_a_batch_completes_with_an_engine_failing_30_perce
 async def test_a_render_whose_worker_is_killed_completes_on_another_worker_once(
     job_pool: AsyncConnectionPool, clean_database: str, data_dir: Path, tmp_path: Path
 ) -> None:
-    render = await queue_render(job_pool, render_cues(40))
-    slow = worker_env(clean_database, data_dir, FAKE_TTS_DELAY_S="0.4", SUBDUB_WORKER_CONCURRENCY="1")
+    # 320 cues = 5 engine batches of 64, each held 1 s by the fake: still running when the kill comes
+    render = await queue_render(job_pool, render_cues(320))
+    slow = worker_env(clean_database, data_dir, FAKE_TTS_DELAY_S="1.0", SUBDUB_WORKER_CONCURRENCY="1")
 
     with worker_process(slow, tmp_path / "victim.log") as victim:
         await wait_running(job_pool, render.id)
