@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 TOOLS := .subdub-tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
-# Trust the system certificate store (corporate proxies, custom CAs) as pip does.
+# Trust the system certificate store (corporate proxies, custom CAs) as pip does
+# (UV_SYSTEM_CERTS since uv 0.13, UV_NATIVE_TLS before; with both set neither warns).
+export UV_SYSTEM_CERTS ?= 1
 export UV_NATIVE_TLS ?= 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_WORKERS ?= 2
