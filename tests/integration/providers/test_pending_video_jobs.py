@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,31 @@ async def create_project(client: AsyncTestClient[Any], headers: dict[str, str]) 
     return project
 
 
+@dataclass
+class Scene:
+    client: AsyncTestClient[Any]
+    worker: Container
+    owner: dict[str, str]
+    admin: dict[str, str]
+    project: dict[str, Any]
+
+
+@asynccontextmanager
+async def project_created_while_down(
+    database_url: str, tmp_path: Path, server: FakeDailymotion
+) -> AsyncIterator[Scene]:
+    """The API and a worker on the fake Dailymotion, an owner and an admin, and a project created while it is down."""
+    env = dailymotion_env(server)
+    async with (
+        api_client(database_url, tmp_path, **env) as client,
+        worker_container(database_url, tmp_path, **env) as worker,
+    ):
+        _, _, owner = await signed_in(client)
+        _, _, admin = await signed_in(client, admin=True, database_url=database_url)
+        take_down(server)
+        yield Scene(client, worker, owner, admin, await create_project(client, owner))
+
+
 async def jobs(client: AsyncTestClient[Any], admin: dict[str, str], **params: str) -> list[dict[str, Any]]:
     response = await client.get("/api/v1/admin/jobs", params=params, headers=admin)
     assert response.status_code == 200, response.text
@@ -100,15 +126,8 @@ async def test_a_pending_video_is_filled_by_its_job_retried_until_the_provider_i
     clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion, quick_job_retries: None
 ) -> None:
     # covers: S-JOB-2, S-JOB-4
-    env = dailymotion_env(dailymotion_server)
-    async with (
-        api_client(clean_database, tmp_path, **env) as client,
-        worker_container(clean_database, tmp_path, **env) as worker,
-    ):
-        _, _, owner = await signed_in(client)
-        _, _, admin = await signed_in(client, admin=True, database_url=clean_database)
-        take_down(dailymotion_server)
-        project = await create_project(client, owner)
+    async with project_created_while_down(clean_database, tmp_path, dailymotion_server) as scene:
+        client, worker, owner, admin, project = scene.client, scene.worker, scene.owner, scene.admin, scene.project
         (queued,) = await jobs(client, admin, status="todo")
         assert queued["task"] == "subdub:fill_project_video" and queued["trace_id"] == "create-while-down"
 
@@ -135,15 +154,8 @@ async def test_a_pending_video_is_filled_by_its_job_retried_until_the_provider_i
 async def test_the_periodic_sweep_fills_what_an_exhausted_job_left_pending(
     clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion, quick_job_retries: None
 ) -> None:
-    env = dailymotion_env(dailymotion_server)
-    async with (
-        api_client(clean_database, tmp_path, **env) as client,
-        worker_container(clean_database, tmp_path, **env) as worker,
-    ):
-        _, _, owner = await signed_in(client)
-        _, _, admin = await signed_in(client, admin=True, database_url=clean_database)
-        take_down(dailymotion_server)
-        project = await create_project(client, owner)
+    async with project_created_while_down(clean_database, tmp_path, dailymotion_server) as scene:
+        client, worker, owner, admin, project = scene.client, scene.worker, scene.owner, scene.admin, scene.project
         for _ in range(retry_policy.max_attempts):
             await run_queued_jobs(worker)
             await retry_due()
