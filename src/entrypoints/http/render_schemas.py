@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from litestar.exceptions import ValidationException
 
 from application.ports.renders import JobInfo
 from domain.render_options import RenderOptions
@@ -127,18 +124,3 @@ class JobOut(msgspec.Struct, kw_only=True):
             created_at=job.created_at,
             scheduled_at=job.scheduled_at,
         )
-
-
-def encode_cursor(value: UUID | int) -> str:
-    return base64.urlsafe_b64encode(msgspec.json.encode([value])).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, kind: type[UUID] | type[int]) -> Any:
-    """The position a cursor names; a forged or broken cursor answers 400."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.json.decode(raw, type=tuple[kind])[0]  # type: ignore[valid-type]
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise ValidationException(
-            "the cursor is not one this API gave out", extra=[{"key": "cursor", "message": "invalid cursor"}]
-        ) from None

@@ -10,11 +10,10 @@ from litestar.params import Parameter
 from application.actor import Actor
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from entrypoints.http.errors import problem_responses
-from entrypoints.http.render_schemas import JobOut, decode_cursor, encode_cursor
+from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
+from entrypoints.http.render_schemas import JobOut
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 
-Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
-Cursor = Annotated[str | None, Parameter(description="opaque cursor from meta.next_cursor")]
 Status = Annotated[
     str | None, Parameter(description="todo, doing, succeeded, failed (the dead letters), cancelled or aborted")
 ]
@@ -32,8 +31,7 @@ class AdminJobsController(Controller):
     async def list_jobs(
         self, actor: Actor, list_jobs: ListJobs, status: Status = None, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[JobOut]:
-        before = decode_cursor(cursor, int) if cursor else None
-        page = await list_jobs.execute(actor, status=status, limit=limit, before_id=before)
+        page = await list_jobs.execute(actor, status=status, limit=limit, before_id=position_of(cursor, int))
         next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
         return Page(data=[JobOut.of(j) for j in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
 

@@ -24,10 +24,11 @@ from application.use_cases.subtitles.cues import (
 from application.use_cases.subtitles.sync import MAX_CHANGES_PAGE, PullChanges, PushChanges
 from domain.errors import InvariantViolated
 from domain.sync import CueChange
-from entrypoints.http.controllers.projects import Cursor, IfMatch, Limit
+from entrypoints.http.controllers.projects import IfMatch
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED, IDEMPOTENCY_REQUIRED
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.pagination import Cursor, Limit, decode_cursor, encode_cursor, keyset_page
+from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import (
     ChangeIn,
     ChangeOut,
@@ -39,7 +40,7 @@ from entrypoints.http.subtitles_schemas import (
     SyncIn,
     SyncOut,
 )
-from entrypoints.http.versioning import decode_cursor, encode_cursor, etag, expected_version
+from entrypoints.http.versioning import etag, expected_version
 
 
 def _cue_response(out: CueOut, status_code: int = 200, track_id: UUID | None = None) -> Response[Envelope[CueOut]]:
@@ -66,9 +67,7 @@ class CueController(Controller):
             start_ms, cue_id = decode_cursor(cursor, tuple[int, UUID])
             after = CueKey(start_ms=start_ms, id=cue_id)
         rows = await list_cues.execute(actor, track_id, limit=limit, after=after)
-        page = rows[:limit]
-        next_cursor = encode_cursor(page[-1].cue.start_ms, page[-1].cue.id) if len(rows) > limit else None
-        return Page(data=[CueOut.stored(c) for c in page], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        return keyset_page(rows, limit, CueOut.stored, lambda row: (row.cue.start_ms, row.cue.id))
 
     @post(
         "/cues",

@@ -22,12 +22,11 @@ from application.use_cases.subtitles.projects import (
 from domain.projects import ProjectRole
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
+from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
-from entrypoints.http.versioning import decode_cursor, encode_cursor, etag, expected_version
+from entrypoints.http.versioning import etag, expected_version
 
-Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
-Cursor = Annotated[str | None, Parameter(description="opaque cursor from meta.next_cursor")]
 IfMatch = Annotated[str | None, Parameter(header="If-Match", description="the ETag of the version you read")]
 
 
@@ -46,11 +45,8 @@ class ProjectController(Controller):
     async def list_projects(
         self, actor: Actor, list_projects: ListProjects, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[ProjectOut]:
-        before = decode_cursor(cursor, tuple[UUID])[0] if cursor else None
-        rows = await list_projects.execute(actor, limit=limit, before_id=before)
-        page = rows[:limit]
-        next_cursor = encode_cursor(page[-1].project.id) if len(rows) > limit else None
-        return Page(data=[ProjectOut.of(p) for p in page], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        rows = await list_projects.execute(actor, limit=limit, before_id=position_of(cursor, UUID))
+        return keyset_page(rows, limit, ProjectOut.of, lambda row: (row.project.id,))
 
     @post(
         "/",
@@ -104,11 +100,8 @@ class ProjectController(Controller):
     async def list_members(
         self, actor: Actor, project_id: UUID, list_members: ListMembers, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[MemberOut]:
-        after = decode_cursor(cursor, tuple[UUID])[0] if cursor else None
-        rows = await list_members.execute(actor, project_id, limit=limit, after_user_id=after)
-        page = rows[:limit]
-        next_cursor = encode_cursor(page[-1].user_id) if len(rows) > limit else None
-        return Page(data=[MemberOut.of(m) for m in page], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        rows = await list_members.execute(actor, project_id, limit=limit, after_user_id=position_of(cursor, UUID))
+        return keyset_page(rows, limit, MemberOut.of, lambda row: (row.user_id,))
 
     @post(
         "/{project_id:uuid}/members",

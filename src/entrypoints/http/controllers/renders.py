@@ -21,11 +21,10 @@ from domain.renders import AUDIO_MEDIA_TYPES
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.render_schemas import RenderIn, RenderOut, decode_cursor, encode_cursor
+from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
+from entrypoints.http.render_schemas import RenderIn, RenderOut
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 
-Limit = Annotated[int, Parameter(ge=1, le=200, description="page size")]
-Cursor = Annotated[str | None, Parameter(description="opaque cursor from meta.next_cursor")]
 RangeHeader = Annotated[str | None, Parameter(header="Range", description="one byte range, e.g. bytes=0-1023")]
 CHUNK = 64 * 1024
 
@@ -58,8 +57,7 @@ class TrackRendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[RenderOut]:
-        before = decode_cursor(cursor, UUID) if cursor else None
-        page = await list_track_renders.execute(actor, track_id, limit=limit, before_id=before)
+        page = await list_track_renders.execute(actor, track_id, limit=limit, before_id=position_of(cursor, UUID))
         next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
         return Page(data=[RenderOut.of(r) for r in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
 

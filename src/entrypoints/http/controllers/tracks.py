@@ -27,13 +27,14 @@ from application.use_cases.subtitles.tracks import (
     UploadTrackCommand,
 )
 from domain.subtitles import SubtitleFormat
-from entrypoints.http.controllers.projects import Cursor, IfMatch, Limit
+from entrypoints.http.controllers.projects import IfMatch
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
+from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import CreatedTrackOut, TrackIn, TrackOut, TrackPatch
 from entrypoints.http.track_upload_openapi import TrackCreationOperation
-from entrypoints.http.versioning import decode_cursor, encode_cursor, etag, expected_version
+from entrypoints.http.versioning import etag, expected_version
 
 MEDIA_TYPES = {
     SubtitleFormat.SRT: "application/x-subrip; charset=utf-8",
@@ -66,11 +67,8 @@ class ProjectTracksController(Controller):
     async def list_tracks(
         self, actor: Actor, project_id: UUID, list_tracks: ListTracks, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[TrackOut]:
-        after = decode_cursor(cursor, tuple[UUID])[0] if cursor else None
-        rows = await list_tracks.execute(actor, project_id, limit=limit, after_id=after)
-        page = rows[:limit]
-        next_cursor = encode_cursor(page[-1].id) if len(rows) > limit else None
-        return Page(data=[TrackOut.of(t) for t in page], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        rows = await list_tracks.execute(actor, project_id, limit=limit, after_id=position_of(cursor, UUID))
+        return keyset_page(rows, limit, TrackOut.of, lambda row: (row.id,))
 
     @post(
         "/",
