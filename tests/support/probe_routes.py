@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, JSONBody
 
 from entrypoints.container import Container
 
@@ -30,7 +31,7 @@ def probe_controller(container: Container) -> type[Controller]:
         dependencies = {"unit_of_work_factory": Provide(unit_of_work_factory, sync_to_thread=False)}
 
         @post("/echo")
-        async def echo(self, data: EchoBody) -> EchoBody:
+        async def echo(self, data: JSONBody[EchoBody]) -> EchoBody:
             return data
 
         @get("/boom")
@@ -38,12 +39,12 @@ def probe_controller(container: Container) -> type[Controller]:
             raise BrokenError("secret internals: SELECT * FROM users")
 
         @get("/slow")
-        async def slow(self, seconds: float = 1.0) -> dict[str, str]:
+        async def slow(self, seconds: FromQuery[float] = 1.0) -> dict[str, str]:
             await asyncio.sleep(seconds)
             return {"status": "finished"}
 
         @get("/db")
-        async def db(self, unit_of_work_factory: Any) -> dict[str, int]:
+        async def db(self, unit_of_work_factory: NamedDependency[Any]) -> dict[str, int]:
             async with unit_of_work_factory() as uow:
                 cur = await uow.connection.execute("SELECT 1")
                 row = await cur.fetchone()

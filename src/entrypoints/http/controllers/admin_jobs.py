@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 
 from application.actor import Actor
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
@@ -15,7 +16,7 @@ from entrypoints.http.render_schemas import JobOut
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 
 Status = Annotated[
-    str | None, Parameter(description="todo, doing, succeeded, failed (the dead letters), cancelled or aborted")
+    str | None, QueryParameter(description="todo, doing, succeeded, failed (the dead letters), cancelled or aborted")
 ]
 
 
@@ -29,7 +30,12 @@ class AdminJobsController(Controller):
         responses=problem_responses(400, 401, 403, 422),
     )
     async def list_jobs(
-        self, actor: Actor, list_jobs: ListJobs, status: Status = None, limit: Limit = 50, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        list_jobs: NamedDependency[ListJobs],
+        status: Status = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[JobOut]:
         page = await list_jobs.execute(actor, status=status, limit=limit, before_id=position_of(cursor, int))
         next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
@@ -41,5 +47,7 @@ class AdminJobsController(Controller):
         summary="Requeue a failed (dead-lettered) job with a fresh retry budget",
         responses=problem_responses(401, 403, 404, 409),
     )
-    async def retry(self, actor: Actor, job_id: int, retry_job: RetryJob) -> Envelope[JobOut]:
+    async def retry(
+        self, actor: NamedDependency[Actor], job_id: FromPath[int], retry_job: NamedDependency[RetryJob]
+    ) -> Envelope[JobOut]:
         return Envelope(data=JobOut.of(await retry_job.execute(actor, job_id)))

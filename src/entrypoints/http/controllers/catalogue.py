@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from application.actor import Actor
 from application.ports.catalog import SubtitleHit, VideoMetadata
@@ -84,11 +84,13 @@ class CatalogueController(Controller):
         self,
         actor: NamedDependency[Actor],
         search_subtitles: NamedDependency[SearchSubtitles],
-        text: Annotated[str | None, Parameter(query="query", max_length=200, description="title or words")] = None,
-        imdb_id: Annotated[str | None, Parameter(max_length=12)] = None,
-        languages: Annotated[str | None, Parameter(max_length=100, description="comma-separated: en,fr")] = None,
-        page: Annotated[int | None, Parameter(ge=1, le=100, description="provider page (default 1)")] = None,
-        cursor: Annotated[str | None, Parameter(max_length=3, description="next_cursor of the previous page")] = None,
+        text: Annotated[str | None, QueryParameter(name="query", max_length=200, description="title or words")] = None,
+        imdb_id: Annotated[str | None, QueryParameter(max_length=12)] = None,
+        languages: Annotated[str | None, QueryParameter(max_length=100, description="comma-separated: en,fr")] = None,
+        page: Annotated[int | None, QueryParameter(ge=1, le=100, description="provider page (default 1)")] = None,
+        cursor: Annotated[
+            str | None, QueryParameter(max_length=3, description="next_cursor of the previous page")
+        ] = None,
     ) -> Page[SubtitleHitOut]:
         number = page or (int(cursor) if cursor and cursor.isdigit() else 1)
         result = await search_subtitles.execute(actor, query=text, imdb_id=imdb_id, languages=languages, page=number)
@@ -100,7 +102,7 @@ class CatalogueController(Controller):
 
     @get("/videos/dailymotion/{video_id:str}", summary="Dailymotion video metadata", responses=PROVIDER_PROBLEMS)
     async def dailymotion_video(
-        self, video_id: str, actor: NamedDependency[Actor], lookup_video: NamedDependency[LookupVideo]
+        self, video_id: FromPath[str], actor: NamedDependency[Actor], lookup_video: NamedDependency[LookupVideo]
     ) -> Envelope[VideoOut]:
         return Envelope(data=VideoOut.of(await lookup_video.execute(actor, video_id)))
 
@@ -109,10 +111,10 @@ class CatalogueController(Controller):
         self,
         actor: NamedDependency[Actor],
         list_voices: NamedDependency[ListVoices],
-        engine: Annotated[str | None, Parameter(max_length=32)] = None,
-        language: Annotated[str | None, Parameter(max_length=16)] = None,
-        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        cursor: Annotated[str | None, Parameter(max_length=12, pattern=r"^\d+$")] = None,
+        engine: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        language: Annotated[str | None, QueryParameter(max_length=16)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, QueryParameter(max_length=12, pattern=r"^\d+$")] = None,
     ) -> Page[VoiceOut]:
         voices, next_offset = await list_voices.execute(
             actor, engine=engine, language=language, limit=limit, offset=int(cursor or 0)

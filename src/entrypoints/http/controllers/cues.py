@@ -7,7 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.actor import Actor
 from application.errors import FieldError, InvalidInput
@@ -60,7 +61,12 @@ class CueController(Controller):
 
     @get("/cues", summary="Cues ordered by (start_ms, id), cursor paged", responses=problem_responses(400, 401, 404))
     async def list_cues(
-        self, actor: Actor, track_id: UUID, list_cues: ListCues, limit: Limit = 50, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        list_cues: NamedDependency[ListCues],
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[CueOut]:
         after = None
         if cursor:
@@ -76,7 +82,11 @@ class CueController(Controller):
         responses=problem_responses(400, 401, 403, 404, 409, 422),
     )
     async def create_cue(
-        self, actor: Actor, track_id: UUID, data: CueIn, create_cue: CreateCue
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        data: JSONBody[CueIn],
+        create_cue: NamedDependency[CreateCue],
     ) -> Response[Envelope[CueOut]]:
         cmd = CreateCueCommand(
             track_id=track_id,
@@ -89,7 +99,13 @@ class CueController(Controller):
         return _cue_response(CueOut.stored(await create_cue.execute(actor, cmd)), 201, track_id)
 
     @get("/cues/{cue_id:uuid}", summary="One cue", responses=problem_responses(401, 404))
-    async def get_cue(self, actor: Actor, track_id: UUID, cue_id: UUID, get_cue: GetCue) -> Response[Envelope[CueOut]]:
+    async def get_cue(
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        cue_id: FromPath[UUID],
+        get_cue: NamedDependency[GetCue],
+    ) -> Response[Envelope[CueOut]]:
         return _cue_response(CueOut.stored(await get_cue.execute(actor, track_id, cue_id)))
 
     @patch(
@@ -99,11 +115,11 @@ class CueController(Controller):
     )
     async def update_cue(
         self,
-        actor: Actor,
-        track_id: UUID,
-        cue_id: UUID,
-        data: CuePatch,
-        update_cue: UpdateCue,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        cue_id: FromPath[UUID],
+        data: JSONBody[CuePatch],
+        update_cue: NamedDependency[UpdateCue],
         if_match: IfMatch = None,
     ) -> Response[Envelope[CueOut]]:
         voice = data.voice if isinstance(data.voice, msgspec.UnsetType) or data.voice is None else data.voice.to_ref()
@@ -124,7 +140,12 @@ class CueController(Controller):
         responses=problem_responses(401, 403, 404, 412),
     )
     async def delete_cue(
-        self, actor: Actor, track_id: UUID, cue_id: UUID, delete_cue: DeleteCue, if_match: IfMatch = None
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        cue_id: FromPath[UUID],
+        delete_cue: NamedDependency[DeleteCue],
+        if_match: IfMatch = None,
     ) -> None:
         await delete_cue.execute(actor, track_id, cue_id, expected_version=expected_version(if_match))
 
@@ -148,7 +169,11 @@ class SyncController(Controller):
         responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
     )
     async def push_changes(
-        self, actor: Actor, track_id: UUID, data: SyncIn, push_changes: PushChanges
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        data: JSONBody[SyncIn],
+        push_changes: NamedDependency[PushChanges],
     ) -> Envelope[SyncOut]:
         changes = _changes(data.changes)
         result = await push_changes.execute(actor, track_id, changes, since=_since(data.cursor))
@@ -166,11 +191,11 @@ class SyncController(Controller):
     )
     async def pull_changes(
         self,
-        actor: Actor,
-        track_id: UUID,
-        pull_changes: PullChanges,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        pull_changes: NamedDependency[PullChanges],
         cursor: Cursor = None,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_CHANGES_PAGE)] = 1000,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_CHANGES_PAGE)] = 1000,
     ) -> Envelope[ChangesOut]:
         page = await pull_changes.execute(actor, track_id, since=_since(cursor) or 0, limit=limit)
         out = ChangesOut(

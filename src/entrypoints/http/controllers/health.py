@@ -4,6 +4,7 @@ from typing import Literal
 
 import msgspec
 from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 
 from application.use_cases.check_readiness import CheckReadiness, ReadinessReport
 from entrypoints.http.errors import problem_responses
@@ -22,7 +23,7 @@ class HealthController(Controller):
         return Liveness()
 
     @get("/ready", summary="Every dependency's status", responses=problem_responses(500))
-    async def ready(self, check_readiness: CheckReadiness) -> Response[ReadinessReport]:
+    async def ready(self, check_readiness: NamedDependency[CheckReadiness]) -> Response[ReadinessReport]:
         report = await check_readiness.execute()
         if report.status == "down":
             return Response(report, status_code=503, headers={"Retry-After": "5"})

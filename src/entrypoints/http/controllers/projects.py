@@ -6,7 +6,8 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from application.actor import Actor
 from application.use_cases.subtitles.members import AddMember, AddMemberCommand, ListMembers, RemoveMember
@@ -27,7 +28,9 @@ from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
 from entrypoints.http.versioning import etag, expected_version
 
-IfMatch = Annotated[str | None, Parameter(header="If-Match", description="the ETag of the version you read")]
+IfMatch = Annotated[
+    str | None, HeaderParameter(name="If-Match", required=False, description="the ETag of the version you read")
+]
 
 
 def _project_response(out: ProjectOut, status_code: int = 200) -> Response[Envelope[ProjectOut]]:
@@ -43,7 +46,11 @@ class ProjectController(Controller):
 
     @get("/", summary="Projects the caller is a member of, newest first", responses=problem_responses(400, 401))
     async def list_projects(
-        self, actor: Actor, list_projects: ListProjects, limit: Limit = 50, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        list_projects: NamedDependency[ListProjects],
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[ProjectOut]:
         rows = await list_projects.execute(actor, limit=limit, before_id=position_of(cursor, UUID))
         return keyset_page(rows, limit, ProjectOut.of, lambda row: (row.project.id,))
@@ -55,7 +62,7 @@ class ProjectController(Controller):
         responses=problem_responses(400, 401, 409, 422),
     )
     async def create_project(
-        self, actor: Actor, data: ProjectIn, create_project: CreateProject
+        self, actor: NamedDependency[Actor], data: JSONBody[ProjectIn], create_project: NamedDependency[CreateProject]
     ) -> Response[Envelope[ProjectOut]]:
         cmd = CreateProjectCommand(
             title=data.title,
@@ -66,7 +73,7 @@ class ProjectController(Controller):
 
     @get("/{project_id:uuid}", summary="One project", responses=problem_responses(401, 404))
     async def get_project(
-        self, actor: Actor, project_id: UUID, get_project: GetProject
+        self, actor: NamedDependency[Actor], project_id: FromPath[UUID], get_project: NamedDependency[GetProject]
     ) -> Response[Envelope[ProjectOut]]:
         return _project_response(ProjectOut.of(await get_project.execute(actor, project_id)))
 
@@ -77,10 +84,10 @@ class ProjectController(Controller):
     )
     async def update_project(
         self,
-        actor: Actor,
-        project_id: UUID,
-        data: ProjectPatch,
-        update_project: UpdateProject,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        data: JSONBody[ProjectPatch],
+        update_project: NamedDependency[UpdateProject],
         if_match: IfMatch = None,
     ) -> Response[Envelope[ProjectOut]]:
         cmd = UpdateProjectCommand(project_id=project_id, title=data.title, expected_version=expected_version(if_match))
@@ -92,13 +99,22 @@ class ProjectController(Controller):
         responses=problem_responses(401, 403, 404, 412),
     )
     async def delete_project(
-        self, actor: Actor, project_id: UUID, delete_project: DeleteProject, if_match: IfMatch = None
+        self,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        delete_project: NamedDependency[DeleteProject],
+        if_match: IfMatch = None,
     ) -> None:
         await delete_project.execute(actor, project_id, expected_version=expected_version(if_match))
 
     @get("/{project_id:uuid}/members", summary="Members and their roles", responses=problem_responses(400, 401, 404))
     async def list_members(
-        self, actor: Actor, project_id: UUID, list_members: ListMembers, limit: Limit = 50, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        list_members: NamedDependency[ListMembers],
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[MemberOut]:
         rows = await list_members.execute(actor, project_id, limit=limit, after_user_id=position_of(cursor, UUID))
         return keyset_page(rows, limit, MemberOut.of, lambda row: (row.user_id,))
@@ -110,7 +126,11 @@ class ProjectController(Controller):
         responses=problem_responses(400, 401, 403, 404, 409, 422),
     )
     async def add_member(
-        self, actor: Actor, project_id: UUID, data: MemberIn, add_member: AddMember
+        self,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        data: JSONBody[MemberIn],
+        add_member: NamedDependency[AddMember],
     ) -> Response[Envelope[MemberOut]]:
         cmd = AddMemberCommand(project_id=project_id, email=data.email, role=ProjectRole(data.role))
         member = await add_member.execute(actor, cmd)
@@ -122,5 +142,11 @@ class ProjectController(Controller):
         summary="Remove a member (owner only)",
         responses=problem_responses(401, 403, 404, 409),
     )
-    async def remove_member(self, actor: Actor, project_id: UUID, user_id: UUID, remove_member: RemoveMember) -> None:
+    async def remove_member(
+        self,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        user_id: FromPath[UUID],
+        remove_member: NamedDependency[RemoveMember],
+    ) -> None:
         await remove_member.execute(actor, project_id, user_id)

@@ -9,7 +9,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
@@ -25,7 +26,9 @@ from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_o
 from entrypoints.http.render_schemas import RenderIn, RenderOut
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 
-RangeHeader = Annotated[str | None, Parameter(header="Range", description="one byte range, e.g. bytes=0-1023")]
+RangeHeader = Annotated[
+    str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
+]
 CHUNK = 64 * 1024
 
 
@@ -41,7 +44,11 @@ class TrackRendersController(Controller):
         responses=problem_responses(400, 401, 403, 404, 409, 422, 429, 503),
     )
     async def request_render(
-        self, actor: Actor, track_id: UUID, data: RenderIn, request_render: RequestRender
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        data: JSONBody[RenderIn],
+        request_render: NamedDependency[RequestRender],
     ) -> Response[Envelope[RenderOut]]:
         render = await request_render.execute(actor, track_id, data.options())
         return Response(
@@ -51,9 +58,9 @@ class TrackRendersController(Controller):
     @get("/", summary="Renders of a track, newest first", responses=problem_responses(400, 401, 404))
     async def list_renders(
         self,
-        actor: Actor,
-        track_id: UUID,
-        list_track_renders: ListTrackRenders,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        list_track_renders: NamedDependency[ListTrackRenders],
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[RenderOut]:
@@ -67,11 +74,15 @@ class RendersController(Controller):
     tags = ["renders"]
 
     @get("/", summary="A render: status, progress, heartbeat, stats", responses=problem_responses(401, 404))
-    async def get_render(self, actor: Actor, render_id: UUID, get_render: GetRender) -> Envelope[RenderOut]:
+    async def get_render(
+        self, actor: NamedDependency[Actor], render_id: FromPath[UUID], get_render: NamedDependency[GetRender]
+    ) -> Envelope[RenderOut]:
         return Envelope(data=RenderOut.of(await get_render.execute(actor, render_id)))
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
-    async def cancel(self, actor: Actor, render_id: UUID, cancel_render: CancelRender) -> Envelope[RenderOut]:
+    async def cancel(
+        self, actor: NamedDependency[Actor], render_id: FromPath[UUID], cancel_render: NamedDependency[CancelRender]
+    ) -> Envelope[RenderOut]:
         return Envelope(data=RenderOut.of(await cancel_render.execute(actor, render_id)))
 
     @get(
@@ -79,7 +90,9 @@ class RendersController(Controller):
         summary="Server-Sent Events: `progress` on every change, then `done`, `failed` or `cancelled`",
         responses=problem_responses(401, 404),
     )
-    async def events(self, actor: Actor, render_id: UUID, watch_render: WatchRender) -> ServerSentEvent:
+    async def events(
+        self, actor: NamedDependency[Actor], render_id: FromPath[UUID], watch_render: NamedDependency[WatchRender]
+    ) -> ServerSentEvent:
         await watch_render.check(actor, render_id)  # refusals are plain problem answers, before the stream
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
@@ -96,9 +109,9 @@ class RendersController(Controller):
     )
     async def audio(
         self,
-        actor: Actor,
-        render_id: UUID,
-        get_render_audio: GetRenderAudio,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
     ) -> Response[Any]:
         found = await get_render_audio.execute(actor, render_id)

@@ -6,6 +6,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from application.actor import Actor
 from application.use_cases.catalogue.import_track import ImportTrackCommand
@@ -53,7 +55,11 @@ class TrackImportsController(Controller):
         responses=problem_responses(400, 401, 403, 404, 422, 503),
     )
     async def request_import(
-        self, actor: Actor, project_id: UUID, data: TrackImportIn, request_track_import: RequestTrackImport
+        self,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        data: JSONBody[TrackImportIn],
+        request_track_import: NamedDependency[RequestTrackImport],
     ) -> Envelope[TrackImportOut]:
         cmd = ImportTrackCommand(
             project_id=project_id, file_id=data.file_id, language=data.language, provider=data.provider

@@ -8,8 +8,9 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.actor import Actor
 from application.errors import PayloadTooLarge
@@ -65,7 +66,12 @@ class ProjectTracksController(Controller):
 
     @get("/", summary="Tracks of a project", responses=problem_responses(400, 401, 404))
     async def list_tracks(
-        self, actor: Actor, project_id: UUID, list_tracks: ListTracks, limit: Limit = 50, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
+        list_tracks: NamedDependency[ListTracks],
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[TrackOut]:
         rows = await list_tracks.execute(actor, project_id, limit=limit, after_id=position_of(cursor, UUID))
         return keyset_page(rows, limit, TrackOut.of, lambda row: (row.id,))
@@ -83,11 +89,11 @@ class ProjectTracksController(Controller):
     )
     async def create_track(
         self,
-        actor: Actor,
-        project_id: UUID,
+        actor: NamedDependency[Actor],
+        project_id: FromPath[UUID],
         request: Request[Any, Any, Any],
-        create_track: CreateTrack,
-        upload_track: UploadTrack,
+        create_track: NamedDependency[CreateTrack],
+        upload_track: NamedDependency[UploadTrack],
     ) -> Response[Envelope[CreatedTrackOut]]:
         media_type, _ = request.content_type
         opt = request.route_handler.opt
@@ -110,7 +116,7 @@ class ProjectTracksController(Controller):
 
     @staticmethod
     async def _upload_command(
-        request: Request[Any, Any, Any], project_id: UUID, opt: dict[str, Any]
+        request: Request[Any, Any, Any], project_id: FromPath[UUID], opt: dict[str, Any]
     ) -> UploadTrackCommand:
         limit = int(opt[OPT_MAX_UPLOAD])
         if (request.content_length or 0) > limit + 64 * 1024:
@@ -147,12 +153,19 @@ class TrackController(Controller):
     tags = ["tracks"]
 
     @get("/", summary="One track", responses=problem_responses(401, 404))
-    async def get_track(self, actor: Actor, track_id: UUID, get_track: GetTrack) -> Response[Envelope[TrackOut]]:
+    async def get_track(
+        self, actor: NamedDependency[Actor], track_id: FromPath[UUID], get_track: NamedDependency[GetTrack]
+    ) -> Response[Envelope[TrackOut]]:
         return _track_response(TrackOut.of(await get_track.execute(actor, track_id)))
 
     @patch("/", summary="Relabel a track (If-Match)", responses=problem_responses(400, 401, 403, 404, 412, 422))
     async def update_track(
-        self, actor: Actor, track_id: UUID, data: TrackPatch, update_track: UpdateTrack, if_match: IfMatch = None
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        data: JSONBody[TrackPatch],
+        update_track: NamedDependency[UpdateTrack],
+        if_match: IfMatch = None,
     ) -> Response[Envelope[TrackOut]]:
         cmd = UpdateTrackCommand(
             track_id=track_id, label=data.label, language=data.language, expected_version=expected_version(if_match)
@@ -161,7 +174,11 @@ class TrackController(Controller):
 
     @delete("/", summary="Soft-delete a track (If-Match)", responses=problem_responses(401, 403, 404, 412))
     async def delete_track(
-        self, actor: Actor, track_id: UUID, delete_track: DeleteTrack, if_match: IfMatch = None
+        self,
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        delete_track: NamedDependency[DeleteTrack],
+        if_match: IfMatch = None,
     ) -> None:
         await delete_track.execute(actor, track_id, expected_version=expected_version(if_match))
 
@@ -173,10 +190,10 @@ class TrackController(Controller):
     )
     async def export_track(
         self,
-        actor: Actor,
-        track_id: UUID,
-        export_track: ExportTrack,
-        format: Annotated[str, Parameter(query="format", pattern="^(srt|vtt|ass)$")] = "srt",
+        actor: NamedDependency[Actor],
+        track_id: FromPath[UUID],
+        export_track: NamedDependency[ExportTrack],
+        format: Annotated[str, QueryParameter(name="format", pattern="^(srt|vtt|ass)$")] = "srt",
     ) -> Response[bytes]:
         exported = await export_track.execute(actor, track_id, SubtitleFormat(format))
         filename = f"track-{track_id}.{exported.format.value}"
