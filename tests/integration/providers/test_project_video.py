@@ -15,16 +15,18 @@ from tests.support.identity import signed_in
 pytestmark = pytest.mark.db
 
 
+async def post_project(client: Any, headers: dict[str, str], title: str, video_id: str) -> Any:
+    return await client.post(
+        "/api/v1/projects", json={"title": title, "video": {"provider": "dailymotion", "id": video_id}}, headers=headers
+    )
+
+
 async def test_a_known_video_fills_in_the_project_metadata(
     clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
 ) -> None:
     async with api_client(clean_database, tmp_path, **dailymotion_env(dailymotion_server)) as client:
         _, _, headers = await signed_in(client)
-        response = await client.post(
-            "/api/v1/projects",
-            json={"title": "Kart", "video": {"provider": "dailymotion", "id": "x7lni3"}},
-            headers=headers,
-        )
+        response = await post_project(client, headers, "Kart", "x7lni3")
     assert response.status_code == 201, response.text
     video = response.json()["data"]["video"]
     assert video["status"] == "ready"
@@ -39,11 +41,7 @@ async def test_an_unknown_video_is_422_and_creates_nothing(
 ) -> None:
     async with api_client(clean_database, tmp_path, **dailymotion_env(dailymotion_server)) as client:
         _, _, headers = await signed_in(client)
-        response = await client.post(
-            "/api/v1/projects",
-            json={"title": "Nope", "video": {"provider": "dailymotion", "id": "x0none"}},
-            headers=headers,
-        )
+        response = await post_project(client, headers, "Nope", "x0none")
         assert response.status_code == 422
         assert response.json()["code"] == "unknown_video"
         assert response.json()["errors"][0]["field"] == "video.id"
@@ -54,11 +52,7 @@ async def test_an_unknown_video_is_422_and_creates_nothing(
 async def create_while_provider_is_slow(client: Any, server: FakeDailymotion, headers: dict[str, str]) -> Any:
     """Create a project with a video while Dailymotion answers slower than the read timeout."""
     server.server.latency_s = 1.0
-    return await client.post(
-        "/api/v1/projects",
-        json={"title": "Later", "video": {"provider": "dailymotion", "id": "x7lni3"}},
-        headers=headers,
-    )
+    return await post_project(client, headers, "Later", "x7lni3")
 
 
 async def test_a_provider_that_is_down_leaves_the_video_pending_never_a_5xx(
