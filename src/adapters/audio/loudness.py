@@ -4,6 +4,11 @@ pyloudnorm measures a whole signal held in memory; a feature-length mix must not
 runs pyloudnorm's own K-weighting filters with carried state over each chunk, keeps only the
 running energy at the 400 ms gating-block boundaries, and applies pyloudnorm's gating to those
 block energies. A test checks it against `pyloudnorm.Meter.integrated_loudness`.
+
+Digital silence needs care: an IIR filter's state decays towards zero through subnormal floats,
+and on many x86 CPUs every operation on a subnormal costs ~100 times a normal one (measured here:
+a 91-minute mix took 24 s to measure instead of 0.5 s). The state is flushed to zero once it is
+far below anything audible, and silence through a settled filter is not filtered at all.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ BLOCK_S = 0.4
 STEP = 0.25  # 75 % overlap
 ABSOLUTE_GATE = -70.0
 PIECE_SAMPLES = 32768
+# filter state below this is flushed to 0: its energy (< 1e-60 of full scale) cannot move a measurement,
+# and flushing keeps the state out of the subnormal range (< 2.2e-308), where arithmetic is slow
+SETTLED_STATE = 1e-30
 
 
 class StreamingLoudnessMeter:
@@ -49,8 +57,12 @@ class StreamingLoudnessMeter:
 
     def _add(self, chunk: np.ndarray) -> None:
         self._peak = max(self._peak, float(np.max(np.abs(chunk))))
-        filtered, self._state = self._sosfilt(self._sos, chunk.astype(np.float64), zi=self._state)
-        power = np.square(filtered * self._gain)
+        if self._state.any() or chunk.any():
+            filtered, self._state = self._sosfilt(self._sos, chunk.astype(np.float64), zi=self._state)
+            self._state[np.abs(self._state) < SETTLED_STATE] = 0.0
+            power = np.square(filtered * self._gain)
+        else:  # silence into a settled filter: silence out
+            power = np.zeros(chunk.size, dtype=np.float64)
         start, end = self._seen, self._seen + chunk.size
         first = self._next_bound
         last = int(np.searchsorted(self._bounds, end, side="right"))

@@ -59,6 +59,21 @@ def test_streaming_meter_matches_pyloudnorm(rate: int, seconds: float, piece: in
     assert meter.peak_dbfs == pytest.approx(20 * np.log10(np.max(np.abs(signal))), abs=1e-4)
 
 
+def test_meter_state_never_turns_subnormal_in_long_silence() -> None:
+    # subnormal floats make every filter step ~100x slower on x86: the state must settle to exact 0
+    rate = 24000
+    speech_then_silence = np.zeros(rate * 30, dtype=np.float32)
+    speech_then_silence[:rate] = _tone(1.0, rate)
+    meter = StreamingLoudnessMeter(rate, speech_then_silence.size)
+    for begin in range(0, speech_then_silence.size, rate):
+        meter.add(speech_then_silence[begin : begin + rate])
+        state = np.abs(meter._state)
+        assert not np.any((state > 0) & (state < np.finfo(np.float64).tiny))
+    assert not meter._state.any()  # settled: further silence is not filtered at all
+    expected = pyloudnorm.Meter(rate).integrated_loudness(speech_then_silence.astype(np.float64))
+    assert meter.integrated_lufs() == pytest.approx(expected, abs=1e-6)
+
+
 def test_meter_reports_silence_as_unmeasurable() -> None:
     meter = StreamingLoudnessMeter(24000, 48000)
     meter.add(np.zeros(48000, dtype=np.float32))
