@@ -13,7 +13,7 @@ from typing import Any
 
 import espeakng_loader
 
-from adapters.audio.pcm import resample_pcm, trim_silence
+from adapters.audio.pcm import edge_trimmed, resample_pcm
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
@@ -166,9 +166,9 @@ def synthesize_batch(items: list[tuple[str, str, float, int | None]]) -> list[tu
             pcm = engine.synthesize(text, identifier, rate)
         except (ValueError, RuntimeError) as exc:
             raise EspeakError(index, str(exc)) from None
-        pcm = trim_silence(pcm)
+        trimmed = edge_trimmed(pcm)
         if wanted_rate and wanted_rate != engine.sample_rate:
-            clips.append((resample_pcm(pcm, engine.sample_rate, wanted_rate), wanted_rate))
+            clips.append((resample_pcm(trimmed, engine.sample_rate, wanted_rate), wanted_rate))
         else:
-            clips.append((pcm, engine.sample_rate))
+            clips.append((trimmed.tobytes(), engine.sample_rate))
     return clips
