@@ -34,7 +34,7 @@ from _render_support import (
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
-from adapters.cache.blob_clip_cache import BlobClipCache
+from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.use_cases.render_voice_over import RenderProgress, RenderVoiceOver
@@ -53,7 +53,7 @@ ROUNDS = 3
 class Run:
     def __init__(self, work: Path, engine: EspeakSpeechSynthesizer) -> None:
         self.store = FsBlobStore(work / "blobs")
-        cache = BlobClipCache(FsBlobStore(work / "blobs", durable=False))
+        cache = PackedClipCache(FsBlobStore(work / "blobs", durable=False))
         self.use_case = RenderVoiceOver(
             {"espeak": engine}, cache, NumpyClipProcessor(), StreamingTrackMixer(), self.store
         )

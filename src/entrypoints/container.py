@@ -10,8 +10,9 @@ from dependency_injector import containers, providers
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.auth_states import CachedAuthStates
-from adapters.cache.blob_clip_cache import CLIP_PREFIX, BlobClipCache
+from adapters.cache.blob_clip_cache import CLIP_PREFIX
 from adapters.cache.fs_clip_pruner import FsClipCachePruner
+from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
@@ -177,7 +178,7 @@ class Container(containers.DeclarativeContainer):
     blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))
     file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
     clip_cache = providers.Singleton(
-        BlobClipCache,
+        PackedClipCache,
         providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False),
         prefix=CLIP_PREFIX,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import BinaryIO
 
 from application.errors import NotFound
@@ -37,6 +37,9 @@ class InMemoryBlobStore:
             raise NotFound("blob", key)
         return len(self.blobs[key])
 
+    def keys(self, folder: str) -> list[str]:
+        return [key for key in self.blobs if key.startswith(f"{folder}/") and "/" not in key[len(folder) + 1 :]]
+
     def discard_partials(self, key: str) -> int:
         return 0  # an unfinished write never outlives its context here
 
@@ -48,5 +51,11 @@ class InMemoryClipCache:
     def get(self, key: str) -> bytes | None:
         return self.clips.get(key)
 
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        return {key: self.clips[key] for key in keys if key in self.clips}
+
     def put(self, key: str, pcm: bytes) -> None:
         self.clips[key] = pcm
+
+    def put_many(self, clips: Mapping[str, bytes]) -> None:
+        self.clips.update(clips)

@@ -56,7 +56,8 @@ def edge_trimmed(pcm: bytes) -> np.ndarray:
 
 
 def trim_silence(pcm: bytes) -> bytes:
-    return edge_trimmed(pcm).tobytes()
+    trimmed = edge_trimmed(pcm)
+    return pcm if trimmed.nbytes == len(pcm) else trimmed.tobytes()  # already trimmed: no copy
 
 
 _local = threading.local()  # a resampler is stateful: one per thread and rate pair

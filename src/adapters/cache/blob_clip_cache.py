@@ -1,6 +1,9 @@
-"""The clip cache kept in a BlobStore: one blob of raw int16 PCM per content address."""
+"""The clip cache kept in a BlobStore, one blob of raw int16 PCM per content address: the layout before
+clip packs (`packed_clip_cache`), which still reads clips stored this way."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from application.errors import NotFound
 from application.ports.blobs import BlobStore
@@ -23,6 +26,14 @@ class BlobClipCache:
         except NotFound:
             return None
 
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        found = {key: self.get(key) for key in keys}
+        return {key: pcm for key, pcm in found.items() if pcm is not None}
+
     def put(self, key: str, pcm: bytes) -> None:
         with self._store.writer(self._key(key)) as blob:
             blob.write(pcm)
+
+    def put_many(self, clips: Mapping[str, bytes]) -> None:
+        for key, pcm in clips.items():
+            self.put(key, pcm)

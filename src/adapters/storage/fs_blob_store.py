@@ -72,6 +72,13 @@ class FsBlobStore:
         except FileNotFoundError:
             raise NotFound("blob", key) from None
 
+    def keys(self, folder: str) -> list[str]:
+        try:
+            with os.scandir(self.path_of(folder)) as entries:
+                return [f"{folder}/{e.name}" for e in entries if not e.name.startswith(".") and e.is_file()]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+
     def discard_partials(self, key: str) -> int:
         """Deletes unfinished writes of `key` left by a process that died mid-write."""
         final = self.path_of(key)

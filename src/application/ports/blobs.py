@@ -26,6 +26,10 @@ class BlobStore(Protocol):
         """Size in bytes; raises NotFound("blob", key)."""
         ...
 
+    def keys(self, folder: str) -> list[str]:
+        """Keys of the published blobs directly in `folder` (a key prefix up to a `/`), in no order."""
+        ...
+
     def discard_partials(self, key: str) -> int:
         """Deletes unfinished writes of `key` left by a writer that died (call only when no live
         writer of `key` can exist); returns how many were removed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -9,7 +10,15 @@ from typing import Protocol
 class ClipCache(Protocol):
     def get(self, key: str) -> bytes | None: ...
 
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """The clips found, by key (missing keys are left out)."""
+        ...
+
     def put(self, key: str, pcm: bytes) -> None: ...
+
+    def put_many(self, clips: Mapping[str, bytes]) -> None:
+        """Stores clips produced together (an adapter may write them as one unit)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -73,27 +73,23 @@ class ClipFitter:
         return _Wanted(key=key, request=request, cue_ids=[window.cue.id])
 
     def _lookup(self, wanted: Sequence[_Wanted]) -> tuple[dict[str, bytes], dict[str, _Wanted]]:
-        found: dict[str, bytes] = {}
+        found = self._cache.get_many(item.key for item in wanted)
         missing: dict[str, _Wanted] = {}
         for item in wanted:
             if item.key in found:
                 continue
             if item.key in missing:
                 missing[item.key].cue_ids.extend(item.cue_ids)
-                continue
-            pcm = self._cache.get(item.key)
-            if pcm is None:
-                missing[item.key] = _Wanted(item.key, item.request, list(item.cue_ids))
             else:
-                found[item.key] = pcm
+                missing[item.key] = _Wanted(item.key, item.request, list(item.cue_ids))
         return found, missing
 
     def _keep(self, items: Sequence[_Wanted], clips: Sequence[SpeechClip]) -> dict[str, bytes]:
-        kept: dict[str, bytes] = {}
-        for item, clip in zip(items, clips, strict=True):
-            pcm = self._processor.prepare(clip, self._options.sample_rate)
-            self._cache.put(item.key, pcm)
-            kept[item.key] = pcm
+        kept = {
+            item.key: self._processor.prepare(clip, self._options.sample_rate)
+            for item, clip in zip(items, clips, strict=True)
+        }
+        self._cache.put_many(kept)  # one unit: a batch's clips are usually needed together again
         return kept
 
     async def _clips(self, wanted: Sequence[_Wanted]) -> tuple[dict[str, bytes], set[str]]:

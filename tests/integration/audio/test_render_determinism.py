@@ -8,7 +8,7 @@ import pytest
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
-from adapters.cache.blob_clip_cache import BlobClipCache
+from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
@@ -26,7 +26,7 @@ async def test_two_cold_renders_are_byte_identical(shared_dir: Path, tmp_path: P
     outputs = FsBlobStore(tmp_path / "out")
     try:
         for run in ("a", "b"):
-            cache = BlobClipCache(FsBlobStore(tmp_path / f"cache-{run}", durable=False))
+            cache = PackedClipCache(FsBlobStore(tmp_path / f"cache-{run}", durable=False))
             use_case = RenderVoiceOver({"espeak": engine}, cache, NumpyClipProcessor(), StreamingTrackMixer(), outputs)
             await use_case.execute(cues, RenderOptions(format=audio_format), f"{run}.{audio_format}")  # type: ignore[arg-type]
     finally:
