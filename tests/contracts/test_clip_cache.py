@@ -56,10 +56,12 @@ def test_an_empty_clip_is_a_hit_not_a_miss(cache: ClipCache) -> None:
 
 
 @pytest.mark.parametrize("store", ["disk", "memory"])
-def test_a_store_lists_the_published_blobs_of_one_folder(store: str, tmp_path: Path) -> None:
+def test_a_store_lists_the_blobs_of_one_folder_and_marks_one_used(store: str, tmp_path: Path) -> None:
     blobs: BlobStore = FsBlobStore(tmp_path) if store == "disk" else InMemoryBlobStore()
     for name in ("packs/a.pack", "packs/b.pack", "packs/deeper/c.pack", "other/d.pack"):
         with blobs.writer(f"clips/{name}") as out:
             out.write(b"x")
     assert sorted(blobs.keys("clips/packs")) == ["clips/packs/a.pack", "clips/packs/b.pack"]
     assert blobs.keys("clips/none") == []
+    assert blobs.touch("clips/packs/a.pack")
+    assert not blobs.touch("clips/packs/gone.pack")

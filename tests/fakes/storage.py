@@ -37,6 +37,9 @@ class InMemoryBlobStore:
             raise NotFound("blob", key)
         return len(self.blobs[key])
 
+    def touch(self, key: str) -> bool:
+        return key in self.blobs  # no clock here: nothing prunes the in-memory store
+
     def keys(self, folder: str) -> list[str]:
         return [key for key in self.blobs if key.startswith(f"{folder}/") and "/" not in key[len(folder) + 1 :]]
 

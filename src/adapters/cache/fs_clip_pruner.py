@@ -1,8 +1,10 @@
 """Keeps the clip cache's directory within a size budget, least recently used clips first.
 
-"Used" is the later of a file's modification time (written) and access time (read by a mix; with
-the usual `relatime` mount option the kernel refreshes it at most daily, which is fine for a
-budget measured in gigabytes). Unfinished writes (dot-led `.part` files) are never touched.
+"Used" is the later of a file's modification time and access time. The clip cache sets the
+modification time of the packs it reads (at most every ten minutes per process), since the kernel's
+access time cannot be relied on (`relatime` refreshes it at most daily, `noatime` never); files of
+the earlier one-file-per-clip layout only have their access time. Unfinished writes (dot-led
+`.part` files) are never touched.
 """
 
 from __future__ import annotations

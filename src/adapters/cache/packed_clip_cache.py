@@ -36,6 +36,9 @@ MAGIC = b"SUBDUBCP"
 _LENGTH = struct.Struct("<I")
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 RESCAN_INTERVAL_S = 1.0  # a lone miss lists the pack folder at most this often
+# a pack read is marked used at most this often per process: the pruner keeps packs used within the
+# last hour, and the mount's atime policy (relatime: at most daily) cannot be relied on for that
+TOUCH_INTERVAL_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class PackedClipCache:
         self._known_packs: set[str] = set()
         self._lock = threading.Lock()
         self._last_scan = float("-inf")
+        self._touched: dict[str, float] = {}  # pack → when this process last marked it used
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -116,6 +120,10 @@ class PackedClipCache:
 
     def _read(self, pack: str, entries: list[tuple[str, _Entry]]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
+        now = time.monotonic()
+        if now - self._touched.get(pack, float("-inf")) >= TOUCH_INTERVAL_S:
+            self._touched[pack] = now
+            self._store.touch(pack)
         try:
             with self._store.reader(pack) as blob:
                 for key, entry in sorted(entries, key=lambda item: item[1].offset):
@@ -141,12 +149,14 @@ class PackedClipCache:
             blob.write(header)
             for pcm in clips.values():
                 blob.write(pcm)
-        self._learn(pack, entries)
+        self._learn(pack, entries, written=True)
 
     # -- the index ---------------------------------------------------------------------------
 
-    def _learn(self, pack: str, entries: list[tuple[str, int, int]]) -> None:
+    def _learn(self, pack: str, entries: list[tuple[str, int, int]], *, written: bool = False) -> None:
         with self._lock:
+            if written:
+                self._touched[pack] = time.monotonic()
             self._known_packs.add(pack)
             for key, offset, length in entries:
                 self._index[key] = _Entry(pack, offset, length)
@@ -154,6 +164,7 @@ class PackedClipCache:
     def _forget(self, pack: str) -> None:
         with self._lock:
             self._known_packs.discard(pack)
+            self._touched.pop(pack, None)
             for key in [key for key, entry in self._index.items() if entry.pack == pack]:
                 del self._index[key]
 

@@ -72,6 +72,13 @@ class FsBlobStore:
         except FileNotFoundError:
             raise NotFound("blob", key) from None
 
+    def touch(self, key: str) -> bool:
+        try:
+            os.utime(self.path_of(key))  # atime and mtime = now, whatever the mount's atime policy
+        except FileNotFoundError:
+            return False
+        return True
+
     def keys(self, folder: str) -> list[str]:
         try:
             with os.scandir(self.path_of(folder)) as entries:

@@ -26,6 +26,10 @@ class BlobStore(Protocol):
         """Size in bytes; raises NotFound("blob", key)."""
         ...
 
+    def touch(self, key: str) -> bool:
+        """Marks the blob as used now (least-recently-used pruning reads it); False when it is gone."""
+        ...
+
     def keys(self, folder: str) -> list[str]:
         """Keys of the published blobs directly in `folder` (a key prefix up to a `/`), in no order."""
         ...

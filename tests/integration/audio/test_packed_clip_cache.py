@@ -64,3 +64,18 @@ def test_clips_of_the_one_file_per_clip_layout_are_still_read(tmp_path: Path) ->
     cache = PackedClipCache(FsBlobStore(tmp_path, durable=False))
     assert cache.get(key("legacy")) == b"\4" * 50
     assert cache.get_many([key("legacy"), key("none")]) == {key("legacy"): b"\4" * 50}
+
+
+def test_reading_a_pack_marks_it_used_so_the_pruner_keeps_it(tmp_path: Path) -> None:
+    # the atime the kernel keeps cannot be relied on (relatime refreshes it at most daily, noatime
+    # never): the cache marks the packs it reads itself, through the pack's modification time
+    PackedClipCache(FsBlobStore(tmp_path, durable=False)).put_many({key("a"): b"\1" * 4000})
+    pack = packs(tmp_path)[0]
+    long_ago = time.time() - 2 * 86_400
+    os.utime(pack, (long_ago, long_ago))
+
+    assert PackedClipCache(FsBlobStore(tmp_path, durable=False)).get(key("a")) == b"\1" * 4000  # a later render
+
+    assert pack.stat().st_mtime > time.time() - 60
+    report = FsClipCachePruner(tmp_path / "clips").prune(max_bytes=0, keep_newer_than_s=3600)
+    assert report.removed == 0 and pack.exists()
