@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     budget = None if args.max_mb is None else args.max_mb * 1024 * 1024
     report = asyncio.run(container.prune_clip_cache().execute(max_bytes=budget))
     print(
-        f"removed {report.removed} clips ({report.freed_bytes / 1e6:.1f} MB); "
+        f"removed {report.removed} cache files ({report.freed_bytes / 1e6:.1f} MB); "
         f"kept {report.kept} ({report.kept_bytes / 1e6:.1f} MB)"
     )
     return 0

@@ -64,8 +64,8 @@ def test_the_cli_prunes_to_the_given_budget_and_refuses_a_negative_one(tmp_path:
     env = {**os.environ, "SUBDUB_DATA_DIR": str(tmp_path), "SUBDUB_ENV": "test", "SUBDUB_CLIP_CACHE_MB": "1"}
     command = [sys.executable, "-m", "entrypoints.cli.main", "cache", "prune"]
     untouched = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert "removed 0 clips" in untouched.stdout and kept.exists() and gone.exists()  # 4 kB < 1 MiB budget
+    assert "removed 0 cache files" in untouched.stdout and kept.exists() and gone.exists()  # 4 kB < 1 MiB budget
     refused = subprocess.run([*command, "--max-mb", "-1"], env=env, capture_output=True, text=True, check=False)
     assert refused.returncode == 2 and gone.exists()
     pruned = subprocess.run([*command, "--max-mb", "0"], env=env, capture_output=True, text=True, check=True)
-    assert "removed 2 clips" in pruned.stdout and not kept.exists() and not gone.exists()
+    assert "removed 2 cache files" in pruned.stdout and not kept.exists() and not gone.exists()
