@@ -13,7 +13,7 @@ from domain.clips import clip_key, normalise_text, shaped_clip_key
 from domain.render_options import RenderOptions
 from domain.render_report import CueFitReport
 from domain.scripts import unreadable_scripts
-from domain.timing import TRUNCATE_FADE_MS, CueWindow, corrected_rate, settle_fit, synthesis_rate
+from domain.timing import TRUNCATE_FADE_MS, CueWindow, Fit, corrected_rate, settle_fit, synthesis_rate
 from domain.voices import Voice, VoiceRef
 
 
@@ -148,29 +148,48 @@ class ClipFitter:
             for i, item in tries.items():
                 chosen[i] = item
 
-        fitted: list[FittedCue] = []
-        for i, window in enumerate(windows):
+        for i in range(len(windows)):
             if natural[i].key in natural_missed:
                 self.counts.synthesized += 1
             elif chosen[i].key in refit_missed:
                 self.counts.refitted += 1
             else:
                 self.counts.from_cache += 1
-            fitted.append(self._place(window, natural_ms[i], rates[i], chosen[i].key, pcm[chosen[i].key]))
-        return fitted
+        finals = [(item.key, pcm[item.key]) for item in chosen]
+        return await asyncio.to_thread(self._settle, windows, natural_ms, rates, finals)
 
-    def _place(self, window: CueWindow, natural_ms: float, rate: float, key: str, pcm: bytes) -> FittedCue:
-        fit = settle_fit(natural_ms, window.window_ms, rate, self._ms(pcm), self._options)
-        if fit.stretch != 1.0 or fit.keep_ms is not None:
-            keep = None if fit.keep_ms is None else round(fit.keep_ms * self._options.sample_rate / 1000)
-            shaped = shaped_clip_key(key, stretch=fit.stretch, keep_samples=keep, fade_ms=TRUNCATE_FADE_MS)
-            shaped_pcm = self._cache.get(shaped)
-            if shaped_pcm is None:
-                shaped_pcm = self._processor.shape(
-                    pcm, self._options.sample_rate, stretch=fit.stretch, keep_samples=keep, fade_ms=TRUNCATE_FADE_MS
+    def _settle(
+        self, windows: Sequence[CueWindow], natural_ms: list[float], rates: list[float], finals: list[tuple[str, bytes]]
+    ) -> list[FittedCue]:
+        """Each cue's fit settled; the clips it stretches or cuts are looked up and stored together."""
+        fits = [
+            settle_fit(natural_ms[i], window.window_ms, rates[i], self._ms(finals[i][1]), self._options)
+            for i, window in enumerate(windows)
+        ]
+        shapes: dict[int, tuple[str, float, int | None]] = {}
+        for i, fit in enumerate(fits):
+            if fit.stretch != 1.0 or fit.keep_ms is not None:
+                keep = None if fit.keep_ms is None else round(fit.keep_ms * self._options.sample_rate / 1000)
+                key = shaped_clip_key(finals[i][0], stretch=fit.stretch, keep_samples=keep, fade_ms=TRUNCATE_FADE_MS)
+                shapes[i] = (key, fit.stretch, keep)
+        shaped = self._cache.get_many(key for key, _, _ in shapes.values())
+        made: dict[str, bytes] = {}
+        for i, (key, stretch, keep) in shapes.items():
+            if key not in shaped and key not in made:
+                made[key] = self._processor.shape(
+                    finals[i][1],
+                    self._options.sample_rate,
+                    stretch=stretch,
+                    keep_samples=keep,
+                    fade_ms=TRUNCATE_FADE_MS,
                 )
-                self._cache.put(shaped, shaped_pcm)
-            key, pcm = shaped, shaped_pcm
+        self._cache.put_many(made)
+        shaped.update(made)
+        for i, (key, _, _) in shapes.items():
+            finals[i] = (key, shaped[key])
+        return [self._fitted(window, natural_ms[i], fits[i], *finals[i]) for i, window in enumerate(windows)]
+
+    def _fitted(self, window: CueWindow, natural_ms: float, fit: Fit, key: str, pcm: bytes) -> FittedCue:
         cue = window.cue
         voice = self._voices[self._voice_of(window)]
         flags = tuple(f"script_unsupported:{script}" for script in unreadable_scripts(cue.text, voice.language))
