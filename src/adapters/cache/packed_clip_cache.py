@@ -1,7 +1,7 @@
 """The clip cache kept in a BlobStore as packs: the clips of one batch in one blob, found by an index.
 
 Creating a file costs more than writing a clip's few hundred kilobytes on many filesystems
-(measured on this project's VM: 0.25–0.67 ms per clip file, 0.05 ms per clip in a pack), so the
+(measured on this project's VM: 0.25–0.67 ms per clip file, ~0.1 ms per clip in a pack), so the
 clips a render synthesizes together are published as one immutable pack:
 
     b"SUBDUBCP" | u32 header length | msgpack [[key, offset, length], ...] | the clips' PCM
