@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.database import migrated_database, postgres_server  # noqa: E402
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec  # noqa: E402
+from adapters.subtitles.codec import IsolatedSubtitleCodec  # noqa: E402
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -206,7 +206,7 @@ def plans(database_url: str, track_id: str, user_id: str) -> list[str]:
 
 async def drive(database_url: str) -> list[str]:
     lines: list[str] = []
-    codec = Pysubs2SubtitleCodec()
+    codec = IsolatedSubtitleCodec()
     srt = srt_with(10_000)
     started = time.perf_counter()
     parsed = codec.parse_sync(srt)

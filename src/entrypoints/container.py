@@ -25,7 +25,7 @@ from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queu
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import HmacPseudonymizer, JwtAccessTokens, RandomOpaqueTokens
 from adapters.storage.fs_blob_store import FsBlobStore
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
@@ -200,7 +200,9 @@ class Container(containers.DeclarativeContainer):
         mixer=track_mixer,
         output_store=blob_store,
     )
-    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
+    subtitle_file_reader = providers.Singleton(
+        CodecSubtitleFileReader, codec=providers.Singleton(IsolatedSubtitleCodec)
+    )
 
     # Subtitles: projects, members, tracks, cues, sync.
     renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
@@ -237,7 +239,7 @@ class Container(containers.DeclarativeContainer):
     # Track imports: requested over HTTP (queued with the audit entry), run by the worker.
     request_track_import = providers.Factory(RequestTrackImport, uow=renders_uow.provider, catalog=subtitle_catalog)
     import_subtitle_track = providers.Factory(
-        ImportSubtitleTrack, unit_of_work, clock, ids, providers.Singleton(Pysubs2SubtitleCodec), subtitle_catalog
+        ImportSubtitleTrack, unit_of_work, clock, ids, providers.Singleton(IsolatedSubtitleCodec), subtitle_catalog
     )
 
 
