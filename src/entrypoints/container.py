@@ -200,9 +200,9 @@ class Container(containers.DeclarativeContainer):
         mixer=track_mixer,
         output_store=blob_store,
     )
-    subtitle_file_reader = providers.Singleton(
-        CodecSubtitleFileReader, codec=providers.Singleton(IsolatedSubtitleCodec)
-    )
+    # One reader pool per process: files are read in child processes within a wall-clock limit.
+    subtitle_codec = providers.Singleton(IsolatedSubtitleCodec, time_limit_s=settings.provided.subtitle_read_seconds)
+    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=subtitle_codec)
 
     # Subtitles: projects, members, tracks, cues, sync.
     renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
@@ -213,6 +213,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         video_catalog=video_catalog,
+        codec=subtitle_codec,
     )
     # Render jobs: requests, the worker side, watching, downloading, administration.
     render_events = providers.Singleton(PostgresRenderEvents, database_url)
@@ -239,7 +240,7 @@ class Container(containers.DeclarativeContainer):
     # Track imports: requested over HTTP (queued with the audit entry), run by the worker.
     request_track_import = providers.Factory(RequestTrackImport, uow=renders_uow.provider, catalog=subtitle_catalog)
     import_subtitle_track = providers.Factory(
-        ImportSubtitleTrack, unit_of_work, clock, ids, providers.Singleton(IsolatedSubtitleCodec), subtitle_catalog
+        ImportSubtitleTrack, unit_of_work, clock, ids, subtitle_codec, subtitle_catalog
     )
 
 

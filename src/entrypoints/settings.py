@@ -71,6 +71,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_upload_bytes: Annotated[int, Var("SUBDUB_MAX_UPLOAD_BYTES", "subtitle upload limit", minimum=1)] = (
         5 * 1024 * 1024
     )
+    subtitle_read_seconds: Annotated[
+        float,
+        Var("SUBDUB_SUBTITLE_READ_SECONDS", "wall-clock limit for reading one subtitle file (422 beyond)"),
+    ] = 20.0
     shutdown_grace_seconds: Annotated[
         float, Var("SUBDUB_SHUTDOWN_GRACE_SECONDS", "seconds in-flight requests and jobs get on SIGTERM")
     ] = 10.0

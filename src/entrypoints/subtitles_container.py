@@ -8,7 +8,6 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
-from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.use_cases.subtitles import cues, members, projects, sync, tracks
 
 
@@ -31,7 +30,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
 
-    codec = providers.Singleton(IsolatedSubtitleCodec)
+    codec: providers.Dependency[Any] = providers.Dependency()
 
     list_projects = providers.Factory(projects.ListProjects, unit_of_work)
     get_project = providers.Factory(projects.GetProject, unit_of_work)

@@ -91,11 +91,11 @@ def test_the_spec_parser_meets_every_cue_assertion(name: str) -> None:
     parsed = parse_vtt(vtt, repair=False)
     assert parsed is not None
     if count is not None:
-        assert len(parsed.cues) == count
+        assert len(parsed.vtt_cues) == count
     for index, fields in expected.items():
         if name in _COUNT_ONLY:
             break
-        actual = _as_wpt(parsed.cues[index])
+        actual = _as_wpt(parsed.vtt_cues[index])
         assert {key: actual[key] for key in fields} == fields, f"cue {index}"
 
 
@@ -105,9 +105,9 @@ def test_uploads_keep_every_spec_cue_and_add_only_warned_repairs(name: str) -> N
     spec = parse_vtt(vtt, repair=False)
     lenient = parse_vtt(vtt, repair=True)
     assert spec is not None and lenient is not None
-    spec_lines = [cue.line for cue in spec.cues]
-    assert [cue.line for cue in lenient.cues if cue.line in spec_lines] == spec_lines
-    extra = {cue.line for cue in lenient.cues} - set(spec_lines)
+    spec_lines = [cue.line for cue in spec.vtt_cues]
+    assert [cue.line for cue in lenient.vtt_cues if cue.line in spec_lines] == spec_lines
+    extra = {cue.line for cue in lenient.vtt_cues} - set(spec_lines)
     assert extra == {repair.line for repair in lenient.repairs}
 
 

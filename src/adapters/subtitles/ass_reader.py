@@ -39,18 +39,19 @@ def read_ass(text: str) -> Reading:
         key, colon, value = line.partition(":")
         key = key.strip().lower()
         if not colon:
-            reading.skipped.append(Skip(number, f"{shown(line)!r} is not an event line"))
+            if reading.room():
+                reading.skipped.append(Skip(number, f"{shown(line)!r} is not an event line"))
         elif key == "format":
             declared = [name.strip().lower() for name in value.split(",")]
             if {"start", "end", "text"} <= set(declared) and declared[-1] == "text":
                 fields = declared
             else:
-                reading.skipped.append(Skip(number, "a Format line without Start, End and a last Text field, ignored"))
+                reading.skip(number, "a Format line without Start, End and a last Text field, ignored")
         elif key == "dialogue":
             cue = _dialogue(number, value, fields, reading)
             if cue is not None:
                 reading.cues.append(cue)
-        elif key not in _IGNORED:
+        elif key not in _IGNORED and reading.room():
             reading.skipped.append(Skip(number, f"{shown(line)!r} is not an event line"))
     return reading
 
@@ -58,13 +59,13 @@ def read_ass(text: str) -> Reading:
 def _dialogue(number: int, value: str, fields: list[str], reading: Reading) -> RawCue | None:
     parts = value.lstrip().split(",", len(fields) - 1)
     if len(parts) < len(fields):
-        reading.skipped.append(Skip(number, f"a Dialogue line with {len(parts)} of its {len(fields)} fields"))
+        reading.skip(number, f"a Dialogue line with {len(parts)} of its {len(fields)} fields")
         return None
     row = dict(zip(fields, parts, strict=True))
     try:
         start, end = lenient_timestamp(row["start"]), lenient_timestamp(row["end"])
     except BadTiming as exc:
-        reading.skipped.append(Skip(number, str(exc)))
+        reading.skip(number, str(exc))
         return None
     plain, had_markup = ass_text(row["text"])
     speaker = " ".join(row.get("name", "").split()) or None

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from adapters.subtitles.ass_reader import is_ssa, is_substation, read_ass
 from adapters.subtitles.encoding import decode
 from adapters.subtitles.markup import lines_of
-from adapters.subtitles.reading import RawCue, Reading, Skip
+from adapters.subtitles.reading import MAX_RAW_TEXT, RawCue, Reading, Skip
 from adapters.subtitles.speech import Speech, is_spoken
 from adapters.subtitles.srt_reader import read_srt
 from adapters.subtitles.vtt_reader import has_signature, read_vtt
@@ -22,6 +22,7 @@ from domain.subtitles import MAX_CUE_TEXT_CHARS, MAX_SPEAKER_CHARS, MAX_TIMELINE
 
 # More than this many cues in one file is not a subtitle track (a 5 MiB SRT holds about 80 000).
 MAX_CUES = 200_000
+MAX_WARNED = 100  # skipped or repaired lines named in `warnings`; the report names up to 1000
 
 
 def read_subtitles(
@@ -32,16 +33,20 @@ def read_subtitles(
     fmt, reading = _read(text, filename)
     if len(reading.cues) > MAX_CUES:
         raise UnreadableSubtitles(f"the file holds more than {MAX_CUES} cues")
-    cues, skipped = _finish(reading)
+    cues = _finish(reading)
+    skipped = sorted(reading.skipped, key=lambda s: s.line)
     if not cues:
         if skipped:
             raise UnreadableSubtitles(f"{skipped[0].reason}; the file holds no usable cue", line=skipped[0].line)
         raise UnreadableSubtitles("the file holds no cues", line=1)
     cues.sort(key=lambda c: (c.start_ms, c.end_ms))
     tagged = sum(cue.had_markup for cue in reading.cues)
+    skipped_total = len(skipped) + reading.unnamed_skips
     warnings = [*decoded.warnings]
-    warnings += [f"line {r.line}: {r.reason}" for r in reading.repairs]
-    warnings += [f"line {s.line}: {s.reason}, skipped" for s in skipped]
+    warnings += [f"line {r.line}: {r.reason}" for r in reading.repairs[:MAX_WARNED]]
+    warnings += [f"line {s.line}: {s.reason}, skipped" for s in skipped[:MAX_WARNED]]
+    if skipped_total > MAX_WARNED:
+        warnings.append(f"{skipped_total - MAX_WARNED} more cue(s) or line(s) skipped")
     if tagged:
         warnings.append(f"formatting tags removed from {tagged} cue(s) (kept out of the spoken text)")
     speakers = Counter(cue.speaker for cue in cues if cue.speaker is not None)
@@ -52,6 +57,7 @@ def read_subtitles(
         cues=cues,
         warnings=warnings,
         skipped=[SkippedCue(line=s.line, reason=s.reason) for s in skipped],
+        skipped_total=skipped_total,
         speakers=dict(speakers.most_common()),
         non_speech=sum(not cue.spoken for cue in cues),
     )
@@ -72,35 +78,36 @@ def _read(text: str, filename: str | None) -> tuple[SubtitleFormat, Reading]:
     return SubtitleFormat.SRT, reading
 
 
-def _finish(reading: Reading) -> tuple[list[CueContent], list[Skip]]:
-    skipped = list(reading.skipped)
+def _finish(reading: Reading) -> list[CueContent]:
     speech = Speech(cue.text.lstrip() for cue in reading.cues)
     cues: list[CueContent] = []
     for raw in reading.cues:
-        content = _content(raw, speech, skipped)
+        content = _content(raw, speech, reading)
         if content is not None:
             cues.append(content)
-    skipped.sort(key=lambda s: s.line)
-    return cues, skipped
+    return cues
 
 
-def _content(raw: RawCue, speech: Speech, skipped: list[Skip]) -> CueContent | None:
+def _content(raw: RawCue, speech: Speech, reading: Reading) -> CueContent | None:
+    if len(raw.text) > MAX_RAW_TEXT:
+        reading.skip(raw.line, f"text longer than {MAX_RAW_TEXT} characters")
+        return None
     text = lines_of(raw.text)
     reason = _timing_problem(raw)
     if reason is None and not text:
         reason = "empty text"
     if reason is not None:
-        skipped.append(Skip(raw.line, reason))
+        reading.skip(raw.line, reason)
         return None
     speaker = raw.speaker
     if speaker is None:
         speaker, text = speech.speaker_of(text)
         text = lines_of(text)
     if len(text) > MAX_CUE_TEXT_CHARS:
-        skipped.append(Skip(raw.line, f"text longer than {MAX_CUE_TEXT_CHARS} characters"))
+        reading.skip(raw.line, f"text longer than {MAX_CUE_TEXT_CHARS} characters")
         return None
     if not text:
-        skipped.append(Skip(raw.line, "empty text"))
+        reading.skip(raw.line, "empty text")
         return None
     speaker = None if speaker is None else speaker[:MAX_SPEAKER_CHARS].strip()
     return CueContent.of(raw.start_ms, raw.end_ms, text, speaker=speaker, spoken=is_spoken(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from adapters.subtitles.markup import srt_text
-from adapters.subtitles.reading import RawCue, Reading, Skip
+from adapters.subtitles.reading import MAX_RAW_TEXT, RawCue, Reading, Skip
 from adapters.subtitles.timestamps import BadTiming, lenient_timing, looks_like_timing, shown
 
 _STANDARD = re.compile(r"\s*\d{2,}:\d{2}:\d{2},\d{3} --> \d{2,}:\d{2}:\d{2},\d{3}(?:\s.*)?")
@@ -51,14 +51,17 @@ class _Block:
         if self.cue is not None:
             if next_is_timing and self.text and _is_index(self.text[-1]):
                 self.text.pop()  # the next cue's index, not this cue's text
-            self.cue.text, self.cue.had_markup = srt_text("\n".join(self.text))
-            self.reading.cues.append(self.cue)
+            if sum(map(len, self.text)) > MAX_RAW_TEXT:
+                self.reading.skip(self.cue.line, f"text longer than {MAX_RAW_TEXT} characters")
+            else:
+                self.cue.text, self.cue.had_markup = srt_text("\n".join(self.text))
+                self.reading.cues.append(self.cue)
         self.cue, self.text, self.discarding = None, [], False
 
     def timing(self, number: int, start: int, end: int) -> None:
         self.flush(next_is_timing=True)
         stray = [(n, line) for n, line in self.before if not _is_index(line)]
-        if stray:
+        if stray and self.reading.room():
             self.reading.skipped.append(Skip(stray[0][0], f"{shown(stray[0][1])!r} has no cue timing before it"))
         self.before = []
         self.cue = RawCue(line=number, start_ms=start, end_ms=end, text="")
@@ -66,7 +69,7 @@ class _Block:
     def bad_timing(self, number: int, reason: str) -> None:
         self.flush(next_is_timing=True)
         self.before = []
-        self.reading.skipped.append(Skip(number, reason))
+        self.reading.skip(number, reason)
         self.discarding = True
 
     def text_line(self, number: int, line: str) -> None:
@@ -80,12 +83,12 @@ class _Block:
     def finish(self) -> None:
         self.flush(next_is_timing=False)
         stray = [(n, line) for n, line in self.before if not _is_index(line)]
-        if stray:
+        if stray and self.reading.room():
             self.reading.skipped.append(
                 Skip(stray[0][0], f"{shown(stray[0][1])!r} is not a cue number, a cue timing or a subtitle header")
             )
-        elif self.before:
-            self.reading.skipped.append(Skip(self.before[0][0], "a cue number without a timing line"))
+        elif self.before and not stray:
+            self.reading.skip(self.before[0][0], "a cue number without a timing line")
 
 
 def read_srt(text: str) -> Reading:
@@ -111,7 +114,7 @@ def read_srt(text: str) -> Reading:
                     state.text_line(number, line)
                 continue
             if not is_standard_srt_timing(line):
-                reading.repairs.append(Skip(number, f"timing {shown(line)!r} read leniently"))
+                reading.repaired(number, f"timing {shown(line)!r} read leniently")
             state.timing(number, start, end)
         state.finish()
     return reading

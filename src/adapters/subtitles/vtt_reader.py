@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adapters.subtitles.markup import vtt_text
-from adapters.subtitles.reading import RawCue, Reading, Skip
+from adapters.subtitles.reading import MAX_RAW_TEXT, RawCue, Reading, Skip
 from adapters.subtitles.timestamps import BadTiming, lenient_timing, shown, vtt_timing
 
 
@@ -28,10 +28,8 @@ class VttCue:
 
 
 @dataclass(slots=True)
-class VttFile:
-    cues: list[VttCue] = field(default_factory=list)
-    skipped: list[Skip] = field(default_factory=list)
-    repairs: list[Skip] = field(default_factory=list)
+class VttFile(Reading):
+    vtt_cues: list[VttCue] = field(default_factory=list)
 
 
 def has_signature(text: str) -> bool:
@@ -63,15 +61,15 @@ class _Parser:
     def _timing(self, number: int, line: str) -> tuple[int, int, str] | None:
         timing = vtt_timing(line)
         if timing is not None or not self.repair:
-            if timing is None:
+            if timing is None and self.out.room():
                 self.out.skipped.append(Skip(number, f"{shown(line)!r} is not a WebVTT cue timing"))
             return timing
         try:
             start, end = lenient_timing(line)
         except BadTiming as exc:
-            self.out.skipped.append(Skip(number, str(exc)))
+            self.out.skip(number, str(exc))
             return None
-        self.out.repairs.append(Skip(number, f"timing {shown(line)!r} read leniently"))
+        self.out.repaired(number, f"timing {shown(line)!r} read leniently")
         return start, end, ""
 
     def block(self, *, in_header: bool) -> None:
@@ -108,8 +106,10 @@ class _Parser:
                 previous = self.position
         if cue is not None:
             cue.text = "\n".join(buffer)
-            self.out.cues.append(cue)
-        elif not in_header and not seen_arrow and buffer and not _is_comment_or_definition(buffer[0]):
+            self.out.vtt_cues.append(cue)
+        elif (
+            not in_header and not seen_arrow and buffer and not _is_comment_or_definition(buffer[0]) and self.out.room()
+        ):
             self.out.skipped.append(Skip(first, f"{shown(buffer[0])!r} has no cue timing"))
 
     def run(self) -> VttFile:
@@ -141,8 +141,11 @@ def read_vtt(text: str) -> Reading | None:
     parsed = parse_vtt(text)
     if parsed is None:
         return None
-    reading = Reading(skipped=parsed.skipped, repairs=parsed.repairs)
-    for cue in parsed.cues:
+    reading = Reading(skipped=parsed.skipped, repairs=parsed.repairs, unnamed_skips=parsed.unnamed_skips)
+    for cue in parsed.vtt_cues:
+        if len(cue.text) > MAX_RAW_TEXT:
+            reading.skip(cue.line, f"text longer than {MAX_RAW_TEXT} characters")
+            continue
         plain, speaker, had_tags = vtt_text(cue.text)
         reading.cues.append(
             RawCue(

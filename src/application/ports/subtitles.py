@@ -24,7 +24,8 @@ class ParsedSubtitles(msgspec.Struct, frozen=True, kw_only=True):
     cues: list[CueContent]
     warnings: list[str]
     confidence: float = 1.0  # how sure the encoding is (1.0: a byte-order mark, UTF-8 or asked for)
-    skipped: list[SkippedCue] = msgspec.field(default_factory=list)
+    skipped: list[SkippedCue] = msgspec.field(default_factory=list)  # the first ones, by line
+    skipped_total: int = 0
     speakers: dict[str, int] = msgspec.field(default_factory=dict)  # speaker → cues
     non_speech: int = 0  # cues marked spoken: false
 

@@ -154,7 +154,8 @@ class ImportReportOut(msgspec.Struct, kw_only=True):
     """What reading an uploaded file found: how many cues, which were skipped and why, how it was decoded."""
 
     cues_read: int
-    skipped: list[SkippedOut]
+    skipped: list[SkippedOut]  # the first 1000, by line
+    skipped_total: int
     encoding: str
     confidence: float
     speakers: list[SpeakerCountOut]
@@ -165,6 +166,7 @@ class ImportReportOut(msgspec.Struct, kw_only=True):
         return cls(
             cues_read=len(parsed.cues),
             skipped=[SkippedOut(line=s.line, reason=s.reason) for s in parsed.skipped],
+            skipped_total=parsed.skipped_total,
             encoding=parsed.encoding,
             confidence=parsed.confidence,
             speakers=[SpeakerCountOut(name=name, cues=count) for name, count in parsed.speakers.items()],
