@@ -84,6 +84,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker_poll_s: float = 2.0
     render_heartbeat_s: float = 2.0
     worker_metrics_port: int | None = None
+    # Where artifacts and the shared clip cache live: `file://…` (default: the data dir) or `s3://bucket/prefix`.
+    blob_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_session_token: str | None = None
+    aws_region: str | None = None
+    aws_endpoint_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -139,6 +146,17 @@ _BOOLS = ("true", "false", "1", "0", "yes", "no")
 def _credentials_file(raw: str | None) -> str | None:
     if raw and not Path(raw).is_file():
         raise SettingsError("GOOGLE_APPLICATION_CREDENTIALS", f"no such file: {raw}")
+    return raw
+
+
+def _blob_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    _url("SUBDUB_BLOB_URL", raw, ("file", "s3"))
+    if raw.startswith("s3://") and not raw.removeprefix("s3://").split("/")[0]:
+        raise SettingsError("SUBDUB_BLOB_URL", "an s3:// URL names a bucket: s3://bucket/optional/prefix")
+    if raw.startswith("file://") and not raw.removeprefix("file://"):
+        raise SettingsError("SUBDUB_BLOB_URL", "a file:// URL names a directory: file:///srv/subdub/blobs")
     return raw
 
 
@@ -291,5 +309,13 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
         render_heartbeat_s=_float("SUBDUB_RENDER_HEARTBEAT_SECONDS", get("SUBDUB_RENDER_HEARTBEAT_SECONDS") or "2"),
         worker_metrics_port=_int("SUBDUB_WORKER_METRICS_PORT", raw_port, minimum=1)
         if (raw_port := get("SUBDUB_WORKER_METRICS_PORT"))
+        else None,
+        blob_url=_blob_url(get("SUBDUB_BLOB_URL")),
+        aws_access_key_id=_optional(get("AWS_ACCESS_KEY_ID")),
+        aws_secret_access_key=_optional(get("AWS_SECRET_ACCESS_KEY")),
+        aws_session_token=_optional(get("AWS_SESSION_TOKEN")),
+        aws_region=_optional(get("AWS_REGION") or get("AWS_DEFAULT_REGION")),
+        aws_endpoint_url=_url("AWS_ENDPOINT_URL", endpoint, ("http", "https"))
+        if (endpoint := get("AWS_ENDPOINT_URL"))
         else None,
     )
