@@ -15,6 +15,7 @@ from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
+from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
 from adapters.postgres.render_events import PostgresRenderEvents
@@ -50,6 +51,7 @@ from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
 from application.use_cases.prune_clip_cache import PruneClipCache
+from application.use_cases.purge_project_blobs import PurgeProjectBlobs
 from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
@@ -227,6 +229,9 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    purge_project_blobs = providers.Factory(
+        PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock
+    )
     list_track_renders = providers.Factory(ListTrackRenders, uow=renders_uow.provider)
     cancel_render = providers.Factory(CancelRender, uow=renders_uow.provider, clock=clock)
     watch_render = providers.Factory(WatchRender, uow=renders_uow.provider, events=render_events)

@@ -163,6 +163,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             default_doc="<data dir>/blobs",
         ),
     ] = None
+    blob_purge_interval_s: Annotated[
+        float, Var("SUBDUB_BLOB_PURGE_SECONDS", "how often a worker deletes the files of deleted projects")
+    ] = 60.0
     aws_access_key_id: Annotated[str | None, Var("AWS_ACCESS_KEY_ID", "S3 access key")] = None
     aws_secret_access_key: Annotated[str | None, Var("AWS_SECRET_ACCESS_KEY", "S3 secret key")] = None
     aws_session_token: Annotated[str | None, Var("AWS_SESSION_TOKEN", "S3 session token (temporary credentials)")] = (

@@ -59,18 +59,23 @@ def make_clip_store(settings: Settings) -> BlobStore:
     return local
 
 
+# What the store refused at start, and the variable to fix.
+_START_ERRORS = {
+    "storage_key_unknown": "AWS_ACCESS_KEY_ID",
+    "storage_secret_mismatch": "AWS_SECRET_ACCESS_KEY",
+    "storage_credentials_refused": "AWS_ACCESS_KEY_ID",
+    "storage_bucket_missing": "SUBDUB_BLOB_URL",
+}
+
+
 def check_blob_store(store: BlobStore, settings: Settings, *, timeout_s: float = 10.0) -> None:
-    """At start: credentials the store refuses stop the process with a message naming the variable;
-    a store that does not answer is left to readiness and to the jobs' retries (it may come back)."""
+    """At start: a store that refuses the credentials or has no such bucket stops the process with a
+    message naming the variable; one that does not answer is left to readiness and the jobs' retries."""
     try:
         asyncio.run(asyncio.wait_for(store.check(), timeout_s))
     except TimeoutError:
         return
     except DependencyUnavailable as exc:
-        if exc.code == "storage_credentials_refused":
-            variable = "AWS_SECRET_ACCESS_KEY" if settings.aws_access_key_id else "AWS_ACCESS_KEY_ID"
-            raise SettingsError(
-                variable, f"the object store at {settings.blob_url} refused the credentials ({exc.detail})"
-            ) from None
-        if exc.code != "storage_unavailable":
-            raise
+        variable = _START_ERRORS.get(exc.code)
+        if variable is not None:
+            raise SettingsError(variable, f"{exc.detail} ({blob_location(settings)})") from None

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 PART_BYTES = 8 * 1024 * 1024  # multipart part size (S3's minimum is 5 MiB)
 SPOOL_BYTES = 8 * 1024 * 1024  # a writer keeps this much in memory before spilling to a temp file
 READ_CHUNK = 256 * 1024
-_PROBE_KEY = ".subdub-probe"  # never written: a HEAD answering 404 proves the bucket and the credentials
+_PROBE_KEY = ".subdub-probe"  # never written
 
 
 class S3Config:
@@ -87,11 +87,7 @@ def _raise(exc: Exception, key: str) -> NoReturn:
     if isinstance(exc, NotFoundError | FileNotFoundError):  # obstore raises the builtin for a 404
         raise NotFound("blob", key) from None
     if isinstance(exc, PermissionDeniedError | UnauthenticatedError):
-        raise DependencyUnavailable(
-            "storage",
-            "the object store refused the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
-            code="storage_credentials_refused",
-        ) from exc
+        _raise_refused(exc)
     raise DependencyUnavailable("storage", "the object store did not answer", code="storage_unavailable") from exc
 
 
@@ -207,12 +203,32 @@ class S3BlobStore:
                 await obstore.delete_async(self._store, paths)
 
     async def check(self) -> None:
+        """A GET of a key never written: 404 proves the bucket and the credentials (GET, not HEAD, since
+        only a GET's error has a body naming what S3 refused)."""
         try:
-            await obstore.head_async(self._store, _PROBE_KEY)
-        except (NotFoundError, FileNotFoundError):
-            return
+            await obstore.get_async(self._store, _PROBE_KEY)
+        except (NotFoundError, FileNotFoundError) as exc:
+            if "NoSuchBucket" in str(exc):
+                raise DependencyUnavailable(
+                    "storage", f"the bucket {self._config.bucket} does not exist", code="storage_bucket_missing"
+                ) from None
+        except PermissionDeniedError as exc:
+            if "AccessDenied" in str(exc):
+                return  # signed correctly, only not allowed to list: a missing key reads as denied
+            _raise_refused(exc)
         except BaseError as exc:
             _raise(exc, _PROBE_KEY)
+
+
+def _raise_refused(exc: Exception) -> NoReturn:
+    text = str(exc)
+    if "InvalidAccessKeyId" in text:
+        code, detail = "storage_key_unknown", "the object store does not know this access key"
+    elif "SignatureDoesNotMatch" in text:
+        code, detail = "storage_secret_mismatch", "the secret key does not match the access key"
+    else:
+        code, detail = "storage_credentials_refused", "the object store refused the credentials"
+    raise DependencyUnavailable("storage", detail, code=code) from exc
 
 
 async def _stream(chunks: AsyncIterator[Any], key: str) -> AsyncIterator[bytes]:
