@@ -1,6 +1,8 @@
 """Subtitles benchmark: import, sync push, cue page latency and HTTP throughput against a bare route.
 
 Run: TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/subtitles.py
+(`bench/subtitles.py parse`: parse times of 5 MiB SRT/WebVTT/ASS files against `srt` and pysubs2, no database;
+see bench/subtitle_parsing.py)
 (without it: testcontainers or the embedded server, as the tests do). It creates a scratch database,
 serves the real app with uvicorn in a child process (one worker), drives it over loopback HTTP,
 prints a Markdown section for bench/RESULTS.md and drops the database.
@@ -312,4 +314,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["parse"]:
+        from bench.subtitle_parsing import main as parse_main
+
+        parse_main()
+    else:
+        main()

@@ -1,7 +1,8 @@
 """Who speaks a cue and whether it is speech at all, read from its text.
 
 Speaker prefixes recognised on the first line (the prefix leaves the text):
-- `[NAME]:`, or a diarisation label `[SPEAKER_01]` followed by text,
+- `[NAME]:`, a diarisation label `[SPEAKER_01]` followed by text, or a title-case `[Name]` followed by text
+  when that label opens at least two cues of the file (Netflix style; `[Music] ...` once is not a speaker),
 - `NAME:` in capitals (`JOHN:`, `DR. WHO:`, `GUARD 2:`, `MAN (ON PHONE):` → `MAN`),
 - `Name:` in title case (`Mary:`, `Mary Jane:`) only when the same name opens at least two cues of the file,
   so that a sentence such as `Note: ...` is not taken for a speaker.
@@ -26,6 +27,7 @@ _CAPITALS = re.compile(
 _TITLE = re.compile(
     r"\s*(?:-\s*)?([A-Z][a-z\u00df-\u00ff'\-]{1,20}(?: [A-Z][a-z\u00df-\u00ff'\-]{1,20}){0,2})\s*:\s+(?=\S)"
 )
+_TITLE_NAME = re.compile(r"[A-Z][a-z\u00df-\u00ff'\-]{1,20}(?: [A-Z][a-z\u00df-\u00ff'\-]{1,20}){0,2}")
 _DESCRIPTION = re.compile(r"\s*(?:-\s*)?(?:\[[^\[\]\n]*\]|\([^()\n]*\))\s*")
 _MUSIC = "♪♫♬♩"
 _NOT_NAMES = {"NOTE", "WARNING", "PS", "P.S.", "TIP", "ATTENTION", "NB", "N.B."}
@@ -36,11 +38,16 @@ class Speech:
 
     def __init__(self, texts: Iterable[str]) -> None:
         counted: Counter[str] = Counter()
+        bracketed: Counter[str] = Counter()
         for text in texts:
             match = _TITLE.match(text)
             if match:
                 counted[match.group(1)] += 1
+            label = _BRACKETED.match(text)
+            if label and _TITLE_NAME.fullmatch(label.group(1)):
+                bracketed[label.group(1)] += 1
         self._titles = {name for name, count in counted.items() if count >= 2}
+        self._labels = {name for name, count in bracketed.items() if count >= 2}
 
     def speaker_of(self, text: str) -> tuple[str | None, str]:
         """(speaker, text without the prefix); (None, text) when the first line names nobody."""
@@ -53,7 +60,7 @@ class Speech:
                 continue
             if pattern is _TITLE and name not in self._titles:
                 continue
-            if pattern is _BRACKETED and match.group(2) is None and not _is_label(name):
+            if pattern is _BRACKETED and match.group(2) is None and not (_is_label(name) or name in self._labels):
                 continue
             dash = "- " if text.lstrip().startswith("-") else ""
             return name, dash + text[match.end() :]
