@@ -42,6 +42,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker_concurrency: int = 2
     max_json_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
+    max_media_bytes: int = 4 * 1024**3
     shutdown_grace_seconds: float = 10.0
     http_connect_timeout_s: float = 3.0
     http_read_timeout_s: float = 10.0
@@ -225,6 +226,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv_path: Path | 
         ),
         max_json_body_bytes=_int("SUBDUB_MAX_JSON_BYTES", get("SUBDUB_MAX_JSON_BYTES") or str(1024 * 1024), 1),
         max_upload_bytes=_int("SUBDUB_MAX_UPLOAD_BYTES", get("SUBDUB_MAX_UPLOAD_BYTES") or str(5 * 1024 * 1024), 1),
+        max_media_bytes=_int("SUBDUB_MAX_MEDIA_BYTES", get("SUBDUB_MAX_MEDIA_BYTES") or str(4 * 1024**3), 1),
         shutdown_grace_seconds=_float("SUBDUB_SHUTDOWN_GRACE_SECONDS", get("SUBDUB_SHUTDOWN_GRACE_SECONDS") or "10"),
         http_connect_timeout_s=_float("SUBDUB_HTTP_CONNECT_TIMEOUT", get("SUBDUB_HTTP_CONNECT_TIMEOUT") or "3"),
         http_read_timeout_s=_float("SUBDUB_HTTP_READ_TIMEOUT", get("SUBDUB_HTTP_READ_TIMEOUT") or "10"),
