@@ -41,7 +41,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     get_project = providers.Factory(projects.GetProject, unit_of_work)
     create_project = retrying(projects.CreateProject, queued_unit_of_work, clock, ids, video_catalog)
     update_project = retrying(projects.UpdateProject, unit_of_work, clock)
-    delete_project = retrying(projects.DeleteProject, unit_of_work, clock, blob_store)
+    delete_project = retrying(projects.DeleteProject, unit_of_work, clock)
     list_members = providers.Factory(members.ListMembers, unit_of_work)
     add_member = retrying(members.AddMember, unit_of_work, clock)
     remove_member = retrying(members.RemoveMember, unit_of_work)

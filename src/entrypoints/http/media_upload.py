@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from litestar import Request
 from litestar.exceptions import HTTPException, ValidationException
@@ -24,8 +24,9 @@ _WRITE_BATCH = 1024 * 1024
 class StreamedUpload:
     def __init__(self, request: Request[Any, Any, Any]) -> None:
         self._request = request
+        self._uploaded: UploadedFile | None = None
 
-    async def copy_file(self, sink: BinaryIO, *, limit: int) -> UploadedFile:
+    async def file_chunks(self, *, limit: int) -> AsyncIterator[bytes]:
         media_type, options = self._request.content_type
         if media_type != "multipart/form-data":
             raise HTTPException(status_code=415, detail="send multipart/form-data with a `file` part")
@@ -34,76 +35,78 @@ class StreamedUpload:
             raise ValidationException("the multipart body has no boundary")
         if (self._request.content_length or 0) > limit + MULTIPART_SLACK_BYTES:
             raise PayloadTooLarge(f"media uploads are limited to {limit} bytes", code="upload_too_large")
-        return await _Copy(sink, limit).run(self._request, boundary)
+        form = _Form(limit)
+        parser = PushMultipartParser(boundary, max_segment_count=16)
+        try:
+            async for chunk in self._request.stream():
+                if chunk:
+                    for piece in form.feed(parser, chunk):
+                        yield piece
+            for piece in form.feed(parser, b""):
+                yield piece
+        except MultipartError as exc:
+            raise ValidationException(f"the multipart body is malformed: {exc}") from None
+        if not form.file_seen:
+            raise ValidationException(
+                "media uploads need a `file` part", extra=[{"key": "file", "message": "required"}]
+            )
+        self._uploaded = UploadedFile(filename=form.filename, size=form.size, fields=form.fields)
+
+    def uploaded(self) -> UploadedFile:
+        if self._uploaded is None:
+            raise RuntimeError("the upload was not read to its end")
+        return self._uploaded
 
 
-class _Copy:
-    def __init__(self, sink: BinaryIO, limit: int) -> None:
-        self._sink = sink
+class _Form:
+    """Parser events to file bytes (batched) and the small fields around them."""
+
+    def __init__(self, limit: int) -> None:
         self._limit = limit
-        self._fields: dict[str, str] = {}
+        self.fields: dict[str, str] = {}
         self._segment: MultipartSegment | None = None
         self._value = bytearray()
         self._pending = bytearray()
         self._in_file = False
-        self._file_seen = False
-        self._filename: str | None = None
-        self._size = 0
+        self.file_seen = False
+        self.filename: str | None = None
+        self.size = 0
 
-    async def run(self, request: Request[Any, Any, Any], boundary: str) -> UploadedFile:
-        parser = PushMultipartParser(boundary, max_segment_count=16)
-        try:
-            async for chunk in request.stream():
-                if chunk:
-                    await self._events(parser, chunk)
-            await self._events(parser, b"")
-        except MultipartError as exc:
-            raise ValidationException(f"the multipart body is malformed: {exc}") from None
-        if not self._file_seen:
-            raise ValidationException(
-                "media uploads need a `file` part", extra=[{"key": "file", "message": "required"}]
-            )
-        return UploadedFile(filename=self._filename, size=self._size, fields=self._fields)
-
-    async def _events(self, parser: PushMultipartParser, chunk: bytes) -> None:
+    def feed(self, parser: PushMultipartParser, chunk: bytes) -> Iterator[bytes]:
         for event in parser.parse(chunk):
             if isinstance(event, MultipartSegment):
                 self._start(event)
             elif event is None:
-                await self._end()
+                if self._in_file and self._pending:
+                    yield self._take()
+                elif self._segment is not None and not self._in_file:
+                    self.fields[self._segment.name] = self._value.decode("utf-8", errors="replace")
+                self._segment, self._in_file = None, False
             elif self._in_file:
-                self._size += len(event)
-                if self._size > self._limit:
+                self.size += len(event)
+                if self.size > self._limit:
                     raise PayloadTooLarge(f"media uploads are limited to {self._limit} bytes", code="upload_too_large")
                 self._pending += event
                 if len(self._pending) >= _WRITE_BATCH:
-                    await self._flush()
+                    yield self._take()
             else:
                 self._value += event
                 if len(self._value) > MAX_FIELD_BYTES:
-                    raise ValidationException(f"form field {self._segment.name if self._segment else ''!r} is too long")
+                    raise ValidationException("a form field is too long")
+
+    def _take(self) -> bytes:
+        data, self._pending = bytes(self._pending), bytearray()
+        return data
 
     def _start(self, segment: MultipartSegment) -> None:
         self._segment = segment
         self._value = bytearray()
         self._in_file = segment.name == "file"
         if self._in_file:
-            if self._file_seen:
+            if self.file_seen:
                 raise ValidationException("send one `file` part")
-            self._file_seen = True
-            self._filename = segment.filename
-
-    async def _end(self) -> None:
-        if self._in_file:
-            await self._flush()
-        elif self._segment is not None:
-            self._fields[self._segment.name] = self._value.decode("utf-8", errors="replace")
-        self._segment, self._in_file = None, False
-
-    async def _flush(self) -> None:
-        if self._pending:
-            data, self._pending = bytes(self._pending), bytearray()
-            await asyncio.to_thread(self._sink.write, data)
+            self.file_seen = True
+            self.filename = segment.filename
 
 
 _UPLOAD_BODY = Schema(

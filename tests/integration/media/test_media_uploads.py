@@ -90,6 +90,9 @@ async def test_uploads_are_probed_and_bad_files_refused(clean_database: str, tmp
         assert again.status_code == 201
         gone = await client.delete(f"/api/v1/projects/{crew.project['id']}", headers=crew.as_("owner"))
         assert gone.status_code == 204
+        hidden = await client.get(f"/api/v1/projects/{crew.project['id']}/media", headers=crew.as_("owner"))
+        assert hidden.status_code == 404
+        await client.container.purge_project_blobs().execute()  # type: ignore[attr-defined]  # the worker's sweep
         assert stored_media(data_dir) == []  # deleted with the project
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from typing import BinaryIO, Protocol
+from collections.abc import AsyncIterator
+from typing import Protocol
 from uuid import UUID
 
 import msgspec
@@ -29,9 +29,13 @@ class UploadedFile(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class UploadSource(Protocol):
-    async def copy_file(self, sink: BinaryIO, *, limit: int) -> UploadedFile:
-        """Streams the upload's file into `sink`; PayloadTooLarge past `limit` bytes (nothing kept),
-        InvalidInput when there is no file part."""
+    def file_chunks(self, *, limit: int) -> AsyncIterator[bytes]:
+        """The upload's file as it arrives, the whole request read before the iterator ends; raises
+        PayloadTooLarge past `limit` bytes, a validation error when there is no file part."""
+        ...
+
+    def uploaded(self) -> UploadedFile:
+        """The file's name and size and the form's other fields, once the chunks are read."""
         ...
 
 
@@ -59,14 +63,15 @@ class UploadMedia:
             await end_read(uow)
         media_id = self._ids.new_id()
         key = media_blob_key(project_id, media_id)
-        with self._store.writer(key) as sink:  # an interrupted or refused upload leaves nothing behind
-            uploaded = await source.copy_file(sink, limit=self.max_bytes)
+        # streamed into the store, published only once whole: an interrupted or refused upload leaves nothing
+        size = await self._store.put_chunks(key, source.file_chunks(limit=self.max_bytes))
+        try:
+            uploaded = source.uploaded()
             role = uploaded.fields.get("role", "original")
             if role not in MEDIA_ROLES:
                 raise InvalidInput(
                     f"role must be one of {', '.join(MEDIA_ROLES)}", [FieldError("role", f"unknown role {role!r}")]
                 )
-        try:
             probed = await asyncio.to_thread(self._probe_blob, key)
             media = Media(
                 id=media_id,
@@ -76,7 +81,7 @@ class UploadMedia:
                 container=probed.container,
                 duration_ms=probed.duration_ms,
                 streams=probed.streams,
-                size_bytes=uploaded.size,
+                size_bytes=size,
                 filename=uploaded.filename,
                 uploaded_by=actor.user_id,
                 created_at=self._clock.now(),
@@ -84,11 +89,11 @@ class UploadMedia:
             async with self._uow as uow:
                 await project_for(uow, actor, project_id, ProjectAction.EDIT)  # still there, still allowed
                 await uow.media.add(media)
-                changes = audit_changes(project_id, role=role, size_bytes=uploaded.size, filename=uploaded.filename)
+                changes = audit_changes(project_id, role=role, size_bytes=size, filename=uploaded.filename)
                 await uow.audit.record(actor, "media.uploaded", "media", media_id, changes, trace_id=actor.trace_id)
                 await uow.commit()
         except BaseException:
-            self._store.delete(key)
+            await asyncio.shield(self._store.delete_many([key]))
             raise
         return media
 
@@ -123,5 +128,4 @@ class DeleteMedia:
                 actor, "media.deleted", "media", media_id, audit_changes(project_id), trace_id=actor.trace_id
             )
             await uow.commit()
-        with contextlib.suppress(OSError):
-            self._store.delete(media_blob_key(project_id, media_id))
+        await self._store.delete_many([media_blob_key(project_id, media_id)])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import BinaryIO, Literal
+from collections.abc import AsyncIterator, Callable
+from typing import Literal
 from uuid import UUID
 
 import msgspec
@@ -66,17 +65,18 @@ RenderPart = Literal["audio", "video", "voice"]
 
 
 class RenderAudio:
-    """A finished file of a render: its key, format and size, and a seekable file to stream from."""
+    """A finished file of a render (the audio or video, or the voice stem): its key, format and size, and
+    its bytes streamed from the store (whole or one range)."""
 
-    def __init__(self, render: Render, store: BlobStore, part: RenderPart = "audio") -> None:
+    def __init__(self, render: Render, store: BlobStore, part: RenderPart, size: int) -> None:
         self.render = render
         self.key = render.stem_key if part == "voice" else render.blob_key
         self.format = render.options.stem_format if part == "voice" else render.format
-        self.size = store.size(self.key)
+        self.size = size
         self._store = store
 
-    def open(self) -> AbstractContextManager[BinaryIO]:
-        return self._store.reader(self.key)
+    async def read(self, first: int, last: int) -> AsyncIterator[bytes]:
+        return await self._store.read_range(self.key, first, last)
 
 
 class GetRenderAudio:
@@ -99,4 +99,5 @@ class GetRenderAudio:
             )
         if part == "video" and not render.options.is_container:
             raise Conflict(f"the render is {render.format} audio: download /audio", code="render_not_video")
-        return RenderAudio(render, self._artifacts, part)
+        key = render.stem_key if part == "voice" else render.blob_key
+        return RenderAudio(render, self._artifacts, part, await self._artifacts.stat(key))

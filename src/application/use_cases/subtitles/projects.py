@@ -7,13 +7,11 @@ catches what that job could not fill). With the provider not configured here, no
 
 from __future__ import annotations
 
-import contextlib
 from uuid import UUID
 
 import msgspec
 
 from application.actor import Actor
-from application.ports.blobs import BlobStore
 from application.ports.catalog import VideoCatalog
 from application.ports.clock import Clock, IdGenerator
 from application.ports.project_videos import ProjectsUnitOfWork
@@ -127,20 +125,14 @@ class UpdateProject:
 
 
 class DeleteProject:
-    """Soft-deletes the project; its media (records and files) go with it."""
-
-    def __init__(self, uow: SubtitlesUnitOfWork, clock: Clock, media_store: BlobStore) -> None:
-        self._uow, self._clock, self._media_store = uow, clock, media_store
+    def __init__(self, uow: SubtitlesUnitOfWork, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
 
     async def execute(self, actor: Actor, project_id: UUID, *, expected_version: int | None = None) -> None:
         async with self._uow as uow:
             access = await project_for(uow, actor, project_id, ProjectAction.MANAGE, for_update=True)
             check_version(expected_version, access.project.version, "project")
             await uow.projects.soft_delete(project_id, at=self._clock.now())
-            media = await uow.media.delete_for_project(project_id)
-            changes = audit_changes(project_id, title=access.project.title, media_deleted=len(media) or None)
+            changes = audit_changes(project_id, title=access.project.title)
             await uow.audit.record(actor, "project.deleted", "project", project_id, changes, trace_id=actor.trace_id)
             await uow.commit()
-        for item in media:
-            with contextlib.suppress(OSError):
-                self._media_store.delete(item.blob_key)

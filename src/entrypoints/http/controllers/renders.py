@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from uuid import UUID
@@ -29,7 +28,6 @@ from entrypoints.http.schemas import Envelope, Page, PageMeta
 RangeHeader = Annotated[
     str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
 ]
-CHUNK = 64 * 1024
 
 
 class TrackRendersController(Controller):
@@ -114,7 +112,7 @@ class RendersController(Controller):
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
     ) -> Response[Any]:
-        return _download(await get_render_audio.execute(actor, render_id, "audio"), range_header, "")
+        return await _download(await get_render_audio.execute(actor, render_id, "audio"), range_header, "")
 
     @get(
         "/video",
@@ -128,7 +126,7 @@ class RendersController(Controller):
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
     ) -> Response[Any]:
-        return _download(await get_render_audio.execute(actor, render_id, "video"), range_header, "")
+        return await _download(await get_render_audio.execute(actor, render_id, "video"), range_header, "")
 
     @get(
         "/stems/voice",
@@ -142,10 +140,10 @@ class RendersController(Controller):
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
     ) -> Response[Any]:
-        return _download(await get_render_audio.execute(actor, render_id, "voice"), range_header, ".voice")
+        return await _download(await get_render_audio.execute(actor, render_id, "voice"), range_header, ".voice")
 
 
-def _download(found: RenderAudio, range_header: str | None, suffix: str) -> Response[Any]:
+async def _download(found: RenderAudio, range_header: str | None, suffix: str) -> Response[Any]:
     render, size = found.render, found.size
     tag = f'"{render.id}{suffix}-{size}"'
     headers = {
@@ -165,20 +163,8 @@ def _download(found: RenderAudio, range_header: str | None, suffix: str) -> Resp
     if span is not None:
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
     return Stream(
-        _read(found, first, last),
+        await found.read(first, last),
         status_code=206 if span is not None else 200,
         media_type=MEDIA_TYPES[found.format],
         headers=headers,
     )
-
-
-async def _read(audio: RenderAudio, first: int, last: int) -> AsyncIterator[bytes]:
-    with audio.open() as handle:
-        await asyncio.to_thread(handle.seek, first)
-        left = last - first + 1
-        while left > 0:
-            chunk = await asyncio.to_thread(handle.read, min(CHUNK, left))
-            if not chunk:
-                return
-            left -= len(chunk)
-            yield chunk
