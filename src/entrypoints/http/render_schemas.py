@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -12,13 +12,7 @@ from application.ports.renders import JobInfo
 from domain.render_options import RenderOptions
 from domain.renders import Render
 from domain.voices import VoiceRef
-
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-
-
-class VoiceIn(msgspec.Struct, forbid_unknown_fields=True):
-    engine: Name
-    name: Name
+from entrypoints.http.subtitles_schemas import VoiceIn, VoiceOut
 
 
 class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -61,7 +55,7 @@ class RenderOut(msgspec.Struct, kw_only=True):
     format: str
     size_bytes: int | None
     error: dict[str, Any] | None
-    voice: VoiceIn
+    voice: VoiceOut
     sample_rate: int
     loudness_lufs: float
     max_speed: float
@@ -88,7 +82,7 @@ class RenderOut(msgspec.Struct, kw_only=True):
             format=options.format,
             size_bytes=render.size_bytes,
             error=render.error,
-            voice=VoiceIn(engine=options.voice.engine, name=options.voice.name),
+            voice=VoiceOut(engine=options.voice.engine, name=options.voice.name),
             sample_rate=options.sample_rate,
             loudness_lufs=options.loudness_lufs,
             max_speed=options.max_speed,
