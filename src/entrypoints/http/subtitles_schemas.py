@@ -13,7 +13,7 @@ from application.ports.tracks import StoredCue
 from application.use_cases.subtitles.common import MAX_CUES_PER_REQUEST, MAX_SYNC_CHANGES
 from application.use_cases.subtitles.sync import Rejection
 from domain.projects import MAX_TITLE_CHARS, Member, VideoRef
-from domain.subtitles import MAX_CUE_TEXT_CHARS, MAX_LABEL_CHARS, MAX_TIMELINE_MS, Cue, Track
+from domain.subtitles import MAX_CUE_TEXT_CHARS, MAX_LABEL_CHARS, MAX_SPEAKER_CHARS, MAX_TIMELINE_MS, Cue, Track
 from domain.users import MAX_EMAIL_LENGTH
 from domain.voices import MAX_ENGINE_CHARS, MAX_VOICE_NAME_CHARS, VoiceRef
 
@@ -33,6 +33,7 @@ TimeMs = Annotated[int, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum":
 Engine = Annotated[str, _bounded(MAX_ENGINE_CHARS, "espeak", 1)]
 VoiceName = Annotated[str, _bounded(MAX_VOICE_NAME_CHARS, "en-us", 1)]
 Email = Annotated[str, _bounded(MAX_EMAIL_LENGTH, "grace@example.com", 3)]
+Speaker = Annotated[str, _bounded(MAX_SPEAKER_CHARS, "Narrator")]
 ProviderName = Annotated[str, _bounded(32, "dailymotion", 1)]
 ProviderId = Annotated[str, _bounded(64, "x8abc12", 1)]
 
@@ -110,6 +111,8 @@ class CueFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     start_ms: TimeMs
     end_ms: TimeMs
     text: CueText
+    speaker: Speaker | None = None
+    spoken: bool = True
 
 
 class TrackIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -183,6 +186,8 @@ class CueIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     text: CueText
     id: UUID | None = None
     voice: VoiceIn | None = None
+    speaker: Speaker | None = None
+    spoken: bool = True
 
 
 class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -190,6 +195,8 @@ class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_ms: TimeMs | None = None
     text: CueText | None = None
     voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: Speaker | msgspec.UnsetType | None = msgspec.UNSET
+    spoken: bool | None = None
 
 
 class CueOut(msgspec.Struct, kw_only=True):
@@ -200,6 +207,8 @@ class CueOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
     version: int
     voice: VoiceOut | None = None
+    speaker: Speaker | None = None
+    spoken: bool = True
 
     @classmethod
     def of(cls, cue: Cue, version: int) -> CueOut:
@@ -212,6 +221,8 @@ class CueOut(msgspec.Struct, kw_only=True):
             updated_at=cue.updated_at,
             version=version,
             voice=voice,
+            speaker=cue.speaker,
+            spoken=cue.spoken,
         )
 
     @classmethod
@@ -226,6 +237,8 @@ class ChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_ms: TimeMs | None = None
     text: CueText | None = None
     voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: Speaker | msgspec.UnsetType | None = msgspec.UNSET
+    spoken: bool | None = None
     deleted: bool = False
 
 
