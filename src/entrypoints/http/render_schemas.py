@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -14,7 +14,6 @@ from domain.render_options import RenderOptions
 from domain.renders import Render
 from domain.voices import VoiceRef
 from entrypoints.http.subtitles_schemas import VoiceIn, VoiceOut
-
 
 LanguageTag = Annotated[str, msgspec.Meta(min_length=2, max_length=35)]
 
