@@ -15,6 +15,8 @@ from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
+from adapters.media.pyav_deliverer import PyAvMediaDeliverer
+from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
@@ -192,6 +194,8 @@ class Container(containers.DeclarativeContainer):
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
+    media_probe = providers.Singleton(PyAvMediaProbe)
+    media_deliverer = providers.Singleton(PyAvMediaDeliverer)
     render_voice_over = providers.Factory(
         RenderVoiceOver,
         synthesizers=speech_synthesizers,
@@ -199,6 +203,7 @@ class Container(containers.DeclarativeContainer):
         processor=clip_processor,
         mixer=track_mixer,
         output_store=blob_store,
+        deliverer=media_deliverer,
     )
     # One reader pool per process: files are read in child processes within a wall-clock limit.
     subtitle_codec = providers.Singleton(IsolatedSubtitleCodec, time_limit_s=settings.provided.subtitle_read_seconds)
@@ -214,6 +219,9 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         video_catalog=video_catalog,
         codec=subtitle_codec,
+        blob_store=blob_store,
+        media_probe=media_probe,
+        max_media_bytes=settings.provided.max_media_bytes,
     )
     # Render jobs: requests, the worker side, watching, downloading, administration.
     render_events = providers.Singleton(PostgresRenderEvents, database_url)

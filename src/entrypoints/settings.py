@@ -93,6 +93,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         float,
         Var("SUBDUB_SUBTITLE_READ_SECONDS", "wall-clock limit for reading one subtitle file (422 beyond)"),
     ] = 20.0
+    max_media_bytes: Annotated[
+        int, Var("SUBDUB_MAX_MEDIA_BYTES", "project media (video or audio) upload limit", minimum=1)
+    ] = 4 * 1024**3
     shutdown_grace_seconds: Annotated[
         float, Var("SUBDUB_SHUTDOWN_GRACE_SECONDS", "seconds in-flight requests and jobs get on SIGTERM")
     ] = 10.0
