@@ -32,6 +32,7 @@ from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware
 from entrypoints.http.security import add_security_headers
+from entrypoints.http.studio import studio_routes
 
 log = structlog.get_logger(__name__)
 
@@ -88,6 +89,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             TrackRendersController,
             RendersController,
             AdminJobsController,
+            *studio_routes(),
             *extra_route_handlers,
         ],
         dependencies=dependencies(container),
