@@ -109,8 +109,10 @@ def _warm_up(base: str) -> None:
         assert api.http.get("/api/v1/voices?limit=1", headers=api.headers, timeout=180).status_code == 200
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[object]:
+    """Module-scoped: Playwright's sync API keeps an event loop running on this thread while it is open,
+    which the asyncio tests of other modules (run after these on the same worker) could not start beside."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
