@@ -178,7 +178,8 @@ class RenderVoiceOver:
         media: MediaSources,
         tracker: _Tracker,
     ) -> DeliveryReport:
-        assert self._deliverer is not None
+        if self._deliverer is None:
+            raise RuntimeError("a container delivery needs a media deliverer")
         deliverer = self._deliverer
         language = options.language
         plan = DubDelivery(
