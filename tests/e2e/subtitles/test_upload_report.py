@@ -83,10 +83,11 @@ async def test_a_file_without_a_usable_cue_names_the_first_bad_line(clean_databa
 async def test_a_file_past_the_time_limit_is_refused_and_the_next_one_is_read(
     clean_database: str, tmp_path: Path
 ) -> None:
-    async with api_client(clean_database, tmp_path, SUBDUB_SUBTITLE_READ_SECONDS="0.001") as client:
+    async with api_client(clean_database, tmp_path, SUBDUB_SUBTITLE_READ_SECONDS="0.000001") as client:
         owner = await person(client)
         project = await new_project(client, owner)
-        answer = await upload(client, owner, project["id"], "es.srt", SPANISH.encode("utf-8"))
+        many = "\n".join([SPANISH] * 2000).encode("utf-8")  # tens of ms of reading, past a 1 µs limit
+        answer = await upload(client, owner, project["id"], "es.srt", many)
         assert answer.status_code == 422
         assert answer.json()["code"] == "subtitles_too_complex"
 
