@@ -10,6 +10,7 @@ import asyncio
 import difflib
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 import msgspec
 
@@ -21,9 +22,10 @@ from application.ports.speech import SpeechSynthesizer
 from application.use_cases.render_clips import ClipFitter, FittedCue
 from domain.clips import normalise_text
 from domain.loudness import loudness_gain
+from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.render_options import RenderOptions
 from domain.render_report import LoudnessReport, RenderReport, RenderStats, fit_totals, mark_overlaps
-from domain.timing import CueWindow, RenderCue, cue_windows
+from domain.timing import RenderCue
 from domain.voices import Voice, VoiceRef
 
 
@@ -39,6 +41,7 @@ class RenderCancelled(ApplicationError):
     code = "render_cancelled"
 
 
+_T = TypeVar("_T")
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
 CancelCheck = Callable[[], Awaitable[bool]]
 
@@ -74,19 +77,34 @@ class RenderVoiceOver:
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
     ) -> RenderReport:
-        speakable = [cue for cue in cues if normalise_text(cue.text)]
+        speakable = sorted(
+            (cue for cue in cues if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
+        )
         if not speakable:
             raise InvalidInput("the track has no cue with text to speak", code="empty_track")
         voices = await self._resolve_voices(speakable, options)
-        windows = cue_windows(speakable, options.borrow_ms)
-        tracker = _Tracker(len(windows), progress, cancel)
+        tracker = _Tracker(len(speakable), progress, cancel)
 
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
-        fitted = await self._fit_all(fitter, windows, tracker)
+        natural_ms = await self._naturals(fitter, speakable, tracker)
+        plans = plan_timing(
+            [
+                PlanCue(
+                    id=cue.id,
+                    start_ms=cue.start_ms,
+                    end_ms=cue.end_ms,
+                    natural_ms=ms,
+                    group=cue.speaker or str(fitter.voice_of(cue)),
+                )
+                for cue, ms in zip(speakable, natural_ms, strict=True)
+            ],
+            options.plan_rules,
+        )
+        fitted = await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
         reports = mark_overlaps([item.report for item in fitted])
         placements = tuple(item.placement for item in fitted if item.placement is not None)
         duration_ms = max(
-            max(w.cue.end_ms for w in windows),
+            max(cue.end_ms for cue in speakable),
             max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
         )
         layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
@@ -133,26 +151,50 @@ class RenderVoiceOver:
         )
         return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats)
 
-    async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
-        batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
+    def _batches(self, count: int) -> list[range]:
+        return [range(i, min(i + self._batch_size, count)) for i in range(0, count, self._batch_size)]
+
+    async def _naturals(self, fitter: ClipFitter, cues: list[RenderCue], tracker: _Tracker) -> list[float]:
+        async def run(batch: range) -> list[float]:
+            await tracker.check_cancel()
+            lengths = await fitter.naturals([cues[i] for i in batch])
+            await tracker.cues_fitted(len(batch))
+            return lengths
+
+        results = await self._in_flight_all(run, self._batches(len(cues)))
+        return [ms for batch in results for ms in batch]
+
+    async def _fit_all(
+        self,
+        fitter: ClipFitter,
+        cues: list[RenderCue],
+        plans: list[PlannedCue],
+        natural_ms: list[float],
+        tracker: _Tracker,
+    ) -> list[FittedCue]:
+        async def run(batch: range) -> list[FittedCue]:
+            await tracker.check_cancel()
+            return await fitter.fit([cues[i] for i in batch], [plans[i] for i in batch], [natural_ms[i] for i in batch])
+
+        results = await self._in_flight_all(run, self._batches(len(cues)))
+        return [item for batch in results for item in batch]
+
+    async def _in_flight_all(self, run: Callable[[range], Awaitable[list[_T]]], batches: list[range]) -> list[list[_T]]:
+        """Each batch through `run`, a few at a time; on a failure the others are cancelled."""
         gate = asyncio.Semaphore(self._in_flight)
 
-        async def run(batch: list[CueWindow]) -> list[FittedCue]:
+        async def gated(batch: range) -> list[_T]:
             async with gate:
-                await tracker.check_cancel()
-                fitted = await fitter.fit(batch)
-                await tracker.cues_fitted(len(batch))
-                return fitted
+                return await run(batch)
 
-        tasks = [asyncio.create_task(run(batch)) for batch in batches]
+        tasks = [asyncio.create_task(gated(batch)) for batch in batches]
         try:
-            results = await asyncio.gather(*tasks)
+            return list(await asyncio.gather(*tasks))
         except BaseException:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return [item for batch in results for item in batch]
 
     async def _resolve_voices(self, cues: Sequence[RenderCue], options: RenderOptions) -> dict[VoiceRef, Voice]:
         wanted = {options.voice} | {cue.voice for cue in cues if cue.voice is not None}

@@ -44,7 +44,17 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (default 1.6)")
     parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
-    parser.add_argument("--borrow-ms", type=int, default=500, help="silence a cue may borrow after its end (500)")
+    parser.add_argument(
+        "--borrow",
+        "--borrow-ms",
+        dest="borrow",
+        default="gap",
+        help='silence a cue may use after its end: "gap" (up to the next cue, default) or milliseconds',
+    )
+    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300, 0)")
+    parser.add_argument(
+        "--max-rate-step", type=float, default=0.15, help="largest speed change between a speaker's lines (0.15)"
+    )
     parser.add_argument("--lufs", type=float, default=-16.0, help="target integrated loudness (default -16)")
     parser.add_argument("--sample-rate", type=int, default=24000, help="output sample rate (default 24000)")
     parser.add_argument("--report", type=Path, help="write the per-cue fit report as JSON here")
@@ -63,6 +73,16 @@ def _writable_target(path: Path, what: str) -> None:
         raise UsageError(f"cannot write {what} {path}: the file is read-only")
 
 
+def parse_borrow(text: str) -> int | None:
+    """`gap` → None (the whole silence), else whole milliseconds."""
+    if text.strip().lower() == "gap":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f'--borrow must be "gap" or milliseconds, not {text!r}') from None
+
+
 def options_from(args: argparse.Namespace) -> RenderOptions:
     """Everything checked before any work: paths, format, options, voice syntax."""
     if not args.input.is_file():
@@ -74,6 +94,7 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     if audio_format not in AUDIO_FORMATS:
         shown = audio_format or "(none)"
         raise UsageError(f"unsupported output format {shown!r}: use {', '.join(AUDIO_FORMATS)} (extension or --format)")
+    borrow = parse_borrow(args.borrow)
     try:
         options = RenderOptions(
             voice=VoiceRef.parse(args.voice),
@@ -82,7 +103,9 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
             loudness_lufs=args.lufs,
             max_speed=args.max_speed,
             overflow=args.overflow,
-            borrow_ms=args.borrow_ms,
+            borrow_ms=borrow,
+            lead_ms=args.lead_ms,
+            max_rate_step=args.max_rate_step,
         )
     except DomainError as exc:
         raise UsageError(exc.message) from None

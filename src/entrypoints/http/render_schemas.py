@@ -28,10 +28,14 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     loudness_lufs: float = -16.0
     max_speed: float = 1.6
     overflow: Literal["compress", "truncate", "overlap"] = "overlap"
-    borrow_ms: int = 500
+    borrow: Literal["gap"] | int | None = None  # "gap" (default): the silence up to the next cue; or ms
+    borrow_ms: int | None = None  # the older spelling of a fixed `borrow`
+    lead_ms: int = 0
+    max_rate_step: float = 0.15
 
     def options(self) -> RenderOptions:
         """Ranges are checked by the domain (422 with the field named)."""
+        borrow = self.borrow if self.borrow is not None else self.borrow_ms
         return RenderOptions(
             voice=VoiceRef(engine=self.voice.engine, name=self.voice.name),
             format=self.format,
@@ -39,7 +43,9 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             loudness_lufs=self.loudness_lufs,
             max_speed=self.max_speed,
             overflow=self.overflow,
-            borrow_ms=self.borrow_ms,
+            borrow_ms=None if borrow == "gap" else borrow,
+            lead_ms=self.lead_ms,
+            max_rate_step=self.max_rate_step,
         )
 
 
@@ -66,6 +72,9 @@ class RenderOut(msgspec.Struct, kw_only=True):
     loudness_lufs: float
     max_speed: float
     overflow: str
+    borrow: Literal["gap"] | int
+    lead_ms: int
+    max_rate_step: float
     cue_count: int
     cancel_requested: bool
     trace_id: str | None
@@ -93,6 +102,9 @@ class RenderOut(msgspec.Struct, kw_only=True):
             loudness_lufs=options.loudness_lufs,
             max_speed=options.max_speed,
             overflow=options.overflow,
+            borrow="gap" if options.borrow_ms is None else options.borrow_ms,
+            lead_ms=options.lead_ms,
+            max_rate_step=options.max_rate_step,
             cue_count=render.cue_count,
             cancel_requested=render.cancel_requested,
             trace_id=render.trace_id,
