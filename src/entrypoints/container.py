@@ -53,6 +53,7 @@ from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
+from application.use_cases.renders.fit_check import FitCheck, FitForecaster
 from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
@@ -218,6 +219,8 @@ class Container(containers.DeclarativeContainer):
     request_render = providers.Factory(
         RequestRender, uow=renders_uow.provider, synthesizers=speech_synthesizers, clock=clock, ids=ids
     )
+    fit_forecaster = providers.Factory(FitForecaster, synthesizers=speech_synthesizers, cache=clip_cache)
+    fit_check = providers.Factory(FitCheck, uow=renders_uow.provider, forecaster=fit_forecaster)
     execute_render = providers.Factory(
         ExecuteRender,
         uow=renders_uow.provider,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -16,6 +16,7 @@ from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, Track
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
+from domain.speaking_rate import RateSums
 from domain.timing import RenderCue
 
 replace = msgspec.structs.replace
@@ -31,6 +32,7 @@ class RendersState:
     jobs: dict[int, JobInfo] = field(default_factory=dict)
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    speaking_rates: dict[str, RateSums] = field(default_factory=dict)
     commits: int = 0
 
 
@@ -176,6 +178,18 @@ class InMemoryTrackSource:
         return sorted(self._s.tracks[track_id], key=lambda cue: (cue.start_ms, cue.id))
 
 
+class InMemorySpeakingRates:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def get(self, voices: Iterable[str]) -> dict[str, RateSums]:
+        return {voice: self._s.speaking_rates[voice] for voice in voices if voice in self._s.speaking_rates}
+
+    async def add(self, sums: Mapping[str, RateSums]) -> None:
+        for voice, item in sums.items():
+            self._s.speaking_rates[voice] = self._s.speaking_rates.get(voice, RateSums()).merged(item)
+
+
 class InMemoryJobQueue:
     def __init__(self, state: RendersState) -> None:
         self._s = state
@@ -264,6 +278,7 @@ class InMemoryRendersUnitOfWork:
         self.track_source = InMemoryTrackSource(self._work)
         self.jobs = InMemoryJobQueue(self._work)
         self.audit = RecordingAuditLog(self._work)
+        self.speaking_rates = InMemorySpeakingRates(self._work)
         return self
 
     async def __aexit__(
@@ -272,6 +287,6 @@ class InMemoryRendersUnitOfWork:
         return None
 
     async def commit(self) -> None:
-        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit"):
+        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit", "speaking_rates"):
             setattr(self._shared, name, getattr(self._work, name))
         self._shared.commits += 1

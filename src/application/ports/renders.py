@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.speaking_rates import SpeakingRateRepository
 from application.ports.unit_of_work import UnitOfWork
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
@@ -168,6 +169,7 @@ class RendersUnitOfWork(UnitOfWork, Protocol):
     renders: RenderRepository
     track_source: TrackSource
     jobs: JobQueue
+    speaking_rates: SpeakingRateRepository
 
 
 class RenderEvents(Protocol):

@@ -65,7 +65,7 @@ class ProgressDisplay:
             print(f"{percent:3d}% {STAGE_TEXT[update.stage]} (cues {cues})", file=self._stream, flush=True)
 
 
-def _clock(ms: int) -> str:
+def timestamp(ms: int) -> str:
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     return f"{hours:02d}:{minutes:02d}:{rest / 1000:06.3f}"
@@ -83,7 +83,7 @@ def print_summary(
     elapsed = time.perf_counter() - started
     factor = stats.duration_ms / 1000 / elapsed if elapsed > 0 else 0.0
     print(
-        f"rendered {output}: {stats.cues} cues, {_clock(stats.duration_ms)}, {stats.size_bytes / 1e6:.1f} MB "
+        f"rendered {output}: {stats.cues} cues, {timestamp(stats.duration_ms)}, {stats.size_bytes / 1e6:.1f} MB "
         f"{audio_format} {sample_rate} Hz in {elapsed:.1f} s ({factor:.0f}x real time)"
     )
     print(
@@ -102,6 +102,6 @@ def print_summary(
         print("worst-fitting cues:")
         for fit in worst:
             print(
-                f"  cue {fit.cue_id:>5} {_clock(fit.start_ms)}  {fit.action:<10} speed {fit.speed:.2f}x  "
+                f"  cue {fit.cue_id:>5} {timestamp(fit.start_ms)}  {fit.action:<10} speed {fit.speed:.2f}x  "
                 f"overflow {fit.overflow_ms} ms  {_short(texts.get(fit.cue_id, ''))!r}"
             )

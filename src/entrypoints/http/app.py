@@ -23,6 +23,7 @@ from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.catalogue import CatalogueController
+from entrypoints.http.controllers.fit_check import TrackFitCheckController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
@@ -86,6 +87,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             CatalogueController,
             TrackImportsController,
             TrackRendersController,
+            TrackFitCheckController,
             RendersController,
             AdminJobsController,
             *extra_route_handlers,

@@ -43,6 +43,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "request_track_import": container.request_track_import,
         # renders and jobs
         "request_render": container.request_render,
+        "fit_check": container.fit_check,
         "list_track_renders": container.list_track_renders,
         "get_render": container.get_render,
         "get_render_audio": container.get_render_audio,
