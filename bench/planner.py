@@ -13,6 +13,7 @@ import asyncio
 import os
 import re
 import shutil
+import statistics
 import time
 from pathlib import Path
 
@@ -24,17 +25,22 @@ from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from application.use_cases.render_clips import ClipFitter
 from application.use_cases.render_voice_over import RenderVoiceOver
+from application.use_cases.renders.fit_check import FitForecaster
 from domain.planner import PlanCue, plan_timing
 from domain.render_options import RenderOptions
-from domain.render_report import RenderReport
+from domain.render_report import CueFitReport, RenderReport
+from domain.speaking_rate import RateSums, predict_ms, rate_sums, spoken_chars
 from domain.timing import RenderCue, cue_windows, synthesis_rate
+from domain.voices import VoiceRef
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 CURRENT = RenderOptions(borrow_ms=500, max_rate_step=1.0)  # 1.0: no smoothing (the cap is 1.6)
 WHOLE_TRACK = RenderOptions()
 WITH_LEAD = RenderOptions(lead_ms=150)
+ACCURACY_VOICES = ("espeak:en-us", "espeak:en-gb", "espeak:fr-fr", "espeak:de")
 
 
 def _row(name: str, found: dict[str, float]) -> tuple[str, str]:
@@ -98,8 +104,65 @@ async def run() -> list[tuple[str, str]]:
         why[fit.why] = why.get(fit.why, 0) + 1
     rows.append(("why, whole-track planner", ", ".join(f"{k} {v}" for k, v in sorted(why.items()))))
     rows.append(("planning time, 1 000 cues (pure domain, mean of 20)", f"{plan_ms:.1f} ms"))
+    rows += await fit_check_rows(cues, work)
     rows.append(("machine load (1-min load average) before / after", f"{load:.1f} / {os.getloadavg()[0]:.1f}"))
     shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def _abs_errors(predicted: list[float], actual: list[float]) -> tuple[float, float, float, float]:
+    """Median and p90 of the absolute error, in ms and in % of the actual length."""
+    pairs = [(abs(p - a), abs(p - a) / a * 100) for p, a in zip(predicted, actual, strict=True) if a > 0]
+    ms = sorted(e for e, _ in pairs)
+    pct = sorted(e for _, e in pairs)
+    return statistics.median(ms), ms[int(0.9 * (len(ms) - 1))], statistics.median(pct), pct[int(0.9 * (len(pct) - 1))]
+
+
+async def fit_check_rows(film: list[RenderCue], work: Path) -> list[tuple[str, str]]:
+    """Per voice: learn the rate from a 300-cue track's natural clips (as finished renders do), then
+    predict a different 1 000-cue track's natural lengths and compare with its real clips; also the
+    engine prior alone. Then the time of a fit check of 1 000 cues, cold (model) and warm (cache)."""
+    engine = EspeakSpeechSynthesizer()
+    cache = PackedClipCache(FsBlobStore(work / "fit-cache", durable=False))
+    rows: list[tuple[str, str]] = []
+    try:
+        calibration = film_track(300, seed=99)
+        for name in ACCURACY_VOICES:
+            options = RenderOptions(voice=VoiceRef.parse(name))
+            fitter = ClipFitter({"espeak": engine}, cache, NumpyClipProcessor(), options, {})
+            learnt = await fitter.naturals(calibration)
+            fits = [
+                CueFitReport(cue_id=c.id, start_ms=c.start_ms, end_ms=c.end_ms, window_end_ms=c.end_ms,
+                             natural_ms=round(ms), final_ms=round(ms), speed=1.0, overflow_ms=0, action="fit")
+                for c, ms in zip(calibration, learnt, strict=True)
+            ]  # fmt: skip
+            sums = rate_sums(calibration, fits, options.voice).get(name, RateSums())
+            actual = await fitter.naturals(film)
+            chars = [spoken_chars(c.text) for c in film]
+            model = _abs_errors([predict_ms(sums, n, "espeak") for n in chars], actual)
+            prior = _abs_errors([predict_ms(RateSums(), n, "espeak") for n in chars], actual)
+            rows.append((
+                f"fit-check accuracy, {name} (1 000 cues; model from 300 other cues' clips)",
+                f"median {model[0]:.0f} ms ({model[2]:.1f} %), p90 {model[1]:.0f} ms ({model[3]:.1f} %); "
+                f"engine prior alone: median {prior[0]:.0f} ms ({prior[2]:.1f} %), p90 {prior[1]:.0f} ms "
+                f"({prior[3]:.1f} %)",
+            ))  # fmt: skip
+        forecaster = FitForecaster({"espeak": engine}, cache)
+        timings = {}
+        for label, options in (("warm (every clip cached)", RenderOptions()), ("cold (model only)", RenderOptions(
+            voice=VoiceRef.parse("espeak:es")))):  # fmt: skip
+            runs = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                await forecaster.forecast(film, options, {})
+                runs.append((time.perf_counter() - t0) * 1000)
+            timings[label] = statistics.median(runs)
+        rows.append((
+            "fit check of 1 000 cues (median of 5, in-process: cache sizes + model + plan)",
+            ", ".join(f"{label} {ms:.0f} ms" for label, ms in timings.items()),
+        ))  # fmt: skip
+    finally:
+        engine.close()
     return rows
 
 

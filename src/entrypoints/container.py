@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,7 +58,13 @@ from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
 from application.use_cases.renders.fit_check import FitCheck, FitForecaster
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.preview_cue import PreviewCue, PreviewLimits
+from application.use_cases.renders.read_renders import (
+    GetRender,
+    GetRenderAudio,
+    GetRenderSubtitles,
+    ListTrackRenders,
+)
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from application.use_cases.subtitles.data_rights import ProjectsDataContributor
@@ -72,6 +79,10 @@ TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
 
 def _clips_dir(settings: Settings) -> Path:
     return local_blobs_dir(settings) / CLIP_PREFIX
+
+
+def _previews_dir(settings: Settings) -> Path:
+    return local_blobs_dir(settings) / "previews"
 
 
 def _clip_budget_bytes(settings: Settings) -> int:
@@ -221,6 +232,24 @@ class Container(containers.DeclarativeContainer):
     )
     fit_forecaster = providers.Factory(FitForecaster, synthesizers=speech_synthesizers, cache=clip_cache)
     fit_check = providers.Factory(FitCheck, uow=renders_uow.provider, forecaster=fit_forecaster)
+    # One-cue previews: rendered in the API process (its engine pool serves nobody else), a few at a time.
+    preview_scratch = providers.Singleton(FsBlobStore, root=providers.Callable(_previews_dir, settings), durable=False)
+    preview_cue = providers.Factory(
+        PreviewCue,
+        uow=renders_uow.provider,
+        renderer=providers.Factory(
+            RenderVoiceOver,
+            synthesizers=speech_synthesizers,
+            clip_cache=clip_cache,
+            processor=clip_processor,
+            mixer=track_mixer,
+            output_store=preview_scratch,
+        ),
+        scratch=preview_scratch,
+        rate_limiter=rate_limiter,
+        limits=providers.Object(PreviewLimits()),
+        slots=providers.Singleton(asyncio.Semaphore, PreviewLimits().at_once),
+    )
     execute_render = providers.Factory(
         ExecuteRender,
         uow=renders_uow.provider,
@@ -232,6 +261,9 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    get_render_subtitles = providers.Factory(
+        GetRenderSubtitles, uow=renders_uow.provider, codec=providers.Singleton(Pysubs2SubtitleCodec)
+    )
     purge_project_blobs = providers.Factory(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock
     )

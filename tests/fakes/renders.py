@@ -56,6 +56,10 @@ class InMemoryRenderRepository:
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         return list(self._s.cues.get(render_id, []))
 
+    async def report(self, render_id: UUID) -> list[CueFitReport] | None:
+        found = self._s.reports.get(render_id)
+        return None if found is None else list(found)
+
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         rows = sorted((r for r in self._s.renders.values() if r.track_id == track_id), key=lambda r: r.id, reverse=True)
         return [r for r in rows if before_id is None or r.id < before_id][:limit]

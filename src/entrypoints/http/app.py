@@ -26,6 +26,7 @@ from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.fit_check import TrackFitCheckController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.preview import CuePreviewController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
@@ -88,6 +89,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             TrackImportsController,
             TrackRendersController,
             TrackFitCheckController,
+            CuePreviewController,
             RendersController,
             AdminJobsController,
             *extra_route_handlers,

@@ -1,8 +1,8 @@
-"""Body and answer of the fit check (API.md: POST /api/v1/tracks/{id}/fit-check)."""
+"""Bodies of the fit check and the one-cue preview (API.md: fit-check, cues/{cue_id}/preview)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -40,3 +40,9 @@ class FitCheckOut(msgspec.Struct, kw_only=True):
     cues: tuple[CueForecast, ...]
     totals: FitTotals
     measured: int  # cues whose natural length is a cached clip's; the others are predicted
+
+
+class PreviewIn(FitCheckIn, kw_only=True, forbid_unknown_fields=True):
+    """The render options of a fit check, plus unsaved text for the cue."""
+
+    text: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
