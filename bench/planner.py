@@ -28,6 +28,7 @@ from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.use_cases.render_clips import ClipFitter
 from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.fit_check import FitForecaster
+from application.use_cases.renders.preview_cue import in_context
 from domain.planner import PlanCue, plan_timing
 from domain.render_options import RenderOptions
 from domain.render_report import CueFitReport, RenderReport
@@ -105,6 +106,7 @@ async def run() -> list[tuple[str, str]]:
     rows.append(("why, whole-track planner", ", ".join(f"{k} {v}" for k, v in sorted(why.items()))))
     rows.append(("planning time, 1 000 cues (pure domain, mean of 20)", f"{plan_ms:.1f} ms"))
     rows += await fit_check_rows(cues, work)
+    rows += await preview_rows(cues, work)
     rows.append(("machine load (1-min load average) before / after", f"{load:.1f} / {os.getloadavg()[0]:.1f}"))
     shutil.rmtree(work, ignore_errors=True)
     return rows
@@ -166,6 +168,42 @@ async def fit_check_rows(film: list[RenderCue], work: Path) -> list[tuple[str, s
     return rows
 
 
+async def preview_rows(film: list[RenderCue], work: Path) -> list[tuple[str, str]]:
+    """The preview's work for 20 cues of the film (the cue and a neighbour each side, planned, synthesized
+    through the clip cache, fitted, mixed, normalised and encoded as WAV, read back): cold (empty cache,
+    engine pool already started) and warm (same request again). HTTP and database time are not included."""
+    engine = EspeakSpeechSynthesizer()
+    await engine.list_voices()  # the API process starts its engine pool once
+    scratch = FsBlobStore(work / "previews", durable=False)
+    cache = PackedClipCache(FsBlobStore(work / "preview-cache", durable=False))
+    renderer = RenderVoiceOver({"espeak": engine}, cache, NumpyClipProcessor(), StreamingTrackMixer(), scratch)
+    cold: list[float] = []
+    warm: list[float] = []
+    try:
+        for target in film[100:900:40]:
+            trio = in_context(film, target.id, None, None)
+            for timings in (cold, warm):
+                t0 = time.perf_counter()
+                await renderer.execute(trio, RenderOptions(), "p.wav")
+                with scratch.reader("p.wav") as blob:
+                    blob.read()
+                timings.append((time.perf_counter() - t0) * 1000)
+    finally:
+        engine.close()
+    return [
+        (
+            "one-cue preview (cue + a neighbour each side, 20 cues)",
+            f"cold p50 {statistics.median(cold):.0f} ms, p95 {_p95(cold):.0f} ms; "
+            f"warm p50 {statistics.median(warm):.0f} ms, p95 {_p95(warm):.0f} ms",
+        )
+    ]
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 NOTES = """
 Track: `bench/_planner_support.py` `film_track` (seed 17): 1 000 cues of four speakers who answer
 each other, cues 0.7–6 s, 14–24 characters per second of cue; gaps 35 % 40–250 ms, 35 % 250–1 000 ms,
@@ -175,7 +213,15 @@ natural clip lengths measured in the first render, "rendered" rows are the speed
 of one speaker less than 2 s apart (where the whole-track planner keeps the speed within 0.15);
 "any consecutive lines" also counts lines after a longer pause, which the planner leaves alone.
 The current settings are `borrow_ms=500, max_rate_step=1.0`, which plan exactly as the per-cue
-planner did (a property test checks this). Machine shared with other jobs (2 cores, 8 helpers).
+planner did (a property test checks this).
+Fit-check accuracy: per voice, a speaking-rate line is learnt from the natural clips of another
+300-cue track (seed 99; what finished renders store), then the 1 000 cues' natural lengths are
+predicted from the text alone and compared with their real clips; "engine prior alone" is what a
+voice that never rendered gets. Fit-check time is the in-process forecast (clip-cache sizes, model,
+plan) of the 1 000 cues, without HTTP or database. Preview time is the preview's own work (see
+`preview_rows`), cold = nothing of those cues in the clip cache, warm = the same preview again.
+The machine was shared with other jobs (2 cores, 8 helpers; load in the last row), so times are
+pessimistic.
 """
 
 

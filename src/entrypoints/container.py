@@ -31,6 +31,7 @@ from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
+from adapters.text.lexicon_matcher import lexicon_matcher
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.fill_project_video import FillProjectVideo
@@ -211,6 +212,7 @@ class Container(containers.DeclarativeContainer):
         processor=clip_processor,
         mixer=track_mixer,
         output_store=blob_store,
+        lexicon_matcher=providers.Object(lexicon_matcher),
     )
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
 
@@ -244,6 +246,7 @@ class Container(containers.DeclarativeContainer):
             processor=clip_processor,
             mixer=track_mixer,
             output_store=preview_scratch,
+            lexicon_matcher=providers.Object(lexicon_matcher),
         ),
         scratch=preview_scratch,
         rate_limiter=rate_limiter,

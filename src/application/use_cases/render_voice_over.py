@@ -21,10 +21,12 @@ from application.ports.clip_cache import ClipCache
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.render_clips import ClipFitter, FittedCue
 from domain.clips import normalise_text
+from domain.errors import InvariantViolated
+from domain.lexicon import Lexicon, LexiconMatcher, Piece, apply_lexicon, engine_text
 from domain.loudness import loudness_gain
 from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.render_options import RenderOptions
-from domain.render_report import LoudnessReport, RenderReport, RenderStats, fit_totals, mark_overlaps
+from domain.render_report import CueFitReport, LoudnessReport, RenderReport, RenderStats, fit_totals, mark_overlaps
 from domain.timing import RenderCue
 from domain.voices import Voice, VoiceRef
 
@@ -58,7 +60,9 @@ class RenderVoiceOver:
         batch_size: int = 64,
         batches_in_flight: int = 4,
         chunks_per_step: int = 8,
+        lexicon_matcher: Callable[[Lexicon], LexiconMatcher] | None = None,
     ) -> None:
+        self._lexicon_matcher = lexicon_matcher
         self._synthesizers = synthesizers
         self._cache = clip_cache
         self._processor = processor
@@ -76,9 +80,11 @@ class RenderVoiceOver:
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
+        lexicon: Lexicon | None = None,
     ) -> RenderReport:
+        spoken, silenced = self._with_lexicon(cues, options, lexicon or Lexicon())
         speakable = sorted(
-            (cue for cue in cues if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
+            (cue for cue in spoken if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
         )
         if not speakable:
             raise InvalidInput("the track has no cue with text to speak", code="empty_track")
@@ -101,7 +107,9 @@ class RenderVoiceOver:
             options.plan_rules,
         )
         fitted = await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
-        reports = mark_overlaps([item.report for item in fitted])
+        reports = mark_overlaps(
+            sorted([item.report for item in fitted] + silenced, key=lambda fit: (fit.start_ms, fit.end_ms))
+        )
         placements = tuple(item.placement for item in fitted if item.placement is not None)
         duration_ms = max(
             max(cue.end_ms for cue in speakable),
@@ -150,6 +158,36 @@ class RenderVoiceOver:
             engine_requests=counts.engine_requests,
         )
         return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats)
+
+    def _with_lexicon(
+        self, cues: Sequence[RenderCue], options: RenderOptions, lexicon: Lexicon
+    ) -> tuple[list[RenderCue], list[CueFitReport]]:
+        """Each cue with the text its engine is sent; the cues the lexicon left with nothing to say are
+        reported (flag `silenced_by_lexicon`), not spoken."""
+        if lexicon.entries and self._lexicon_matcher is None:
+            raise InvalidInput("this renderer applies no lexicon", code="lexicon_unsupported")
+        matcher = self._lexicon_matcher(lexicon) if self._lexicon_matcher and lexicon.entries else None
+        spoken: list[RenderCue] = []
+        silenced: list[CueFitReport] = []
+        for cue in cues:
+            if not normalise_text(cue.text):
+                continue
+            engine = (cue.voice or options.voice).engine
+            pieces = [Piece(cue.text)] if matcher is None else apply_lexicon(cue.text, lexicon, matcher)
+            try:
+                text = engine_text(pieces, lexicon, engine)
+            except InvariantViolated as exc:
+                raise InvalidInput(exc.message, [FieldError(exc.field or "lexicon", exc.message)],
+                                   code="lexicon_unsupported") from None  # fmt: skip
+            if normalise_text(text):
+                spoken.append(msgspec.structs.replace(cue, text=text) if text != cue.text else cue)
+            else:
+                silenced.append(
+                    CueFitReport(cue_id=cue.id, start_ms=cue.start_ms, end_ms=cue.end_ms, window_end_ms=cue.end_ms,
+                                 natural_ms=0, final_ms=0, speed=1.0, overflow_ms=0, action="fit",
+                                 flags=("silenced_by_lexicon",))
+                )  # fmt: skip
+        return spoken, silenced
 
     def _batches(self, count: int) -> list[range]:
         return [range(i, min(i + self._batch_size, count)) for i in range(0, count, self._batch_size)]

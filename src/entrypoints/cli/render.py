@@ -15,6 +15,7 @@ import msgspec
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
 from domain.errors import DomainError
+from domain.lexicon import Lexicon
 from domain.render_options import AUDIO_FORMATS, OVERFLOW_POLICIES, RenderOptions
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
@@ -58,6 +59,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--lufs", type=float, default=-16.0, help="target integrated loudness (default -16)")
     parser.add_argument("--sample-rate", type=int, default=24000, help="output sample rate (default 24000)")
     parser.add_argument("--report", type=Path, help="write the per-cue fit report as JSON here")
+    parser.add_argument(
+        "--lexicon",
+        type=Path,
+        help='pronunciation lexicon, JSON {"entries": [{"match", "replace", "kind", "case_sensitive", "whole_word"}]}',
+    )
     parser.set_defaults(handler=run)
 
 
@@ -112,7 +118,22 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     return options
 
 
-async def _render(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
+def read_lexicon(path: Path | None) -> Lexicon | None:
+    if path is None:
+        return None
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=Lexicon)
+    except OSError as exc:
+        raise UsageError(f"cannot read lexicon {path}: {exc.strerror}") from None
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise UsageError(f"lexicon {path}: {exc}") from None
+    except DomainError as exc:
+        raise UsageError(f"lexicon {path}: {exc.message}") from None
+
+
+async def _render(
+    container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
+) -> int:
     subtitles = container.subtitle_file_reader().read(args.input)
     for warning in subtitles.warnings[:5]:
         print(f"subdub: {args.input.name}: {warning}", file=sys.stderr)
@@ -122,7 +143,7 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     render = container.render_voice_over(output_store=container.file_store(root=output.parent))
     started = time.perf_counter()
     with ProgressDisplay() as display:
-        report = await render.execute(subtitles.cues, options, output.name, progress=display.update)
+        report = await render.execute(subtitles.cues, options, output.name, progress=display.update, lexicon=lexicon)
     texts = {cue.id: cue.text for cue in subtitles.cues}
     if args.report is not None:
         _write_report(container, args.report.resolve(), report)
@@ -130,9 +151,11 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     return 0
 
 
-async def _render_and_close(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
+async def _render_and_close(
+    container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
+) -> int:
     try:
-        return await _render(container, args, options)
+        return await _render(container, args, options, lexicon)
     finally:
         await container.external().aclose()  # the HTTP clients of external engines (Google), if any
 
@@ -146,12 +169,13 @@ def _write_report(container: Container, path: Path, report: RenderReport) -> Non
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
+        lexicon = read_lexicon(args.lexicon)
     except UsageError as exc:
         print(f"subdub render: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     container = bootstrap(needs_database=False).container
     try:
-        return asyncio.run(_render_and_close(container, args, options))
+        return asyncio.run(_render_and_close(container, args, options, lexicon))
     except InvalidInput as exc:
         print(f"subdub render: {exc.detail}", file=sys.stderr)
         return EXIT_BAD_INPUT

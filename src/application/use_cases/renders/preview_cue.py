@@ -68,7 +68,7 @@ class PreviewCue:
                 raise NotFound("track", track_id)
             require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
             cues = await uow.track_source.snapshot(track_id)
-        trio = _in_context(cues, cue_id, text, voice)
+        trio = in_context(cues, cue_id, text, voice)
         gate = await self._rate_limiter.hit(f"preview:{actor.user_id}", limit=self._limits.per_minute, window_s=60)
         if not gate.allowed:
             raise RateLimited("too many previews; wait a little", retry_after_s=gate.retry_after_s)
@@ -92,7 +92,7 @@ class PreviewCue:
             self._scratch.delete(key)
 
 
-def _in_context(cues: list[RenderCue], cue_id: str, text: str | None, voice: VoiceRef | None) -> list[RenderCue]:
+def in_context(cues: list[RenderCue], cue_id: str, text: str | None, voice: VoiceRef | None) -> list[RenderCue]:
     """The cue and its speakable neighbours, moved so the first starts just after 0 (the timeline of a
     preview is seconds long, wherever the cue is in the film)."""
     ordered = sorted(cues, key=lambda cue: (cue.start_ms, cue.end_ms))
