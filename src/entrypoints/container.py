@@ -16,6 +16,8 @@ from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
+from adapters.media.pyav_deliverer import PyAvMediaDeliverer
+from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
@@ -205,6 +207,8 @@ class Container(containers.DeclarativeContainer):
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
+    media_probe = providers.Singleton(PyAvMediaProbe)
+    media_deliverer = providers.Singleton(PyAvMediaDeliverer)
     render_voice_over = providers.Factory(
         RenderVoiceOver,
         synthesizers=speech_synthesizers,
@@ -213,6 +217,7 @@ class Container(containers.DeclarativeContainer):
         mixer=track_mixer,
         output_store=blob_store,
         lexicon_matcher=providers.Object(lexicon_matcher),
+        deliverer=media_deliverer,
     )
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
 
@@ -225,6 +230,9 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         video_catalog=video_catalog,
+        blob_store=blob_store,
+        media_probe=media_probe,
+        max_media_bytes=settings.provided.max_media_bytes,
     )
     # Render jobs: requests, the worker side, watching, downloading, administration.
     render_events = providers.Singleton(PostgresRenderEvents, database_url)

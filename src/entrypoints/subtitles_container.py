@@ -9,6 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from application.use_cases.media import project_media
 from application.use_cases.subtitles import cues, members, projects, sync, tracks
 
 
@@ -30,6 +31,9 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Any] = providers.Dependency()
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
+    blob_store: providers.Dependency[Any] = providers.Dependency()
+    media_probe: providers.Dependency[Any] = providers.Dependency()
+    max_media_bytes: providers.Dependency[Any] = providers.Dependency(instance_of=int)
 
     codec = providers.Singleton(Pysubs2SubtitleCodec)
 
@@ -55,10 +59,26 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     delete_cue = retrying(cues.DeleteCue, unit_of_work, clock)
     push_changes = retrying(sync.PushChanges, unit_of_work, clock)
     pull_changes = providers.Factory(sync.PullChanges, unit_of_work)
+    upload_media = providers.Factory(
+        project_media.UploadMedia, unit_of_work, blob_store, media_probe, clock, ids, max_bytes=max_media_bytes
+    )
+    list_media = providers.Factory(project_media.ListMedia, unit_of_work)
+    delete_media = retrying(project_media.DeleteMedia, unit_of_work, blob_store)
 
 
 USE_CASES = tuple(
     name
     for name in SubtitlesContainer.providers
-    if name not in {"unit_of_work", "queued_unit_of_work", "clock", "ids", "codec", "video_catalog"}
+    if name
+    not in {
+        "unit_of_work",
+        "queued_unit_of_work",
+        "clock",
+        "ids",
+        "codec",
+        "video_catalog",
+        "blob_store",
+        "media_probe",
+        "max_media_bytes",
+    }
 )

@@ -18,6 +18,7 @@ from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
 from domain.speaking_rate import RateSums
 from domain.timing import RenderCue
+from tests.fakes.media import InMemoryMediaRepository
 
 replace = msgspec.structs.replace
 
@@ -34,6 +35,8 @@ class RendersState:
     audit: list[dict[str, Any]] = field(default_factory=list)
     speaking_rates: dict[str, RateSums] = field(default_factory=dict)
     commits: int = 0
+    media: dict[UUID, Any] = field(default_factory=dict)
+    track_projects: dict[UUID, UUID] = field(default_factory=dict)
 
 
 class InMemoryRenderRepository:
@@ -281,6 +284,7 @@ class InMemoryRendersUnitOfWork:
         self.renders = InMemoryRenderRepository(self._work)
         self.track_source = InMemoryTrackSource(self._work)
         self.jobs = InMemoryJobQueue(self._work)
+        self.media = InMemoryMediaRepository(self._work.media, self._work.track_projects)
         self.audit = RecordingAuditLog(self._work)
         self.speaking_rates = InMemorySpeakingRates(self._work)
         return self

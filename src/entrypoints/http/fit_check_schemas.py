@@ -10,7 +10,7 @@ from application.use_cases.renders.fit_check import CueForecast
 from domain.render_options import DEFAULT_VOICE, RenderOptions
 from domain.render_report import FitTotals
 from domain.voices import VoiceRef
-from entrypoints.http.render_schemas import VoiceIn
+from entrypoints.http.subtitles_schemas import VoiceIn
 
 
 class FitCheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
