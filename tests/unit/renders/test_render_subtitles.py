@@ -5,7 +5,7 @@ from __future__ import annotations
 import pysubs2
 import pytest
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.errors import Conflict, InvalidInput, NotFound
 from application.use_cases.renders.read_renders import GetRenderSubtitles
 from domain.projects import ProjectRole
@@ -36,7 +36,7 @@ async def test_a_finished_render_exports_its_spoken_timings_to_members_only() ->
     track = rig.track(4)
     rig.grant(track, owner, ProjectRole.OWNER)
     render = await rig.request().execute(owner, track, RenderOptions(voice=VOICE, format="wav", sample_rate=16000))
-    use_case = GetRenderSubtitles(rig.uow, Pysubs2SubtitleCodec())
+    use_case = GetRenderSubtitles(rig.uow, IsolatedSubtitleCodec())
     with pytest.raises(Conflict):
         await use_case.execute(owner, render.id, "srt")  # not rendered yet
     await rig.execute().execute(render.id, final_attempt=False)
