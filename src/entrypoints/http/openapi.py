@@ -46,7 +46,7 @@ def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str,
     return {"description": description, "schema": schema or {"type": "string"}}
 
 
-ETAG = _header('the version of the resource, e.g. `"3"`; send it back in `If-Match`')
+ETAG = _header('the version of the resource, e.g. `"v3"`; send it back in `If-Match`')
 LOCATION = _header("the URL of the created resource")
 RETRY_AFTER = _header("seconds to wait before trying again", {"type": "integer", "minimum": 1})
 REPLAYED = _header("`true` when this is the stored answer of an earlier request with the same Idempotency-Key")
