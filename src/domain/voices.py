@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 
 from domain.errors import InvariantViolated
+
+VoiceTier = Literal["neural", "formant", "cloud"]
 
 
 class VoiceRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,6 +38,7 @@ class Voice(msgspec.Struct, frozen=True, kw_only=True):
     language: str
     sample_rate: int
     gender: str | None = None
+    tier: VoiceTier | None = None  # neural, formant (espeak) or cloud
 
     @property
     def ref(self) -> VoiceRef:

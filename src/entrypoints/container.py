@@ -29,6 +29,7 @@ from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
@@ -78,7 +79,7 @@ def _clip_budget_bytes(settings: Settings) -> int:
 
 
 def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
-    """Every configured engine by name (Google only when it has credentials)."""
+    """Every configured engine by name (the cloud ones only when they have credentials)."""
     return {engine.engine: engine for engine in engines if engine is not None}
 
 
@@ -188,7 +189,8 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(_clip_budget_bytes, settings),
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
-    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, google_speech)
+    hibari_synthesizer = providers.Singleton(HibariSpeechSynthesizer)  # the neural voice; its pool starts on demand
+    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, hibari_synthesizer, google_speech)
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
@@ -239,6 +241,12 @@ class Container(containers.DeclarativeContainer):
     import_subtitle_track = providers.Factory(
         ImportSubtitleTrack, unit_of_work, clock, ids, providers.Singleton(Pysubs2SubtitleCodec), subtitle_catalog
     )
+
+
+def close_engines(container: Container) -> None:
+    """Stops the process pools of the offline engines (those that were started)."""
+    container.espeak_synthesizer().close()
+    container.hibari_synthesizer().close()
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

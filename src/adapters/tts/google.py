@@ -123,6 +123,7 @@ class GoogleSpeechSynthesizer:
                 language=v.languageCodes[0] if v.languageCodes else language_of(v.name),
                 sample_rate=v.naturalSampleRateHertz,
                 gender=GENDERS.get(v.ssmlGender or ""),
+                tier="cloud",
             )
             for v in decode_json(self.client, response, _Voices).voices
         ]

@@ -19,7 +19,7 @@ from domain.render_options import AUDIO_FORMATS, OVERFLOW_POLICIES, RenderOption
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
-from entrypoints.container import Container
+from entrypoints.container import Container, close_engines
 from entrypoints.runtime import bootstrap
 
 EXIT_FAILED = 1
@@ -142,4 +142,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"subdub render: cannot write the output: {exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:
-        container.espeak_synthesizer().close()
+        close_engines(container)

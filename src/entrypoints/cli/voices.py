@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
+from entrypoints.container import close_engines
 from entrypoints.runtime import bootstrap
 
 
@@ -33,7 +34,7 @@ async def _list(args: argparse.Namespace) -> int:
             print("no voice matches")
         return 0
     finally:
-        container.espeak_synthesizer().close()
+        close_engines(container)
         await container.external().aclose()
 
 
