@@ -15,6 +15,7 @@ from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
+from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
 from adapters.postgres.render_events import PostgresRenderEvents
@@ -25,6 +26,7 @@ from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queu
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import HmacPseudonymizer, JwtAccessTokens, RandomOpaqueTokens
 from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
@@ -50,6 +52,7 @@ from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
 from application.use_cases.prune_clip_cache import PruneClipCache
+from application.use_cases.purge_project_blobs import PurgeProjectBlobs
 from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
@@ -61,17 +64,14 @@ from application.use_cases.subtitles.data_rights import ProjectsDataContributor
 from entrypoints.problems import problem_of
 from entrypoints.provider_wiring import build_external_providers
 from entrypoints.settings import Settings
+from entrypoints.storage_wiring import blob_location, local_blobs_dir, make_blob_store, make_clip_store
 from entrypoints.subtitles_container import SubtitlesContainer
 
 TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
 
 
-def _blobs_dir(settings: Settings) -> Path:
-    return settings.data_dir / "blobs"
-
-
 def _clips_dir(settings: Settings) -> Path:
-    return _blobs_dir(settings) / CLIP_PREFIX
+    return local_blobs_dir(settings) / CLIP_PREFIX
 
 
 def _clip_budget_bytes(settings: Settings) -> int:
@@ -89,6 +89,7 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid7Generator)
+    blob_store = providers.Singleton(make_blob_store, settings)  # SUBDUB_BLOB_URL: a directory or a bucket
 
     pool = providers.Singleton(
         make_pool,
@@ -117,6 +118,7 @@ class Container(containers.DeclarativeContainer):
             providers.Singleton(
                 ProcrastinateHealthProbe, pool=pool, heartbeat_stale_s=settings.provided.job_stalled_after_s
             ),
+            providers.Singleton(BlobStoreHealthProbe, blob_store, providers.Callable(blob_location, settings)),
         ),
         provider_probes,
     )
@@ -176,12 +178,10 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Voice rendering: no database involved (`subdub render` builds only these).
-    blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))
     file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
+    # The clip cache: in the blob directory, or shared through the bucket with a local read-through copy.
     clip_cache = providers.Singleton(
-        PackedClipCache,
-        providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False),
-        prefix=CLIP_PREFIX,
+        PackedClipCache, providers.Singleton(make_clip_store, settings), prefix=CLIP_PREFIX
     )
     prune_clip_cache = providers.Factory(
         PruneClipCache,
@@ -231,6 +231,9 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    purge_project_blobs = providers.Factory(
+        PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock
+    )
     list_track_renders = providers.Factory(ListTrackRenders, uow=renders_uow.provider)
     cancel_render = providers.Factory(CancelRender, uow=renders_uow.provider, clock=clock)
     watch_render = providers.Factory(WatchRender, uow=renders_uow.provider, events=render_events)

@@ -11,7 +11,7 @@ from prometheus_client import start_http_server
 from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.container import Container
-from entrypoints.worker.housekeeping import prune_clip_cache_forever
+from entrypoints.worker.housekeeping import prune_clip_cache_forever, purge_project_blobs_forever
 from entrypoints.worker.tasks import retry_policy, schedule_periodic_tasks
 
 log = structlog.get_logger(__name__)
@@ -54,6 +54,10 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
         prune_clip_cache_forever(container.prune_clip_cache(), every_s=settings.clip_cache_prune_interval_s),
         name="clip-cache-pruning",
     )
+    purging = asyncio.create_task(
+        purge_project_blobs_forever(container.purge_project_blobs(), every_s=settings.blob_purge_interval_s),
+        name="project-blob-purge",
+    )
     try:
         # procrastinate installs its own SIGINT/SIGTERM handlers: stop fetching, let running jobs
         # finish within shutdown_graceful_timeout, then cancel them: they are given back for a retry (S-OPS-2).
@@ -68,9 +72,9 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
             fetch_job_polling_interval=settings.worker_poll_s,
         )
     finally:
-        recovery.cancel()
-        pruning.cancel()
-        await asyncio.gather(recovery, pruning, return_exceptions=True)
+        for task in (recovery, pruning, purging):
+            task.cancel()
+        await asyncio.gather(recovery, pruning, purging, return_exceptions=True)
         await queue_app.close_async()
         await pool.close()
         log.info("worker.stopped")
