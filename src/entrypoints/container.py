@@ -40,6 +40,7 @@ from application.use_cases.catalogue.lookup_video import LookupVideo
 from application.use_cases.catalogue.refresh_pending_videos import RefreshPendingVideos
 from application.use_cases.catalogue.request_track_import import RequestTrackImport
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
+from application.use_cases.catalogue.voice_sample import GetVoiceSample
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
 from application.use_cases.identity.authenticate import Authenticate
@@ -57,7 +58,7 @@ from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, GetRenderReport, ListTrackRenders
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from application.use_cases.subtitles.data_rights import ProjectsDataContributor
@@ -193,6 +194,7 @@ class Container(containers.DeclarativeContainer):
     speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, hibari_synthesizer, google_speech)
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
+    get_voice_sample = providers.Factory(GetVoiceSample, speech_synthesizers, clip_cache, clip_processor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
     render_voice_over = providers.Factory(
         RenderVoiceOver,
@@ -213,6 +215,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         video_catalog=video_catalog,
+        synthesizers=speech_synthesizers,
     )
     # Render jobs: requests, the worker side, watching, downloading, administration.
     render_events = providers.Singleton(PostgresRenderEvents, database_url)
@@ -231,6 +234,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    get_render_report = providers.Factory(GetRenderReport, uow=renders_uow.provider)
     purge_project_blobs = providers.Factory(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock
     )

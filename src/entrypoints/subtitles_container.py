@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
-from application.use_cases.subtitles import cues, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, members, projects, sync, tracks
 
 
 def _with_retries(use_case: Any) -> Any:
@@ -30,6 +30,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Any] = providers.Dependency()
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
+    synthesizers: providers.Dependency[Any] = providers.Dependency(default={})  # the enabled speech engines
 
     codec = providers.Singleton(Pysubs2SubtitleCodec)
 
@@ -55,10 +56,12 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     delete_cue = retrying(cues.DeleteCue, unit_of_work, clock)
     push_changes = retrying(sync.PushChanges, unit_of_work, clock)
     pull_changes = providers.Factory(sync.PullChanges, unit_of_work)
+    get_cast = providers.Factory(cast.GetCast, unit_of_work)
+    put_cast = retrying(cast.PutCast, unit_of_work, clock, synthesizers)
 
 
 USE_CASES = tuple(
     name
     for name in SubtitlesContainer.providers
-    if name not in {"unit_of_work", "queued_unit_of_work", "clock", "ids", "codec", "video_catalog"}
+    if name not in {"unit_of_work", "queued_unit_of_work", "clock", "ids", "codec", "video_catalog", "synthesizers"}
 )

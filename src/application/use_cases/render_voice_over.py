@@ -161,8 +161,8 @@ class RenderVoiceOver:
                 await tracker.step("limiting", last - first if attempt == 0 else 0)
                 await _in_thread(_each, session.rehearse, first, last, gain_db)
             limited = session.rehearsed_lufs()
-            if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU:
-                break
+            if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU or attempt == MAX_REHEARSALS - 1:
+                break  # the gain last rehearsed is the one encoded: the report's loudness is measured
             tried.append((gain_db, limited))
             gain_db = secant_gain(tried, target)
         return gain_db, limited
@@ -204,8 +204,12 @@ class RenderVoiceOver:
             if ref.name not in voices:
                 close = difflib.get_close_matches(ref.name, list(voices), n=5, cutoff=0.5)
                 hint = f"; did you mean {', '.join(f'{ref.engine}:{name}' for name in close)}?" if close else ""
+                speakers = sorted({cue.speaker for cue in cues if cue.voice == ref and cue.speaker})
+                said_by = f" (the voice of {', '.join(speakers)})" if speakers else ""
                 raise InvalidInput(
-                    f"unknown voice {ref}{hint}", [FieldError("voice", f"unknown voice {ref}")], code="unknown_voice"
+                    f"unknown voice {ref}{said_by}{hint}",
+                    [FieldError("voice", f"unknown voice {ref}{said_by}")],
+                    code="unknown_voice",
                 )
             resolved[ref] = voices[ref.name]
         return resolved

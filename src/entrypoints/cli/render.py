@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -14,14 +15,17 @@ import msgspec
 
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
+from application.voice_checks import cast_voices, check_voices, default_voice
+from domain.cast import Cast, checked_cast
 from domain.errors import DomainError
-from domain.render_options import AUDIO_FORMATS, OVERFLOW_POLICIES, RenderOptions
+from domain.render_options import AUDIO_FORMATS, DEFAULT_VOICE, OVERFLOW_POLICIES, RenderOptions
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
 from entrypoints.container import Container, close_engines
 from entrypoints.runtime import bootstrap
 
+LANGUAGE_IN_NAME = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
@@ -40,7 +44,17 @@ def register(sub: Any) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, help="audio file to write (.wav .flac .ogg .mp3)")
     parser.add_argument("--format", help=f"output format ({', '.join(AUDIO_FORMATS)}); default: from the extension")
     parser.add_argument(
-        "--voice", default="espeak:en-us", help="engine:name (default espeak:en-us); see `subdub voices`"
+        "--voice",
+        help="engine:name; default: hibari:heart (neural) for English, else espeak-ng's voice of the language "
+        "(espeak:en-us when the language is not known); see `subdub voices`",
+    )
+    parser.add_argument(
+        "--language", help="the track's language (e.g. en, pt-BR); default: from a name like film.en.srt"
+    )
+    parser.add_argument(
+        "--cast",
+        type=Path,
+        help='JSON {"speakers": {"Ann": {"engine": "hibari", "name": "heart"}}, "defaults": {"en": {...}}}',
     )
     parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (default 1.6)")
     parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
@@ -74,9 +88,11 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     if audio_format not in AUDIO_FORMATS:
         shown = audio_format or "(none)"
         raise UsageError(f"unsupported output format {shown!r}: use {', '.join(AUDIO_FORMATS)} (extension or --format)")
+    if args.cast is not None and not args.cast.is_file():
+        raise UsageError(f"cast {args.cast} is not a file")
     try:
         options = RenderOptions(
-            voice=VoiceRef.parse(args.voice),
+            voice=VoiceRef.parse(args.voice) if args.voice else DEFAULT_VOICE,
             format=audio_format,
             sample_rate=args.sample_rate,
             loudness_lufs=args.lufs,
@@ -89,8 +105,44 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     return options
 
 
+class CastFile(msgspec.Struct, forbid_unknown_fields=True):
+    speakers: dict[str, VoiceRef] = msgspec.field(default_factory=dict)
+    defaults: dict[str, VoiceRef] = msgspec.field(default_factory=dict)
+
+
+def _cast(path: Path | None) -> Cast | None:
+    if path is None:
+        return None
+    try:
+        parsed = msgspec.json.decode(path.read_bytes(), type=CastFile)
+        return checked_cast(parsed.speakers, parsed.defaults)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInput(f"cast {path.name}: {exc}") from None
+    except DomainError as exc:
+        raise InvalidInput(f"cast {path.name}: {exc.message}") from None
+
+
+def language_of(path: Path) -> str | None:
+    """`film.en.srt`, `film.pt-BR.vtt` → the tag before the extension (the usual naming of subtitle files)."""
+    parts = path.name.split(".")
+    tag = parts[-2] if len(parts) >= 3 else ""
+    return tag if LANGUAGE_IN_NAME.match(tag) else None
+
+
 async def _render(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
     subtitles = container.subtitle_file_reader().read(args.input)
+    synthesizers = container.speech_synthesizers()
+    language = args.language or language_of(args.input)
+    if args.voice is None:
+        options = msgspec.structs.replace(options, voice=await default_voice(synthesizers, language))
+    cast = _cast(args.cast)
+    cues, uses = cast_voices(list(subtitles.cues), cast, language, options.voice)
+    # the file is read now, so every entry is checked, used or not (as the API checks a cast it saves)
+    listed = [
+        (f"cast.{field}", ref, field.removeprefix("defaults.") if field.startswith("defaults.") else None)
+        for field, ref in (cast.entries() if cast else [])
+    ]
+    await check_voices(synthesizers, [*uses, *listed])
     for warning in subtitles.warnings[:5]:
         print(f"subdub: {args.input.name}: {warning}", file=sys.stderr)
     if len(subtitles.warnings) > 5:
@@ -99,7 +151,7 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     render = container.render_voice_over(output_store=container.file_store(root=output.parent))
     started = time.perf_counter()
     with ProgressDisplay() as display:
-        report = await render.execute(subtitles.cues, options, output.name, progress=display.update)
+        report = await render.execute(cues, options, output.name, progress=display.update)
     texts = {cue.id: cue.text for cue in subtitles.cues}
     if args.report is not None:
         _write_report(container, args.report.resolve(), report)
