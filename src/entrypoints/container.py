@@ -15,6 +15,8 @@ from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
+from adapters.media.pyav_deliverer import PyAvMediaDeliverer
+from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
@@ -196,6 +198,8 @@ class Container(containers.DeclarativeContainer):
     clip_processor = providers.Singleton(NumpyClipProcessor)
     get_voice_sample = providers.Factory(GetVoiceSample, speech_synthesizers, clip_cache, clip_processor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
+    media_probe = providers.Singleton(PyAvMediaProbe)
+    media_deliverer = providers.Singleton(PyAvMediaDeliverer)
     render_voice_over = providers.Factory(
         RenderVoiceOver,
         synthesizers=speech_synthesizers,
@@ -203,6 +207,7 @@ class Container(containers.DeclarativeContainer):
         processor=clip_processor,
         mixer=track_mixer,
         output_store=blob_store,
+        deliverer=media_deliverer,
     )
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
 
@@ -216,6 +221,9 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         video_catalog=video_catalog,
         synthesizers=speech_synthesizers,
+        blob_store=blob_store,
+        media_probe=media_probe,
+        max_media_bytes=settings.provided.max_media_bytes,
     )
     # Render jobs: requests, the worker side, watching, downloading, administration.
     render_events = providers.Singleton(PostgresRenderEvents, database_url)

@@ -46,13 +46,13 @@ def resolve_database_url(settings: Settings) -> str:
     return url
 
 
-def bootstrap(*, needs_database: bool = True) -> Runtime:
+def bootstrap(*, needs_database: bool = True, check_store: bool = True) -> Runtime:
     settings = load_settings_or_exit()
     configure_logging(fmt=settings.log_format, level=settings.log_level)
     configure_tracing(settings.otel_exporter)
     database_url = resolve_database_url(settings) if needs_database else ""
     container = build_container(settings, database_url)
-    if needs_database and is_shared(settings):
+    if needs_database and check_store and is_shared(settings):
         try:
             check_blob_store(container.blob_store(), settings)
         except SettingsError as exc:

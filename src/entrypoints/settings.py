@@ -6,6 +6,7 @@ and the README's table are checked against these declarations by a test.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -35,6 +36,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ] = "development"
     http_host: Annotated[str, Var("SUBDUB_HTTP_HOST", "where the API listens")] = "127.0.0.1"
     http_port: Annotated[int, Var("SUBDUB_HTTP_PORT", "the API's port")] = 8000
+    http_workers: Annotated[
+        int,
+        Var(
+            "SUBDUB_HTTP_WORKERS",
+            "API processes `subdub serve` starts on one shared socket",
+            minimum=1,
+            default_doc="number of cores",
+        ),
+    ] = msgspec.field(default_factory=_cores)
     data_dir: Annotated[Path, Var("SUBDUB_DATA_DIR", "embedded database, local blobs, clip cache")] = Path("./.subdub")
     database_url: Annotated[
         str | None,
@@ -55,6 +65,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ),
     ] = ""
     cors_origins: Annotated[tuple[str, ...], Var("SUBDUB_CORS_ORIGINS", "comma-separated CORS allow-list")] = ()
+    trusted_proxies: Annotated[
+        tuple[str, ...],
+        Var(
+            "SUBDUB_TRUSTED_PROXIES",
+            "addresses or networks of proxies whose X-Forwarded-For / -Proto give the client's",
+            default_doc="loopback only",
+        ),
+    ] = ()
     log_format: Annotated[
         LogFormat, Var("SUBDUB_LOG_FORMAT", "log output", default_doc="console in development, json otherwise")
     ] = "console"
@@ -71,6 +89,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_upload_bytes: Annotated[int, Var("SUBDUB_MAX_UPLOAD_BYTES", "subtitle upload limit", minimum=1)] = (
         5 * 1024 * 1024
     )
+    max_media_bytes: Annotated[
+        int, Var("SUBDUB_MAX_MEDIA_BYTES", "project media (video or audio) upload limit", minimum=1)
+    ] = 4 * 1024**3
     shutdown_grace_seconds: Annotated[
         float, Var("SUBDUB_SHUTDOWN_GRACE_SECONDS", "seconds in-flight requests and jobs get on SIGTERM")
     ] = 10.0
@@ -209,6 +230,11 @@ def _check(settings: Settings, given: set[str]) -> None:
     if credentials and not Path(credentials).is_file():
         raise SettingsError("GOOGLE_APPLICATION_CREDENTIALS", f"no such file: {credentials}")
     _check_blob_url(settings.blob_url)
+    for proxy in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError("SUBDUB_TRUSTED_PROXIES", f"{proxy!r} is not an address or network") from None
     if settings.jwt_secret and len(settings.jwt_secret) < 32:
         raise SettingsError("SUBDUB_JWT_SECRET", "must be at least 32 characters")
     if not settings.is_production:

@@ -9,6 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from application.use_cases.media import project_media
 from application.use_cases.subtitles import cast, cues, members, projects, sync, tracks
 
 
@@ -31,6 +32,9 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
     synthesizers: providers.Dependency[Any] = providers.Dependency(default={})  # the enabled speech engines
+    blob_store: providers.Dependency[Any] = providers.Dependency()
+    media_probe: providers.Dependency[Any] = providers.Dependency()
+    max_media_bytes: providers.Dependency[Any] = providers.Dependency(instance_of=int)
 
     codec = providers.Singleton(Pysubs2SubtitleCodec)
 
@@ -58,10 +62,27 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     pull_changes = providers.Factory(sync.PullChanges, unit_of_work)
     get_cast = providers.Factory(cast.GetCast, unit_of_work)
     put_cast = retrying(cast.PutCast, unit_of_work, clock, synthesizers)
+    upload_media = providers.Factory(
+        project_media.UploadMedia, unit_of_work, blob_store, media_probe, clock, ids, max_bytes=max_media_bytes
+    )
+    list_media = providers.Factory(project_media.ListMedia, unit_of_work)
+    delete_media = retrying(project_media.DeleteMedia, unit_of_work, blob_store)
 
 
 USE_CASES = tuple(
     name
     for name in SubtitlesContainer.providers
-    if name not in {"unit_of_work", "queued_unit_of_work", "clock", "ids", "codec", "video_catalog", "synthesizers"}
+    if name
+    not in {
+        "unit_of_work",
+        "queued_unit_of_work",
+        "clock",
+        "ids",
+        "codec",
+        "video_catalog",
+        "blob_store",
+        "media_probe",
+        "max_media_bytes",
+        "synthesizers",
+    }
 )

@@ -19,6 +19,7 @@ from domain.cast import Cast
 from domain.projects import Member, Project, VideoRef
 from domain.subtitles import Track
 from domain.sync import CueVersion
+from tests.fakes.media import InMemoryMediaRepository
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Store:
     audit: list[dict[str, Any]] = field(default_factory=list)
     users_by_email: dict[str, Any] = field(default_factory=dict)
     casts: dict[UUID, StoredCast] = field(default_factory=dict)
+    media: dict[UUID, Any] = field(default_factory=dict)
 
 
 class FakeProjects:
@@ -257,6 +259,7 @@ class FakeSubtitlesUnitOfWork:
         self.casts = FakeCasts(store)
         self.audit = FakeAudit(store)
         self.users = FakeUsers(store)
+        self.media = InMemoryMediaRepository(store.media)
         self.commits = 0
 
     async def __aenter__(self) -> Self:

@@ -12,6 +12,10 @@ from uuid import UUID
 
 import pytest
 
+from adapters.cache.packed_clip_cache import PackedClipCache
+from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.storage.read_through import ReadThroughBlobStore
+from adapters.storage.s3_blob_store import S3BlobStore, S3Config
 from application.use_cases.renders.execute_render import RenderOutcome, RenderRetry
 from tests.support.app import api_client
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY, new_bucket, object_keys, s3_server
@@ -158,3 +162,28 @@ def test_the_s3_test_server_is_loopback_only(s3_endpoint: str) -> None:
     assert host == "127.0.0.1"
     with socket.create_connection((host, int(port)), timeout=2):
         pass
+
+
+def test_a_second_machine_reuses_the_clips_the_first_stored_in_the_bucket(s3_endpoint: str, tmp_path: Path) -> None:
+    bucket = new_bucket(s3_endpoint)
+    shared = S3Config(
+        f"s3://{bucket}/subdub", access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY, endpoint_url=s3_endpoint
+    )
+
+    def machine(name: str) -> tuple[PackedClipCache, Path]:
+        local = tmp_path / name
+        return PackedClipCache(ReadThroughBlobStore(FsBlobStore(local, durable=False), S3BlobStore(shared))), local
+
+    first, first_dir = machine("a")
+    second, second_dir = machine("b")
+    clips = {f"{n:064x}": bytes([n]) * 3000 for n in range(12)}
+    first.put_many(clips)
+    assert [key for key in object_keys(s3_endpoint, bucket) if key.startswith("subdub/clips/")]
+    assert second.get_many(list(clips)) == clips  # found through the bucket, not synthesized again
+    local_copies = [p for p in second_dir.rglob("*") if p.is_file()]
+    assert local_copies  # now read from the second machine's own disk
+    for copy in local_copies:  # the pruner deleted them: read through the bucket again
+        copy.unlink()
+    fresh, _ = machine("b")
+    assert fresh.get(f"{3:064x}") == clips[f"{3:064x}"]
+    assert first_dir.exists()

@@ -12,6 +12,7 @@ from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
 from adapters.postgres.repositories.casts import PostgresCastRepository
 from adapters.postgres.repositories.cues import PostgresCueRepository
+from adapters.postgres.repositories.media import PostgresMediaRepository
 from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
 from adapters.postgres.repositories.refresh_tokens import PostgresRefreshTokenRepository
 from adapters.postgres.repositories.tracks import PostgresTrackRepository
@@ -31,6 +32,7 @@ class PostgresUnitOfWork:
     tracks: PostgresTrackRepository
     cues: PostgresCueRepository
     casts: PostgresCastRepository
+    media: PostgresMediaRepository
 
     def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
         self._pool = pool
@@ -67,6 +69,7 @@ class PostgresUnitOfWork:
         self.tracks = PostgresTrackRepository(conn)
         self.cues = PostgresCueRepository(conn)
         self.casts = PostgresCastRepository(conn)
+        self.media = PostgresMediaRepository(conn)
 
     def _on_enter(self) -> None:
         """Hook for subclasses to build repositories on the fresh connection."""

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.media import MediaRepository
 from application.ports.unit_of_work import UnitOfWork
 from domain.cast import Cast
 from domain.projects import ProjectRole
@@ -172,6 +173,7 @@ class JobQueue(Protocol):
 
 
 class RendersUnitOfWork(UnitOfWork, Protocol):
+    media: MediaRepository
     renders: RenderRepository
     track_source: TrackSource
     jobs: JobQueue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from application.ports.casts import CastRepository
+from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
 from application.ports.tracks import CueRepository, TrackRepository
 from application.ports.unit_of_work import UnitOfWork
@@ -16,3 +17,4 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     tracks: TrackRepository
     cues: CueRepository
     casts: CastRepository
+    media: MediaRepository

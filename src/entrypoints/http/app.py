@@ -19,18 +19,22 @@ from litestar.types import ControllerRouterHandler
 
 from adapters.queue.metrics import install as install_queue_metrics
 from entrypoints.container import Container
+from entrypoints.http.auth import replay_counter
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.media import media_routes
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
 from entrypoints.http.dependencies import dependencies
-from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
+from entrypoints.http.errors import ERROR_LOG_STATE, EXCEPTION_HANDLERS, document_problem_responses, unhandled_error_log
 from entrypoints.http.idempotency import IdempotencyMiddleware
+from entrypoints.http.openapi import RefinedJsonRenderPlugin
+from entrypoints.http.requests import SubdubRequest
 from entrypoints.http.security import add_security_headers
 
 log = structlog.get_logger(__name__)
@@ -83,6 +87,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             MeController,
             AdminController,
             *subtitles_routes(settings),
+            media_routes(settings),
             CatalogueController,
             TrackImportsController,
             TrackRendersController,
@@ -91,7 +96,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             *extra_route_handlers,
         ],
         dependencies=dependencies(container),
-        state=State({"container": container}),
+        state=State({"container": container, ERROR_LOG_STATE: unhandled_error_log()}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id, add_security_headers],
         middleware=[
@@ -102,6 +107,11 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
                 keys=container.idempotency_keys(),
                 authenticate=container.authenticate(),
                 max_body_bytes=settings.max_upload_bytes,
+                count_request=replay_counter(
+                    container.rate_limiter(),
+                    per_minute=settings.rate_limit_per_minute,
+                    auth_per_minute=settings.auth_rate_limit_per_minute,
+                ),
             ),
         ],
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig())],
@@ -111,9 +121,10 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             version="1.0.0",
             description="Turn subtitle tracks into time-synchronised voice-over audio.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[RefinedJsonRenderPlugin(), SwaggerRenderPlugin(path="/")],
         ),
         request_max_body_size=settings.max_json_body_bytes,
+        request_class=SubdubRequest,
         stores={"rate_limit": container.store()},
         lifespan=[lifespan],
         logging_config=None,

@@ -16,8 +16,8 @@ from application.use_cases.subtitles.cast import CastView, GetCast, PutCast
 from domain.cast import checked_cast
 from domain.voices import VoiceRef
 from entrypoints.http.errors import problem_responses
-from entrypoints.http.render_schemas import VoiceIn
 from entrypoints.http.schemas import Envelope
+from entrypoints.http.subtitles_schemas import VoiceIn
 from entrypoints.http.versioning import etag, expected_version
 
 IfMatch = Annotated[

@@ -41,7 +41,7 @@ class SubtitleHitOut(msgspec.Struct, kw_only=True):
         return cls(**msgspec.structs.asdict(hit))
 
 
-class VideoOut(msgspec.Struct, kw_only=True):
+class VideoInfoOut(msgspec.Struct, kw_only=True):
     provider: str
     id: str
     title: str
@@ -50,11 +50,11 @@ class VideoOut(msgspec.Struct, kw_only=True):
     thumbnail_url: str | None
 
     @classmethod
-    def of(cls, video: VideoMetadata) -> VideoOut:
+    def of(cls, video: VideoMetadata) -> VideoInfoOut:
         return cls(**msgspec.structs.asdict(video))
 
 
-class VoiceOut(msgspec.Struct, kw_only=True):
+class VoiceInfoOut(msgspec.Struct, kw_only=True):
     engine: str
     name: str
     language: str
@@ -64,7 +64,7 @@ class VoiceOut(msgspec.Struct, kw_only=True):
     sample_url: str | None = None
 
     @classmethod
-    def of(cls, voice: Voice) -> VoiceOut:
+    def of(cls, voice: Voice) -> VoiceInfoOut:
         return cls(
             engine=voice.engine,
             name=voice.name,
@@ -122,8 +122,8 @@ class CatalogueController(Controller):
     @get("/videos/dailymotion/{video_id:str}", summary="Dailymotion video metadata", responses=PROVIDER_PROBLEMS)
     async def dailymotion_video(
         self, video_id: FromPath[str], actor: NamedDependency[Actor], lookup_video: NamedDependency[LookupVideo]
-    ) -> Envelope[VideoOut]:
-        return Envelope(data=VideoOut.of(await lookup_video.execute(actor, video_id)))
+    ) -> Envelope[VideoInfoOut]:
+        return Envelope(data=VideoInfoOut.of(await lookup_video.execute(actor, video_id)))
 
     @get(
         "/voices/{engine:str}/{name:str}/sample",
@@ -154,11 +154,11 @@ class CatalogueController(Controller):
         language: Annotated[str | None, QueryParameter(max_length=16)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, QueryParameter(max_length=12, pattern=r"^\d+$")] = None,
-    ) -> Page[VoiceOut]:
+    ) -> Page[VoiceInfoOut]:
         voices, next_offset = await list_voices.execute(
             actor, engine=engine, language=language, limit=limit, offset=int(cursor or 0)
         )
         return Page(
-            data=[VoiceOut.of(v) for v in voices],
+            data=[VoiceInfoOut.of(v) for v in voices],
             meta=PageMeta(limit=limit, next_cursor=str(next_offset) if next_offset is not None else None),
         )
