@@ -108,6 +108,7 @@ class Container(containers.DeclarativeContainer):
     subtitle_catalog = providers.Callable(lambda external: external.opensubtitles, external)
     video_catalog = providers.Callable(lambda external: external.dailymotion, external)
     google_speech = providers.Callable(lambda external: external.google_tts, external)
+    openai_speech = providers.Callable(lambda external: external.openai_tts, external)
     provider_probes = providers.Callable(lambda external: external.health_probes(), external)
     search_subtitles = providers.Factory(SearchSubtitles, subtitle_catalog)
     lookup_video = providers.Factory(LookupVideo, video_catalog)
@@ -193,7 +194,9 @@ class Container(containers.DeclarativeContainer):
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
     hibari_synthesizer = providers.Singleton(HibariSpeechSynthesizer)  # the neural voice; its pool starts on demand
-    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, hibari_synthesizer, google_speech)
+    speech_synthesizers = providers.Callable(
+        _speech_engines, espeak_synthesizer, hibari_synthesizer, google_speech, openai_speech
+    )
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
     get_voice_sample = providers.Factory(GetVoiceSample, speech_synthesizers, clip_cache, clip_processor)

@@ -57,16 +57,17 @@ def register(sub: Any) -> None:
     parser.add_argument("--mix", default=None, help=f"{' | '.join(MIX_MODES)} (default voiceover with --media)")
     parser.add_argument("--music-effects", type=Path, help="music-and-effects stem the `replace` mix goes over")
     parser.add_argument("--duck-db", type=float, default=-12.0, help="the original's level under speech (-12 dB)")
-    parser.add_argument("--language", help="the dub track's language tag (BCP-47, e.g. de or pt-BR)")
+    parser.add_argument(
+        "--language",
+        help="the dub's language tag (BCP-47, e.g. de or pt-BR): tags the dub track and picks the default voice; "
+        "default: from a name like film.en.srt",
+    )
     parser.add_argument("--default-track", default="dub", help="dub | original: the track players pick first")
     parser.add_argument("--source-language", help="the original's audio stream to mix over, by language")
     parser.add_argument(
         "--voice",
         help="engine:name; default: hibari:heart (neural) for English, else espeak-ng's voice of the language "
         "(espeak:en-us when the language is not known); see `subdub voices`",
-    )
-    parser.add_argument(
-        "--language", help="the track's language (e.g. en, pt-BR); default: from a name like film.en.srt"
     )
     parser.add_argument(
         "--cast",
