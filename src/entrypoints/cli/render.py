@@ -20,7 +20,7 @@ import msgspec
 from adapters.media.languages import to_bcp47
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
-from application.use_cases.render_voice_over import MediaSources
+from application.use_cases.render_delivery import MediaSources
 from application.voice_checks import cast_voices, check_voices, default_voice
 from domain.cast import Cast, checked_cast
 from domain.delivery import bed_stream_for
