@@ -129,7 +129,7 @@ class CatalogueController(Controller):
         "/voices/{engine:str}/{name:str}/sample",
         summary="A few seconds of a voice (WAV), to choose by ear",
         media_type="audio/wav",
-        responses=problem_responses(401, 404, 503),
+        responses=problem_responses(400, 401, 404, 422, 503),
     )
     async def voice_sample(
         self,
