@@ -149,7 +149,13 @@ class Container(containers.DeclarativeContainer):
     )
     opaque_tokens = providers.Singleton(RandomOpaqueTokens)
     pseudonymizer = providers.Singleton(HmacPseudonymizer, settings.provided.jwt_secret)
-    auth_states = providers.Singleton(CachedAuthStates, pool, store, ttl_s=settings.provided.auth_cache_s)
+    auth_states = providers.Singleton(
+        CachedAuthStates,
+        pool,
+        store,
+        ttl_s=settings.provided.auth_cache_s,
+        revoked_window_s=settings.provided.access_token_ttl_s,
+    )
     session_issuer = providers.Singleton(
         SessionIssuer,
         access_tokens,
@@ -167,8 +173,8 @@ class Container(containers.DeclarativeContainer):
     authenticate = providers.Singleton(Authenticate, access_tokens, auth_states)
     register_user = providers.Factory(RegisterUser, unit_of_work, password_hasher, ids, clock)
     log_in = providers.Factory(LogIn, unit_of_work, password_hasher, session_issuer, rate_limiter, clock, login_policy)
-    refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock)
-    log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock)
+    refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock, auth_states)
+    log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock, auth_states)
     get_current_user = providers.Factory(GetCurrentUser, unit_of_work)
     list_users = providers.Factory(ListUsers, unit_of_work)
     change_user_role = providers.Factory(ChangeUserRole, unit_of_work, auth_states, clock)

@@ -70,7 +70,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Var(
             "SUBDUB_TRUSTED_PROXIES",
             "addresses or networks of proxies whose X-Forwarded-For / -Proto give the client's",
-            default_doc="loopback only",
+            default_doc="none: forwarded headers are ignored",
         ),
     ] = ()
     log_format: Annotated[
