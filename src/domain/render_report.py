@@ -27,6 +27,9 @@ class CueFitReport(msgspec.Struct, frozen=True, kw_only=True):
     planned_speed: float = 1.0  # the speed the planner chose for the whole track
     why: PlanReason = "fits"
 
+    voice: str | None = None  # the voice that spoke it, engine:name
+    speaker: str | None = None
+
     @property
     def speech_start_ms(self) -> int:
         return self.start_ms if self.window_start_ms is None else self.window_start_ms
@@ -49,8 +52,12 @@ class LoudnessReport(msgspec.Struct, frozen=True, kw_only=True):
     target_lufs: float
     measured_lufs: float | None  # None for a silent mix
     gain_db: float
-    peak_dbfs: float | None  # sample peak after the gain
-    peak_limited: bool  # the -1 dBFS peak ceiling stopped the gain short of the target
+    peak_dbfs: float | None  # sample peak after the gain and the limiter
+    peak_limited: bool  # the true-peak limiter turned some peaks down
+    output_lufs: float | None = None  # the loudness of what was encoded (through the limiter)
+    true_peak_dbtp: float | None = None  # of what was encoded (4x oversampled)
+    limited_ms: int = 0  # how long the limiter was turning the signal down
+    limiter_max_db: float = 0.0  # its deepest reduction (negative dB)
 
 
 class RenderStats(msgspec.Struct, frozen=True, kw_only=True):

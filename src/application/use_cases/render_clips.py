@@ -200,7 +200,8 @@ class ClipFitter:
         return [self._fitted(cue, plans[i], natural_ms[i], fits[i], *finals[i]) for i, cue in enumerate(cues)]
 
     def _fitted(self, cue: RenderCue, plan: PlannedCue, natural_ms: float, fit: Fit, key: str, pcm: bytes) -> FittedCue:
-        voice = self._voices[self.voice_of(cue)]
+        ref = self.voice_of(cue)
+        voice = self._voices[ref]
         flags = tuple(f"script_unsupported:{script}" for script in unreadable_scripts(cue.text, voice.language))
         report = CueFitReport(
             cue_id=cue.id,
@@ -217,6 +218,8 @@ class ClipFitter:
             overflow_ms=fit.overflow_ms,
             action=fit.action,
             flags=flags,
+            voice=str(ref),
+            speaker=cue.speaker,
         )
         samples = len(pcm) // 2
         placement = Placement(start_ms=plan.window_start_ms, clip_key=key, samples=samples) if samples else None

@@ -40,6 +40,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "search_subtitles": container.search_subtitles,
         "lookup_video": container.lookup_video,
         "list_voices": container.list_voices,
+        "get_voice_sample": container.get_voice_sample,
         "request_track_import": container.request_track_import,
         # renders and jobs
         "request_render": container.request_render,
@@ -49,6 +50,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "get_render": container.get_render,
         "get_render_audio": container.get_render_audio,
         "get_render_subtitles": container.get_render_subtitles,
+        "get_render_report": container.get_render_report,
         "cancel_render": container.cancel_render,
         "watch_render": container.watch_render,
         "list_jobs": container.list_jobs,

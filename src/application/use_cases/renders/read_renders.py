@@ -15,6 +15,7 @@ from application.ports.renders import RendersUnitOfWork
 from application.ports.subtitles import SubtitleCodec
 from application.use_cases.renders.access import require
 from domain.projects import ProjectAction
+from domain.render_report import CueFitReport
 from domain.renders import Render, RenderStatus
 from domain.spoken_subtitles import spoken_timings
 from domain.subtitles import SubtitleFormat
@@ -45,6 +46,26 @@ class GetRender:
             raise NotFound("render", render_id)
         require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
         return access.render
+
+
+class GetRenderReport:
+    """A page of what a render did with each cue: fit, speed, the voice that spoke it."""
+
+    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def execute(
+        self, actor: Actor, render_id: UUID, *, offset: int, limit: int
+    ) -> tuple[list[CueFitReport], int | None]:
+        check_limit(limit)
+        async with self._uow() as uow:
+            access = await uow.renders.access(render_id, actor.user_id)
+            if access is None:
+                raise NotFound("render", render_id)
+            require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+            rows = await uow.renders.report(render_id, offset=max(0, offset), limit=limit + 1)
+            await uow.commit()
+        return rows[:limit], (offset + limit if len(rows) > limit else None)
 
 
 class ListTrackRenders:
@@ -133,6 +154,6 @@ class GetRenderSubtitles:
                     code="render_not_ready",
                 )
             cues = await uow.renders.cues(render_id)
-            fits = await uow.renders.report(render_id) or []
+            fits = await uow.renders.full_report(render_id) or []
         chosen = SubtitleFormat(fmt)
         return chosen, await self._codec.export(spoken_timings(cues, fits), chosen)
