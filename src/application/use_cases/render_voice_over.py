@@ -225,6 +225,8 @@ class RenderVoiceOver:
         except BaseException:
             watch.cancelled = True
             await asyncio.wait({work})
+            if not work.cancelled():
+                work.exception()  # retrieved: the error that matters is the one being raised
             raise
         await tracker.mux_step(1.0)
         return report

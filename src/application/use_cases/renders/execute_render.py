@@ -27,8 +27,9 @@ from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.renders import RendersUnitOfWork
 from application.use_cases.render_voice_over import MediaSources, RenderCancelled, RenderProgress, RenderVoiceOver
+from domain.delivery import bed_stream_for
 from domain.errors import DomainError
-from domain.media import Media, choose_audio_stream
+from domain.media import Media
 from domain.render_report import RenderReport
 from domain.renders import Render
 
@@ -159,9 +160,7 @@ class ExecuteRender:
             return None
         original = await self._find(uow, render, options.media_id)
         stem = await self._find(uow, render, options.music_effects_id)
-        bed_stream = None
-        if options.mix == "voiceover" and original is not None:
-            bed_stream = choose_audio_stream(original, options.source_language).index
+        bed_stream = bed_stream_for(options, original, stem)
         bed = stem if options.mix == "replace" else original if options.mix == "voiceover" else None
         return MediaSources(
             store=self._artifacts,
