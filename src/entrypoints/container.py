@@ -29,7 +29,7 @@ from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import HmacPseudonymizer, JwtAccessTokens, RandomOpaqueTokens
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.storage.health import BlobStoreHealthProbe
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
@@ -205,7 +205,9 @@ class Container(containers.DeclarativeContainer):
         output_store=blob_store,
         deliverer=media_deliverer,
     )
-    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
+    # One reader pool per process: files are read in child processes within a wall-clock limit.
+    subtitle_codec = providers.Singleton(IsolatedSubtitleCodec, time_limit_s=settings.provided.subtitle_read_seconds)
+    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=subtitle_codec)
 
     # Subtitles: projects, members, tracks, cues, sync.
     renders_uow = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
@@ -216,6 +218,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         video_catalog=video_catalog,
+        codec=subtitle_codec,
         blob_store=blob_store,
         media_probe=media_probe,
         max_media_bytes=settings.provided.max_media_bytes,
@@ -248,7 +251,7 @@ class Container(containers.DeclarativeContainer):
     # Track imports: requested over HTTP (queued with the audit entry), run by the worker.
     request_track_import = providers.Factory(RequestTrackImport, uow=renders_uow.provider, catalog=subtitle_catalog)
     import_subtitle_track = providers.Factory(
-        ImportSubtitleTrack, unit_of_work, clock, ids, providers.Singleton(Pysubs2SubtitleCodec), subtitle_catalog
+        ImportSubtitleTrack, unit_of_work, clock, ids, subtitle_codec, subtitle_catalog
     )
 
 

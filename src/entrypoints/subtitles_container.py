@@ -8,7 +8,6 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from application.use_cases.media import project_media
 from application.use_cases.subtitles import cues, members, projects, sync, tracks
 
@@ -35,7 +34,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     media_probe: providers.Dependency[Any] = providers.Dependency()
     max_media_bytes: providers.Dependency[Any] = providers.Dependency(instance_of=int)
 
-    codec = providers.Singleton(Pysubs2SubtitleCodec)
+    codec: providers.Dependency[Any] = providers.Dependency()
 
     list_projects = providers.Factory(projects.ListProjects, unit_of_work)
     get_project = providers.Factory(projects.GetProject, unit_of_work)

@@ -19,7 +19,7 @@ import msgspec
 from adapters.media.languages import to_bcp47
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
-from application.use_cases.render_voice_over import MediaSources
+from application.use_cases.render_delivery import MediaSources
 from domain.delivery import bed_stream_for
 from domain.errors import DomainError
 from domain.media import Media, media_kind

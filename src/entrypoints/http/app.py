@@ -36,6 +36,7 @@ from entrypoints.http.idempotency import IdempotencyMiddleware
 from entrypoints.http.openapi import RefinedJsonRenderPlugin
 from entrypoints.http.requests import SubdubRequest
 from entrypoints.http.security import add_security_headers
+from entrypoints.http.studio import studio_routes
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +94,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             TrackRendersController,
             RendersController,
             AdminJobsController,
+            *studio_routes(),
             *extra_route_handlers,
         ],
         dependencies=dependencies(container),

@@ -11,7 +11,7 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.ports.catalog import SubtitleCatalog, SubtitleFile
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from entrypoints.worker.tasks import import_track
@@ -121,7 +121,7 @@ async def test_two_runs_of_a_job_racing_past_the_check_leave_one_track(
         second_run = run_again(client, job_id)  # the container as is: the real catalogue
         overtaken = OvertakenCatalog(catalog, lambda: import_track(second_run, **args))
         first_run = ImportSubtitleTrack(
-            container.unit_of_work(), container.clock(), container.ids(), Pysubs2SubtitleCodec(), overtaken
+            container.unit_of_work(), container.clock(), container.ids(), IsolatedSubtitleCodec(), overtaken
         )
         first_context = SimpleNamespace(
             additional_context={"container": SimpleNamespace(import_subtitle_track=lambda: first_run)},

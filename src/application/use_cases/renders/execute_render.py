@@ -26,7 +26,8 @@ from application.errors import (
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.renders import RendersUnitOfWork
-from application.use_cases.render_voice_over import MediaSources, RenderCancelled, RenderProgress, RenderVoiceOver
+from application.use_cases.render_delivery import MediaSources
+from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from domain.delivery import bed_stream_for
 from domain.errors import DomainError
 from domain.media import Media
