@@ -19,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 
 from adapters.queue.metrics import install as install_queue_metrics
 from entrypoints.container import Container
+from entrypoints.http.allow import allow_header_fixer
 from entrypoints.http.auth import replay_counter
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
@@ -133,4 +134,5 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         debug=False,
     )
     document_problem_responses(app)
+    app.before_send.append(allow_header_fixer(app))
     return app
