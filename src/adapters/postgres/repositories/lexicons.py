@@ -20,7 +20,8 @@ FOR_TRACK = (
 UPSERT = """
 INSERT INTO project_lexicons (project_id, entries, version, created_at, updated_at)
 VALUES (%(id)s, %(entries)s, %(version)s, %(at)s, %(at)s)
-ON CONFLICT (project_id) DO UPDATE SET entries = excluded.entries, version = excluded.version, updated_at = excluded.updated_at
+ON CONFLICT (project_id) DO UPDATE
+SET entries = excluded.entries, version = excluded.version, updated_at = excluded.updated_at
 """
 _entries = msgspec.json.Decoder(tuple[LexiconEntry, ...])
 
