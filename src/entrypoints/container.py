@@ -33,6 +33,7 @@ from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
@@ -41,6 +42,7 @@ from application.use_cases.catalogue.lookup_video import LookupVideo
 from application.use_cases.catalogue.refresh_pending_videos import RefreshPendingVideos
 from application.use_cases.catalogue.request_track_import import RequestTrackImport
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
+from application.use_cases.catalogue.voice_sample import GetVoiceSample
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
 from application.use_cases.identity.authenticate import Authenticate
@@ -58,7 +60,7 @@ from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, GetRenderReport, ListTrackRenders
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from application.use_cases.subtitles.data_rights import ProjectsDataContributor
@@ -80,7 +82,7 @@ def _clip_budget_bytes(settings: Settings) -> int:
 
 
 def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
-    """Every configured engine by name (Google only when it has credentials)."""
+    """Every configured engine by name (the cloud ones only when they have credentials)."""
     return {engine.engine: engine for engine in engines if engine is not None}
 
 
@@ -106,6 +108,7 @@ class Container(containers.DeclarativeContainer):
     subtitle_catalog = providers.Callable(lambda external: external.opensubtitles, external)
     video_catalog = providers.Callable(lambda external: external.dailymotion, external)
     google_speech = providers.Callable(lambda external: external.google_tts, external)
+    openai_speech = providers.Callable(lambda external: external.openai_tts, external)
     provider_probes = providers.Callable(lambda external: external.health_probes(), external)
     search_subtitles = providers.Factory(SearchSubtitles, subtitle_catalog)
     lookup_video = providers.Factory(LookupVideo, video_catalog)
@@ -196,9 +199,13 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(_clip_budget_bytes, settings),
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
-    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, google_speech)
+    hibari_synthesizer = providers.Singleton(HibariSpeechSynthesizer)  # the neural voice; its pool starts on demand
+    speech_synthesizers = providers.Callable(
+        _speech_engines, espeak_synthesizer, hibari_synthesizer, google_speech, openai_speech
+    )
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
+    get_voice_sample = providers.Factory(GetVoiceSample, speech_synthesizers, clip_cache, clip_processor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
     media_probe = providers.Singleton(PyAvMediaProbe)
     media_deliverer = providers.Singleton(PyAvMediaDeliverer)
@@ -224,6 +231,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         video_catalog=video_catalog,
+        synthesizers=speech_synthesizers,
         codec=subtitle_codec,
         blob_store=blob_store,
         media_probe=media_probe,
@@ -246,6 +254,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    get_render_report = providers.Factory(GetRenderReport, uow=renders_uow.provider)
     purge_project_blobs = providers.Factory(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock
     )
@@ -259,6 +268,12 @@ class Container(containers.DeclarativeContainer):
     import_subtitle_track = providers.Factory(
         ImportSubtitleTrack, unit_of_work, clock, ids, subtitle_codec, subtitle_catalog
     )
+
+
+def close_engines(container: Container) -> None:
+    """Stops the process pools of the offline engines (those that were started)."""
+    container.espeak_synthesizer().close()
+    container.hibari_synthesizer().close()
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 import msgspec
 
 from application.errors import ApplicationError, FieldError, InvalidInput
-from application.ports.audio import ClipProcessor, TrackLayout, TrackMixer
+from application.ports.audio import ClipProcessor, MixSession, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.media import MediaDeliverer
@@ -22,7 +22,7 @@ from application.ports.speech import SpeechSynthesizer
 from application.use_cases.render_clips import ClipFitter, FittedCue
 from application.use_cases.render_delivery import MediaSources, deliver_over_media
 from domain.clips import normalise_text
-from domain.loudness import loudness_gain
+from domain.loudness import loudness_gain, secant_gain
 from domain.render_options import RenderOptions
 from domain.render_report import (
     LoudnessReport,
@@ -36,8 +36,8 @@ from domain.voices import Voice, VoiceRef
 
 
 class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
-    stage: str  # "synthesizing", "measuring", "encoding", "muxing"
-    done: int  # work units: synthesis counts one per cue, mixing and encoding one per cue together,
+    stage: str  # "synthesizing", "measuring", "limiting", "encoding", "muxing"
+    done: int  # work units: synthesis counts one per cue, the three mix passes one per cue together,
     # delivery over media (mixing with the soundtrack and muxing) one per cue
     total: int  # twice the number of cues, three times with media
     cues_done: int
@@ -46,6 +46,11 @@ class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
 
 class RenderCancelled(ApplicationError):
     code = "render_cancelled"
+
+
+MAX_REHEARSALS = 3
+LOUDNESS_TOLERANCE_LU = 0.1
+MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
 
 
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
@@ -118,9 +123,16 @@ class RenderVoiceOver:
                     await _in_thread(_each, session.measure, first, last)
                 levels = session.levels()
                 gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
+                gain_db, output_lufs = gain.gain_db, levels.integrated_lufs
+                if output_lufs is not None:
+                    output_lufs += gain_db
+                if gain.may_limit:
+                    gain_db, output_lufs = await self._rehearse(session, tracker, gain_db, options.loudness_lufs)
+                else:
+                    await tracker.step("limiting", session.chunk_count)
                 for first, last in _groups(session.chunk_count, self._chunks_per_step):
                     await tracker.step("encoding", last - first)
-                    await _in_thread(_each, session.encode, first, last, gain.gain_db)
+                    await _in_thread(_each, session.encode, first, last, gain_db)
                 await _in_thread(session.finish)
             except BaseException:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
@@ -131,14 +143,20 @@ class RenderVoiceOver:
                 self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
             )
         size = self._store.size(output_key)
+        limiter = session.limiter_report()
 
         totals = fit_totals(reports)
+        measured = levels.integrated_lufs
         loudness = LoudnessReport(
             target_lufs=options.loudness_lufs,
-            measured_lufs=None if levels.integrated_lufs is None else round(levels.integrated_lufs, 2),
-            gain_db=round(gain.gain_db, 2),
-            peak_dbfs=None if levels.peak_dbfs is None else round(levels.peak_dbfs + gain.gain_db, 2),
-            peak_limited=gain.peak_limited,
+            measured_lufs=_rounded(measured),
+            gain_db=round(gain_db, 2),
+            peak_dbfs=_rounded(limiter.peak_dbfs),
+            peak_limited=limiter.limited_samples > 0,
+            output_lufs=_rounded(output_lufs),
+            true_peak_dbtp=_rounded(limiter.true_peak_dbtp),
+            limited_ms=round(limiter.limited_samples * 1000 / options.sample_rate),
+            limiter_max_db=round(limiter.deepest_db, 2),
         )
         counts = fitter.counts
         stats = RenderStats(
@@ -155,6 +173,24 @@ class RenderVoiceOver:
             engine_requests=counts.engine_requests,
         )
         return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)
+
+    async def _rehearse(
+        self, session: MixSession, tracker: _Tracker, gain_db: float, target: float
+    ) -> tuple[float, float | None]:
+        """The gain whose limited mix reaches the target: the limiter takes some loudness away with the
+        peaks, so the mix goes through it (not encoded) and the gain is corrected by secant steps."""
+        tried: list[tuple[float, float]] = []
+        limited: float | None = None
+        for attempt in range(MAX_REHEARSALS):
+            for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                await tracker.step("limiting", last - first if attempt == 0 else 0)
+                await _in_thread(_each, session.rehearse, first, last, gain_db)
+            limited = session.rehearsed_lufs()
+            if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU or attempt == MAX_REHEARSALS - 1:
+                break  # the gain last rehearsed is the one encoded: the report's loudness is measured
+            tried.append((gain_db, limited))
+            gain_db = secant_gain(tried, target)
+        return gain_db, limited
 
     async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
         batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
@@ -193,8 +229,12 @@ class RenderVoiceOver:
             if ref.name not in voices:
                 close = difflib.get_close_matches(ref.name, list(voices), n=5, cutoff=0.5)
                 hint = f"; did you mean {', '.join(f'{ref.engine}:{name}' for name in close)}?" if close else ""
+                speakers = sorted({cue.speaker for cue in cues if cue.voice == ref and cue.speaker})
+                said_by = f" (the voice of {', '.join(speakers)})" if speakers else ""
                 raise InvalidInput(
-                    f"unknown voice {ref}{hint}", [FieldError("voice", f"unknown voice {ref}")], code="unknown_voice"
+                    f"unknown voice {ref}{said_by}{hint}",
+                    [FieldError("voice", f"unknown voice {ref}{said_by}")],
+                    code="unknown_voice",
                 )
             resolved[ref] = voices[ref.name]
         return resolved
@@ -223,7 +263,7 @@ class _Tracker:
         if self._progress is None:
             return
         # synthesis and mixing weigh one unit per cue each, so the total never changes mid-render
-        mixed = self.cues_total * self.chunk_steps // (2 * self.chunks) if self.chunks else 0
+        mixed = self.cues_total * self.chunk_steps // (MIX_PASSES * self.chunks) if self.chunks else 0
         await self._progress(
             RenderProgress(
                 stage=stage,
@@ -247,6 +287,10 @@ class _Tracker:
         await self.check_cancel()
         self.muxed = min(self.cues_total, int(self.cues_total * fraction))
         await self._report("muxing")
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _groups(count: int, size: int) -> list[tuple[int, int]]:
