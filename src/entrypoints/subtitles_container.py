@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
 from application.use_cases.media import project_media
-from application.use_cases.subtitles import cues, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, lexicon, members, projects, sync, tracks
 
 
 def _with_retries(use_case: Any) -> Any:
@@ -30,6 +30,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Any] = providers.Dependency()
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
+    synthesizers: providers.Dependency[Any] = providers.Dependency(default={})  # the enabled speech engines
     blob_store: providers.Dependency[Any] = providers.Dependency()
     media_probe: providers.Dependency[Any] = providers.Dependency()
     max_media_bytes: providers.Dependency[Any] = providers.Dependency(instance_of=int)
@@ -58,11 +59,15 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     delete_cue = retrying(cues.DeleteCue, unit_of_work, clock)
     push_changes = retrying(sync.PushChanges, unit_of_work, clock)
     pull_changes = providers.Factory(sync.PullChanges, unit_of_work)
+    get_cast = providers.Factory(cast.GetCast, unit_of_work)
+    put_cast = retrying(cast.PutCast, unit_of_work, clock, synthesizers)
     upload_media = providers.Factory(
         project_media.UploadMedia, unit_of_work, blob_store, media_probe, clock, ids, max_bytes=max_media_bytes
     )
     list_media = providers.Factory(project_media.ListMedia, unit_of_work)
     delete_media = retrying(project_media.DeleteMedia, unit_of_work, blob_store)
+    get_lexicon = providers.Factory(lexicon.GetLexicon, unit_of_work)
+    put_lexicon = retrying(lexicon.PutLexicon, unit_of_work, clock)
 
 
 USE_CASES = tuple(
@@ -79,5 +84,6 @@ USE_CASES = tuple(
         "blob_store",
         "media_probe",
         "max_media_bytes",
+        "synthesizers",
     }
 )

@@ -10,7 +10,9 @@ from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
+from adapters.postgres.repositories.casts import PostgresCastRepository
 from adapters.postgres.repositories.cues import PostgresCueRepository
+from adapters.postgres.repositories.lexicons import PostgresLexiconRepository
 from adapters.postgres.repositories.media import PostgresMediaRepository
 from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
 from adapters.postgres.repositories.refresh_tokens import PostgresRefreshTokenRepository
@@ -30,7 +32,9 @@ class PostgresUnitOfWork:
     members: PostgresMemberRepository
     tracks: PostgresTrackRepository
     cues: PostgresCueRepository
+    casts: PostgresCastRepository
     media: PostgresMediaRepository
+    lexicons: PostgresLexiconRepository
 
     def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
         self._pool = pool
@@ -66,7 +70,9 @@ class PostgresUnitOfWork:
         self.members = PostgresMemberRepository(conn)
         self.tracks = PostgresTrackRepository(conn)
         self.cues = PostgresCueRepository(conn)
+        self.casts = PostgresCastRepository(conn)
         self.media = PostgresMediaRepository(conn)
+        self.lexicons = PostgresLexiconRepository(conn)
 
     def _on_enter(self) -> None:
         """Hook for subclasses to build repositories on the fresh connection."""

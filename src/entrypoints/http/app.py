@@ -19,14 +19,18 @@ from litestar.types import ControllerRouterHandler
 
 from adapters.queue.metrics import install as install_queue_metrics
 from entrypoints.container import Container
+from entrypoints.http.allow import allow_header_fixer
 from entrypoints.http.auth import replay_counter
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.catalogue import CatalogueController
+from entrypoints.http.controllers.fit_check import TrackFitCheckController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.lexicon import LexiconController
 from entrypoints.http.controllers.media import media_routes
+from entrypoints.http.controllers.preview import CuePreviewController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
@@ -92,6 +96,9 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             CatalogueController,
             TrackImportsController,
             TrackRendersController,
+            TrackFitCheckController,
+            CuePreviewController,
+            LexiconController,
             RendersController,
             AdminJobsController,
             *studio_routes(),
@@ -133,4 +140,5 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         debug=False,
     )
     document_problem_responses(app)
+    app.before_send.append(allow_header_fixer(app))
     return app

@@ -13,7 +13,9 @@ from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clock import Clock, IdGenerator
 from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
 from application.use_cases.renders.access import require
+from application.voice_checks import cast_voices, check_voices
 from domain.clips import normalise_text
 from domain.delivery import bed_stream_for
 from domain.media import Media
@@ -31,11 +33,13 @@ class RequestRender:
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
+        lexicon_matcher: MatcherFactory | None = None,
     ) -> None:
         self._uow = uow
         self._synthesizers = synthesizers
         self._clock = clock
         self._ids = ids
+        self._lexicon_matcher = lexicon_matcher
 
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
         # Before the transaction: listing a provider's voices may take a network round trip.
@@ -51,8 +55,14 @@ class RequestRender:
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
                 raise InvalidInput("the track has no cue with text to speak", code="empty_track")
+            # each cue's voice is resolved now (cue > cast speaker > cast default > render voice) and
+            # kept in the snapshot: later edits of the cast do not change this render
+            cues, uses = cast_voices(cues, access.cast, access.language, options.voice)
+            await check_voices(self._synthesizers, uses)
             if len(cues) > MAX_CUES_PER_RENDER:
                 raise InvalidInput(f"a render takes at most {MAX_CUES_PER_RENDER} cues", code="track_too_long")
+            # a pronunciation the engine of a cue's voice cannot take is refused now, not in the worker
+            with_lexicon(cues, options.voice, await uow.lexicons.for_track(track_id), self._lexicon_matcher)
             now = self._clock.now()
             render_id = self._ids.new_id()
             job_id = await uow.jobs.defer_render(render_id, trace_id=actor.trace_id)
