@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
+from adapters.text.lexicon_matcher import lexicon_matcher
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
@@ -60,7 +62,15 @@ from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, GetRenderReport, ListTrackRenders
+from application.use_cases.renders.fit_check import FitCheck, FitForecaster
+from application.use_cases.renders.preview_cue import PreviewCue, PreviewLimits
+from application.use_cases.renders.read_renders import (
+    GetRender,
+    GetRenderAudio,
+    GetRenderReport,
+    GetRenderSubtitles,
+    ListTrackRenders,
+)
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from application.use_cases.subtitles.data_rights import ProjectsDataContributor
@@ -75,6 +85,10 @@ TASK_MODULES: tuple[str, ...] = ("entrypoints.worker.tasks",)
 
 def _clips_dir(settings: Settings) -> Path:
     return local_blobs_dir(settings) / CLIP_PREFIX
+
+
+def _previews_dir(settings: Settings) -> Path:
+    return local_blobs_dir(settings) / "previews"
 
 
 def _clip_budget_bytes(settings: Settings) -> int:
@@ -216,6 +230,7 @@ class Container(containers.DeclarativeContainer):
         processor=clip_processor,
         mixer=track_mixer,
         output_store=blob_store,
+        lexicon_matcher=providers.Object(lexicon_matcher),
         deliverer=media_deliverer,
     )
     # One reader pool per process: files are read in child processes within a wall-clock limit.
@@ -241,7 +256,38 @@ class Container(containers.DeclarativeContainer):
     render_events = providers.Singleton(PostgresRenderEvents, database_url)
     queue_metrics = providers.Singleton(QueueMetrics, pool=pool)
     request_render = providers.Factory(
-        RequestRender, uow=renders_uow.provider, synthesizers=speech_synthesizers, clock=clock, ids=ids
+        RequestRender,
+        uow=renders_uow.provider,
+        synthesizers=speech_synthesizers,
+        clock=clock,
+        ids=ids,
+        lexicon_matcher=providers.Object(lexicon_matcher),
+    )
+    fit_forecaster = providers.Factory(
+        FitForecaster,
+        synthesizers=speech_synthesizers,
+        cache=clip_cache,
+        lexicon_matcher=providers.Object(lexicon_matcher),
+    )
+    fit_check = providers.Factory(FitCheck, uow=renders_uow.provider, forecaster=fit_forecaster)
+    # One-cue previews: rendered in the API process (its engine pool serves nobody else), a few at a time.
+    preview_scratch = providers.Singleton(FsBlobStore, root=providers.Callable(_previews_dir, settings), durable=False)
+    preview_cue = providers.Factory(
+        PreviewCue,
+        uow=renders_uow.provider,
+        renderer=providers.Factory(
+            RenderVoiceOver,
+            synthesizers=speech_synthesizers,
+            clip_cache=clip_cache,
+            processor=clip_processor,
+            mixer=track_mixer,
+            output_store=preview_scratch,
+            lexicon_matcher=providers.Object(lexicon_matcher),
+        ),
+        scratch=preview_scratch,
+        rate_limiter=rate_limiter,
+        limits=providers.Object(PreviewLimits()),
+        slots=providers.Singleton(asyncio.Semaphore, PreviewLimits().at_once),
     )
     execute_render = providers.Factory(
         ExecuteRender,
@@ -254,6 +300,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    get_render_subtitles = providers.Factory(GetRenderSubtitles, uow=renders_uow.provider, codec=subtitle_codec)
     get_render_report = providers.Factory(GetRenderReport, uow=renders_uow.provider)
     purge_project_blobs = providers.Factory(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock

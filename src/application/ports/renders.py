@@ -10,7 +10,9 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.lexicons import LexiconRepository
 from application.ports.media import MediaRepository
+from application.ports.speaking_rates import SpeakingRateRepository
 from application.ports.unit_of_work import UnitOfWork
 from domain.cast import Cast
 from domain.projects import ProjectRole
@@ -55,6 +57,10 @@ class RenderRepository(Protocol):
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         """The cues snapshotted at request time, in timeline order."""
+        ...
+
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        """The per-cue fit report of a finished render; None before it finished."""
         ...
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
@@ -177,6 +183,8 @@ class RendersUnitOfWork(UnitOfWork, Protocol):
     renders: RenderRepository
     track_source: TrackSource
     jobs: JobQueue
+    speaking_rates: SpeakingRateRepository
+    lexicons: LexiconRepository
 
 
 class RenderEvents(Protocol):

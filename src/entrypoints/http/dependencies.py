@@ -44,9 +44,12 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "request_track_import": container.request_track_import,
         # renders and jobs
         "request_render": container.request_render,
+        "fit_check": container.fit_check,
+        "preview_cue": container.preview_cue,
         "list_track_renders": container.list_track_renders,
         "get_render": container.get_render,
         "get_render_audio": container.get_render_audio,
+        "get_render_subtitles": container.get_render_subtitles,
         "get_render_report": container.get_render_report,
         "cancel_render": container.cancel_render,
         "watch_render": container.watch_render,
