@@ -21,7 +21,7 @@ from domain.render_options import RenderOptions
 from domain.renders import Progress, Render, RenderStatus
 from domain.timing import RenderCue
 from domain.voices import VoiceRef
-from entrypoints.container import TASK_MODULES
+from entrypoints.wiring import TASK_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_VOICE = VoiceRef(engine="fake", name="en-test")

@@ -32,7 +32,7 @@ class FailingImport:
 
 
 def context_with(use_case: FailingImport) -> Any:
-    container = SimpleNamespace(import_subtitle_track=lambda: use_case)
+    container = SimpleNamespace(catalogue=SimpleNamespace(import_subtitle_track=lambda: use_case))
     return SimpleNamespace(additional_context={"container": container}, job=SimpleNamespace(id=JOB_ID, attempts=0))
 
 

@@ -38,7 +38,8 @@ class Recorder:
 
 
 def context_with(**use_cases: Recorder) -> Any:
-    container = SimpleNamespace(**{name: (lambda uc=uc: uc) for name, uc in use_cases.items()})
+    catalogue = SimpleNamespace(**{name: (lambda uc=uc: uc) for name, uc in use_cases.items()})
+    container = SimpleNamespace(catalogue=catalogue)
     return SimpleNamespace(additional_context={"container": container}, job=SimpleNamespace(id=5, attempts=0))
 
 

@@ -19,8 +19,7 @@ from domain.render_options import AUDIO_FORMATS, OVERFLOW_POLICIES, RenderOption
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
-from entrypoints.container import Container
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import Container, bootstrap, running
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -90,13 +89,13 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
 
 
 async def _render(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
-    subtitles = container.subtitle_file_reader().read(args.input)
+    subtitles = container.voice.subtitle_file_reader().read(args.input)
     for warning in subtitles.warnings[:5]:
         print(f"subdub: {args.input.name}: {warning}", file=sys.stderr)
     if len(subtitles.warnings) > 5:
         print(f"subdub: … and {len(subtitles.warnings) - 5} more warnings", file=sys.stderr)
     output = args.output.resolve()
-    render = container.render_voice_over(output_store=container.file_store(root=output.parent))
+    render = container.voice.render_voice_over(output_store=container.voice.file_store(root=output.parent))
     started = time.perf_counter()
     with ProgressDisplay() as display:
         report = await render.execute(subtitles.cues, options, output.name, progress=display.update)
@@ -107,15 +106,13 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     return 0
 
 
-async def _render_and_close(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
-    try:
+async def _render_and_close(args: argparse.Namespace, options: RenderOptions) -> int:
+    async with running(bootstrap(needs_database=False).container, database=False) as container:
         return await _render(container, args, options)
-    finally:
-        await container.external().aclose()  # the HTTP clients of external engines (Google), if any
 
 
 def _write_report(container: Container, path: Path, report: RenderReport) -> None:
-    store = container.file_store(root=path.parent)
+    store = container.voice.file_store(root=path.parent)
     with store.writer(path.name) as sink:
         sink.write(msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n")
 
@@ -126,9 +123,8 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"subdub render: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    container = bootstrap(needs_database=False).container
     try:
-        return asyncio.run(_render_and_close(container, args, options))
+        return asyncio.run(_render_and_close(args, options))
     except InvalidInput as exc:
         print(f"subdub render: {exc.detail}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -141,5 +137,3 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"subdub render: cannot write the output: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        container.espeak_synthesizer().close()

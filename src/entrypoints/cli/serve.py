@@ -12,7 +12,7 @@ from litestar import Litestar
 
 from adapters.postgres.migrations import MigrationRunner
 from entrypoints.http.app import create_app
-from entrypoints.runtime import Runtime, bootstrap
+from entrypoints.wiring import Runtime, bootstrap
 
 
 def register(sub: Any) -> None:

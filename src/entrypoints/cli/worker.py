@@ -6,7 +6,7 @@ from typing import Any
 
 import structlog
 
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap
 from entrypoints.worker.runner import run_worker
 
 

@@ -18,7 +18,6 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
 from adapters.queue.metrics import install as install_queue_metrics
-from entrypoints.container import Container
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
@@ -32,6 +31,7 @@ from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware
 from entrypoints.http.security import add_security_headers
+from entrypoints.wiring import Container, running
 
 log = structlog.get_logger(__name__)
 
@@ -47,27 +47,17 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = container.pool()
-        await pool.open(wait=False)
-        queue_app = container.queue_app()
-        await queue_app.open_async(pool)
-        queue_metrics = container.queue_metrics()
-        install_queue_metrics(queue_metrics)
-        metrics_refresher = asyncio.create_task(queue_metrics.refresh_forever(), name="queue-metrics")
-        log.info("api.started", host=settings.http_host, port=settings.http_port)
-        try:
-            yield
-        finally:
-            metrics_refresher.cancel()
-            await asyncio.wait([metrics_refresher], timeout=2)  # never hold up the shutdown
-            await container.render_events().close()
-            await queue_app.close_async()
-            await container.external().aclose()
-            await pool.close()
-            redis = container.redis_client()
-            if redis is not None:
-                await redis.aclose()
-            log.info("api.stopped")
+        async with running(container):
+            queue_metrics = container.renders.queue_metrics()
+            install_queue_metrics(queue_metrics)
+            metrics_refresher = asyncio.create_task(queue_metrics.refresh_forever(), name="queue-metrics")
+            log.info("api.started", host=settings.http_host, port=settings.http_port)
+            try:
+                yield
+            finally:
+                metrics_refresher.cancel()
+                await asyncio.wait([metrics_refresher], timeout=2)  # never hold up the shutdown
+        log.info("api.stopped")
 
     prometheus = PrometheusConfig(
         app_name="subdub",
@@ -99,8 +89,8 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             prometheus.middleware,
             DefineMiddleware(
                 IdempotencyMiddleware,
-                keys=container.idempotency_keys(),
-                authenticate=container.authenticate(),
+                keys=container.core.idempotency_keys(),
+                authenticate=container.identity.authenticate(),
                 max_body_bytes=settings.max_upload_bytes,
             ),
         ],
@@ -114,7 +104,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             render_plugins=[SwaggerRenderPlugin(path="/")],
         ),
         request_max_body_size=settings.max_json_body_bytes,
-        stores={"rate_limit": container.store()},
+        stores={"rate_limit": container.core.store()},
         lifespan=[lifespan],
         logging_config=None,
         debug=False,

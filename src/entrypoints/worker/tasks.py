@@ -26,11 +26,12 @@ from adapters.queue.jobs import (
 from adapters.queue.retry import RetryPolicy, TransientRetryStrategy
 from application.actor import Actor, GlobalRole
 from application.errors import ProviderError, ProviderQuotaExhausted
+from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportTrackCommand
-from application.use_cases.renders.execute_render import RenderRetry
+from application.use_cases.renders.execute_render import ExecuteRender, RenderRetry
 
 if TYPE_CHECKING:
-    from entrypoints.container import Container
+    from entrypoints.wiring import Container
 
 NAMESPACE = "subdub"
 # The sweep of pending project videos: every 10 minutes, at most this many projects a run.
@@ -49,7 +50,7 @@ def _container(context: JobContext) -> Container:
 
 async def render(context: JobContext, render_id: str, trace_id: str | None = None) -> str:
     """Render one voice-over (S-JOB-1): the use case records progress, outcome and errors itself."""
-    use_case = _container(context).execute_render()
+    use_case: ExecuteRender = _container(context).renders.execute_render()
     outcome = await use_case.execute(UUID(render_id), final_attempt=retry_policy.is_final(context.job.attempts))
     log.info("render.outcome", render_id=render_id, outcome=outcome.value)
     return outcome.value
@@ -78,7 +79,7 @@ async def import_track(
         project_id=UUID(project_id), file_id=file_id, language=language, provider=provider, job_id=context.job.id
     )
     try:
-        created = await _container(context).import_subtitle_track().execute(actor, cmd)
+        created = await _container(context).catalogue.import_subtitle_track().execute(actor, cmd)
     except ProviderError as exc:
         if exc.retryable and not isinstance(exc, ProviderQuotaExhausted):
             raise  # unavailable, rate limited, bad response: retried with backoff
@@ -99,7 +100,8 @@ class VideoFillFailed(Exception):
 async def fill_project_video(context: JobContext, project_id: str, trace_id: str | None = None) -> str:
     """Look a project's pending video up again: provider errors are retried with backoff, a gone video is final."""
     try:
-        outcome = await _container(context).fill_project_video().execute(UUID(project_id), trace_id=trace_id)
+        use_case: FillProjectVideo = _container(context).catalogue.fill_project_video()
+        outcome = await use_case.execute(UUID(project_id), trace_id=trace_id)
     except ProviderError as exc:
         if exc.retryable:
             raise  # unavailable, rate limited, bad response: retried with backoff
@@ -110,7 +112,7 @@ async def fill_project_video(context: JobContext, project_id: str, trace_id: str
 
 async def refresh_pending_videos(context: JobContext, timestamp: int) -> str:
     """The periodic safety net: every project video still pending (its own job ran out of retries)."""
-    report = await _container(context).refresh_pending_videos().execute(limit=VIDEO_SWEEP_LIMIT)
+    report = await _container(context).catalogue.refresh_pending_videos().execute(limit=VIDEO_SWEEP_LIMIT)
     log.info("project_video.sweep", scheduled_at=timestamp, **msgspec.to_builtins(report))
     return f"filled {report.filled}, not found {report.not_found}, still pending {report.still_pending}"
 

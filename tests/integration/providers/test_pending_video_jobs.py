@@ -15,7 +15,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from adapters.queue.observability import JobObserver
-from entrypoints.container import Container, build_container
+from entrypoints.wiring import Container, build_container
 from entrypoints.worker.tasks import retry_policy
 from tests.fakes.http_server import FakeResponse
 from tests.fakes.provider_fixtures import dailymotion_env
@@ -41,24 +41,24 @@ def quick_job_retries() -> Iterator[None]:
 @asynccontextmanager
 async def worker_container(database_url: str, tmp_path: Path, **env: str) -> AsyncIterator[Container]:
     container = build_container(settings_for(tmp_path, **env), database_url)
-    pool = container.pool()
+    pool = container.core.pool()
     await pool.open(wait=True, timeout=30)
-    await container.queue_app().open_async(pool)
+    await container.core.queue_app().open_async(pool)
     try:
         yield container
     finally:
-        await container.queue_app().close_async()
-        await container.external().aclose()
+        await container.core.queue_app().close_async()
+        await container.external.external().aclose()
         await pool.close()
 
 
 async def run_queued_jobs(worker: Container) -> None:
     """What `subdub worker` does, until the queue has nothing left to run now."""
-    await worker.queue_app().run_worker_async(
+    await worker.core.queue_app().run_worker_async(
         wait=False,
         install_signal_handlers=False,
         additional_context={"container": worker},
-        worker_middleware=[JobObserver(worker.pool())],
+        worker_middleware=[JobObserver(worker.core.pool())],
     )
 
 
@@ -164,9 +164,9 @@ async def test_the_periodic_sweep_fills_what_an_exhausted_job_left_pending(
         assert (await video_of(client, project, owner))["status"] == "pending"
 
         bring_back(dailymotion_server)
-        worker.external().dailymotion.client.breaker._breaker.close()  # no waiting out the reset timeout
+        worker.external.external().dailymotion.client.breaker._breaker.close()  # no waiting out the reset timeout
         # What the worker's periodic deferrer does on a 10-minute tick.
-        sweep = worker.queue_app().configure_task("subdub:refresh_pending_videos")
+        sweep = worker.core.queue_app().configure_task("subdub:refresh_pending_videos")
         sweep_id = await sweep.defer_async(timestamp=0)
         await run_queued_jobs(worker)
 

@@ -61,8 +61,8 @@ class CountedCatalog:
 
 def counted(client: AsyncTestClient[Any]) -> CountedCatalog:
     container = client.container  # type: ignore[attr-defined]
-    catalog = CountedCatalog(container.subtitle_catalog())
-    container.subtitle_catalog.override(providers.Object(catalog))
+    catalog = CountedCatalog(container.external.subtitle_catalog())
+    container.external.subtitle_catalog.override(providers.Object(catalog))
     return catalog
 
 
@@ -121,10 +121,14 @@ async def test_two_runs_of_a_job_racing_past_the_check_leave_one_track(
         second_run = run_again(client, job_id)  # the container as is: the real catalogue
         overtaken = OvertakenCatalog(catalog, lambda: import_track(second_run, **args))
         first_run = ImportSubtitleTrack(
-            container.unit_of_work(), container.clock(), container.ids(), Pysubs2SubtitleCodec(), overtaken
+            container.core.unit_of_work(),
+            container.core.clock(),
+            container.core.ids(),
+            Pysubs2SubtitleCodec(),
+            overtaken,
         )
         first_context = SimpleNamespace(
-            additional_context={"container": SimpleNamespace(import_subtitle_track=lambda: first_run)},
+            additional_context={"container": SimpleNamespace(catalogue=SimpleNamespace(import_subtitle_track=lambda: first_run))},
             job=SimpleNamespace(id=job_id, attempts=0),
         )
         track_id = await import_track(first_context, **args)

@@ -11,8 +11,8 @@ import structlog
 from adapters.postgres.embedded import EmbeddedDatabaseError, start_embedded_postgres
 from adapters.telemetry.logging import configure_logging
 from adapters.telemetry.tracing import configure_tracing
-from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings, SettingsError, load_settings
+from entrypoints.wiring.container import Container, build_container
 
 EXIT_CONFIG = 2
 

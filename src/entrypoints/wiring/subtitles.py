@@ -1,0 +1,45 @@
+"""Subtitles: projects, members, tracks, cues, sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from application.use_cases.subtitles import cues, members, projects, sync, tracks
+from entrypoints.wiring.use_case import UseCase, WriteUseCase
+
+
+class SubtitlesContainer(containers.DeclarativeContainer):
+    core: providers.DependenciesContainer = providers.DependenciesContainer()
+    external: providers.DependenciesContainer = providers.DependenciesContainer()
+    unit_of_work: Any = core.unit_of_work
+    clock: Any = core.clock
+    ids: Any = core.ids
+
+    codec = providers.Singleton(Pysubs2SubtitleCodec)
+
+    list_projects = UseCase(projects.ListProjects, unit_of_work)
+    get_project = UseCase(projects.GetProject, unit_of_work)
+    # a pending video's fill job is queued with its project
+    create_project = WriteUseCase(projects.CreateProject, core.queued_unit_of_work, clock, ids, external.video_catalog)
+    update_project = WriteUseCase(projects.UpdateProject, unit_of_work, clock)
+    delete_project = WriteUseCase(projects.DeleteProject, unit_of_work, clock)
+    list_members = UseCase(members.ListMembers, unit_of_work)
+    add_member = WriteUseCase(members.AddMember, unit_of_work, clock)
+    remove_member = WriteUseCase(members.RemoveMember, unit_of_work)
+    list_tracks = UseCase(tracks.ListTracks, unit_of_work)
+    get_track = UseCase(tracks.GetTrack, unit_of_work)
+    create_track = WriteUseCase(tracks.CreateTrack, unit_of_work, clock, ids)
+    upload_track = WriteUseCase(tracks.UploadTrack, unit_of_work, clock, ids, codec)
+    update_track = WriteUseCase(tracks.UpdateTrack, unit_of_work, clock)
+    delete_track = WriteUseCase(tracks.DeleteTrack, unit_of_work, clock)
+    export_track = UseCase(tracks.ExportTrack, unit_of_work, codec)
+    list_cues = UseCase(cues.ListCues, unit_of_work)
+    get_cue = UseCase(cues.GetCue, unit_of_work)
+    create_cue = WriteUseCase(cues.CreateCue, unit_of_work, clock, ids)
+    update_cue = WriteUseCase(cues.UpdateCue, unit_of_work, clock)
+    delete_cue = WriteUseCase(cues.DeleteCue, unit_of_work, clock)
+    push_changes = WriteUseCase(sync.PushChanges, unit_of_work, clock)
+    pull_changes = UseCase(sync.PullChanges, unit_of_work)

@@ -1,0 +1,74 @@
+"""Voice rendering: speech engines, the audio pipeline, blob stores and the clip cache (no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dependency_injector import containers, providers
+
+from adapters.audio.clips import NumpyClipProcessor
+from adapters.audio.mixer import StreamingTrackMixer
+from adapters.cache.blob_clip_cache import CLIP_PREFIX
+from adapters.cache.fs_clip_pruner import FsClipCachePruner
+from adapters.cache.packed_clip_cache import PackedClipCache
+from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.render_input import CodecSubtitleFileReader
+from adapters.tts.espeak import EspeakSpeechSynthesizer
+from application.ports.speech import SpeechSynthesizer
+from application.use_cases.catalogue.list_voices import ListVoices
+from application.use_cases.prune_clip_cache import PruneClipCache
+from application.use_cases.render_voice_over import RenderVoiceOver
+from entrypoints.settings import Settings
+from entrypoints.wiring.resources import Closes, closed_at_exit
+from entrypoints.wiring.use_case import UseCase
+
+
+def _blobs_dir(settings: Settings) -> Path:
+    return settings.data_dir / "blobs"
+
+
+def _clips_dir(settings: Settings) -> Path:
+    return _blobs_dir(settings) / CLIP_PREFIX
+
+
+def _clip_budget_bytes(settings: Settings) -> int:
+    return settings.clip_cache_mb * 1024 * 1024
+
+
+def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
+    """Every configured engine by name (a None one is not configured)."""
+    return {engine.engine: engine for engine in engines if engine is not None}
+
+
+class VoiceContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    external: providers.DependenciesContainer = providers.DependenciesContainer()
+
+    blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))
+    file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
+    clip_cache = providers.Singleton(
+        PackedClipCache,
+        providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False),
+        prefix=CLIP_PREFIX,
+    )
+    prune_clip_cache = UseCase(
+        PruneClipCache,
+        providers.Singleton(FsClipCachePruner, providers.Callable(_clips_dir, settings)),
+        providers.Callable(_clip_budget_bytes, settings),
+    )
+    espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
+    espeak_closed = Closes(closed_at_exit, espeak_synthesizer)
+    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, external.google_speech)
+    list_voices = UseCase(ListVoices, speech_synthesizers)
+    clip_processor = providers.Singleton(NumpyClipProcessor)
+    track_mixer = providers.Singleton(StreamingTrackMixer)
+    render_voice_over = providers.Factory(
+        RenderVoiceOver,
+        synthesizers=speech_synthesizers,
+        clip_cache=clip_cache,
+        processor=clip_processor,
+        mixer=track_mixer,
+        output_store=blob_store,
+    )
+    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
