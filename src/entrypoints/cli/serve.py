@@ -11,6 +11,7 @@ import uvicorn
 from litestar import Litestar
 
 from adapters.postgres.migrations import MigrationRunner
+from entrypoints.cli.stopping import stopped_by_signals
 from entrypoints.http.app import create_app
 from entrypoints.wiring import Runtime, bootstrap
 
@@ -43,29 +44,39 @@ def _serve(runtime: Runtime) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    _serve(bootstrap())
+    runtime = bootstrap()
+    with stopped_by_signals():
+        _serve(runtime)
     return 0
 
 
 def run_all(args: argparse.Namespace) -> int:
     runtime = bootstrap()
     MigrationRunner(runtime.database_url).up()
-    worker = subprocess.Popen(  # nosec B603
-        [sys.executable, "-m", "entrypoints.cli.main", "worker"], env=os.environ.copy()
-    )
     settings = runtime.settings
-    print(
-        f"subdub is up: API http://{settings.http_host}:{settings.http_port}/api/v1  "
-        f"docs http://{settings.http_host}:{settings.http_port}/schema",
-        flush=True,
-    )
-    try:
-        _serve(runtime)
-    finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=settings.shutdown_grace_seconds + 5)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+    with stopped_by_signals():
+        worker = subprocess.Popen(  # nosec B603
+            [sys.executable, "-m", "entrypoints.cli.main", "worker", "--parent-pid", str(os.getpid())],
+            env=os.environ.copy(),
+        )
+        print(
+            f"subdub is up: API http://{settings.http_host}:{settings.http_port}/api/v1  "
+            f"docs http://{settings.http_host}:{settings.http_port}/schema",
+            flush=True,
+        )
+        try:
+            _serve(runtime)  # the API stops first (its in-flight requests get the grace period) ...
+        finally:
+            _stop_worker(worker, settings.shutdown_grace_seconds)  # ... then the worker; the database last
     return 0
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], grace_s: float) -> None:
+    """SIGTERM: the worker stops taking jobs, gives running ones the grace period, then hands them back."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=grace_s + 5)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
