@@ -10,6 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres.pool import make_pool
 from tests.support.database import migrated_database, postgres_server, truncate_all
+from tests.support.s3 import s3_server
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -42,6 +43,13 @@ def database_url(postgres_admin_url: str, worker_id: str) -> Iterator[str]:
     """One migrated database per pytest-xdist worker (parallel-safe isolation)."""
     with migrated_database(postgres_admin_url, worker_id) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3 API (moto's server mode, started once per pytest worker on a loopback port)."""
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from domain.voices import VoiceRef
 MAX_TIMELINE_MS = 86_400_000  # 24 h
 MAX_CUE_TEXT_CHARS = 2000
 MAX_LABEL_CHARS = 200
+MAX_SPEAKER_CHARS = 100
 
 
 class SubtitleFormat(StrEnum):
@@ -46,20 +47,55 @@ def check_text(text: str) -> None:
         raise InvariantViolated("text must not contain NUL characters", field="text")
 
 
+def canonical_speaker(speaker: str | None) -> str | None:
+    """A speaker's name as stored: one line, trimmed; blank means no speaker."""
+    if speaker is None:
+        return None
+    value = " ".join(speaker.split())
+    return value or None
+
+
+def check_speaker(speaker: str | None) -> None:
+    if speaker is None:
+        return
+    if not speaker or speaker != " ".join(speaker.split()):
+        raise InvariantViolated("speaker must be one trimmed line (or null for none)", field="speaker")
+    if len(speaker) > MAX_SPEAKER_CHARS:
+        raise InvariantViolated(
+            f"speaker must be at most {MAX_SPEAKER_CHARS} characters, got {len(speaker)}", field="speaker"
+        )
+    if "\x00" in speaker:
+        raise InvariantViolated("speaker must not contain NUL characters", field="speaker")
+
+
 class CueContent(msgspec.Struct, frozen=True, kw_only=True):
-    """A cue without identity: what a subtitle file holds. Valid by construction."""
+    """A cue without identity: what a subtitle file holds. Valid by construction.
+
+    `spoken` is false for non-speech text (sound descriptions, music): kept for export, never voiced.
+    """
 
     start_ms: int
     end_ms: int
     text: str
+    speaker: str | None = None
+    spoken: bool = True
 
     def __post_init__(self) -> None:
         check_timing(self.start_ms, self.end_ms)
         check_text(self.text)
+        check_speaker(self.speaker)
 
     @classmethod
-    def of(cls, start_ms: int, end_ms: int, text: str) -> CueContent:
-        return cls(start_ms=start_ms, end_ms=end_ms, text=canonical_text(text))
+    def of(
+        cls, start_ms: int, end_ms: int, text: str, *, speaker: str | None = None, spoken: bool = True
+    ) -> CueContent:
+        return cls(
+            start_ms=start_ms,
+            end_ms=end_ms,
+            text=canonical_text(text),
+            speaker=canonical_speaker(speaker),
+            spoken=spoken,
+        )
 
 
 class Cue(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,19 +107,38 @@ class Cue(msgspec.Struct, frozen=True, kw_only=True):
     text: str
     updated_at: datetime
     voice: VoiceRef | None = None
+    speaker: str | None = None
+    spoken: bool = True
 
     def __post_init__(self) -> None:
         check_timing(self.start_ms, self.end_ms)
         check_text(self.text)
+        check_speaker(self.speaker)
         if self.updated_at.tzinfo is None:
             raise InvariantViolated("updated_at must carry a time zone (UTC)", field="updated_at")
 
     @classmethod
     def create(
-        cls, *, id: UUID, start_ms: int, end_ms: int, text: str, updated_at: datetime, voice: VoiceRef | None = None
+        cls,
+        *,
+        id: UUID,
+        start_ms: int,
+        end_ms: int,
+        text: str,
+        updated_at: datetime,
+        voice: VoiceRef | None = None,
+        speaker: str | None = None,
+        spoken: bool = True,
     ) -> Cue:
         return cls(
-            id=id, start_ms=start_ms, end_ms=end_ms, text=canonical_text(text), updated_at=updated_at, voice=voice
+            id=id,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            text=canonical_text(text),
+            updated_at=updated_at,
+            voice=voice,
+            speaker=canonical_speaker(speaker),
+            spoken=spoken,
         )
 
     def edited(
@@ -94,6 +149,8 @@ class Cue(msgspec.Struct, frozen=True, kw_only=True):
         end_ms: int | None = None,
         text: str | None = None,
         voice: VoiceRef | msgspec.UnsetType | None = msgspec.UNSET,
+        speaker: str | msgspec.UnsetType | None = msgspec.UNSET,
+        spoken: bool | None = None,
     ) -> Cue:
         """A new version with the given fields replaced; validated through the constructor."""
         return Cue(
@@ -102,12 +159,16 @@ class Cue(msgspec.Struct, frozen=True, kw_only=True):
             end_ms=self.end_ms if end_ms is None else end_ms,
             text=self.text if text is None else canonical_text(text),
             voice=self.voice if isinstance(voice, msgspec.UnsetType) else voice,
+            speaker=self.speaker if isinstance(speaker, msgspec.UnsetType) else canonical_speaker(speaker),
+            spoken=self.spoken if spoken is None else spoken,
             updated_at=updated_at,
         )
 
     @property
     def content(self) -> CueContent:
-        return CueContent(start_ms=self.start_ms, end_ms=self.end_ms, text=self.text)
+        return CueContent(
+            start_ms=self.start_ms, end_ms=self.end_ms, text=self.text, speaker=self.speaker, spoken=self.spoken
+        )
 
 
 class TrackSource(msgspec.Struct, frozen=True, kw_only=True):

@@ -5,7 +5,8 @@ a version is ranked by the key `(updated_at, deleted, content digest)` and the h
 - a later `updated_at` wins;
 - on equal `updated_at`, a deletion beats an edit;
 - on equal `updated_at` and equal deletion state, the version whose content (start, end, text,
-  voice) has the larger SHA-256 digest of its canonical JSON wins.
+  voice; speaker and spoken when either differs from its default) has the larger SHA-256 digest
+  of its canonical JSON wins.
 Equal keys mean equal content: the change is already applied and nothing is written.
 """
 
@@ -32,6 +33,8 @@ class CueChange(msgspec.Struct, frozen=True, kw_only=True):
     end_ms: int | None = None
     text: str | None = None
     voice: VoiceRef | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: str | msgspec.UnsetType | None = msgspec.UNSET
+    spoken: bool | None = None
     deleted: bool = False
 
     def __post_init__(self) -> None:
@@ -52,7 +55,10 @@ class CueVersion(msgspec.Struct, frozen=True, kw_only=True):
 
 def content_digest(cue: Cue) -> str:
     voice = None if cue.voice is None else [cue.voice.engine, cue.voice.name]
-    canonical = msgspec.json.encode([cue.start_ms, cue.end_ms, cue.text, voice])
+    fields: list[object] = [cue.start_ms, cue.end_ms, cue.text, voice]
+    if cue.speaker is not None or not cue.spoken:  # cues without them keep the digest they always had
+        fields += [cue.speaker, cue.spoken]
+    canonical = msgspec.json.encode(fields)
     return hashlib.sha256(canonical).hexdigest()
 
 
@@ -83,6 +89,8 @@ def incoming_version(server: CueVersion | None, change: CueChange) -> CueVersion
             end_ms=end_ms,
             text=text,
             voice=voice,
+            speaker=None if isinstance(change.speaker, msgspec.UnsetType) else change.speaker,
+            spoken=True if change.spoken is None else change.spoken,
             updated_at=change.updated_at,
         )
         return CueVersion(cue=cue)
@@ -92,6 +100,8 @@ def incoming_version(server: CueVersion | None, change: CueChange) -> CueVersion
         end_ms=change.end_ms,
         text=change.text,
         voice=change.voice,
+        speaker=change.speaker,
+        spoken=change.spoken,
     )
     return CueVersion(cue=cue, deleted=change.deleted)
 

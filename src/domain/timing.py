@@ -35,6 +35,7 @@ class RenderCue(msgspec.Struct, frozen=True, kw_only=True):
     end_ms: int
     text: str
     voice: VoiceRef | None = None
+    speaker: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.start_ms < self.end_ms <= MAX_TIMELINE_MS:

@@ -6,6 +6,7 @@ and the README's table are checked against these declarations by a test.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -35,6 +36,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ] = "development"
     http_host: Annotated[str, Var("SUBDUB_HTTP_HOST", "where the API listens")] = "127.0.0.1"
     http_port: Annotated[int, Var("SUBDUB_HTTP_PORT", "the API's port")] = 8000
+    http_workers: Annotated[
+        int,
+        Var(
+            "SUBDUB_HTTP_WORKERS",
+            "API processes `subdub serve` starts on one shared socket",
+            minimum=1,
+            default_doc="number of cores",
+        ),
+    ] = msgspec.field(default_factory=_cores)
     data_dir: Annotated[Path, Var("SUBDUB_DATA_DIR", "embedded database, local blobs, clip cache")] = Path("./.subdub")
     database_url: Annotated[
         str | None,
@@ -55,6 +65,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ),
     ] = ""
     cors_origins: Annotated[tuple[str, ...], Var("SUBDUB_CORS_ORIGINS", "comma-separated CORS allow-list")] = ()
+    trusted_proxies: Annotated[
+        tuple[str, ...],
+        Var(
+            "SUBDUB_TRUSTED_PROXIES",
+            "addresses or networks of proxies whose X-Forwarded-For / -Proto give the client's",
+            default_doc="loopback only",
+        ),
+    ] = ()
     log_format: Annotated[
         LogFormat, Var("SUBDUB_LOG_FORMAT", "log output", default_doc="console in development, json otherwise")
     ] = "console"
@@ -153,6 +171,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker_metrics_port: Annotated[
         int | None, Var("SUBDUB_WORKER_METRICS_PORT", "worker's own metrics port", minimum=1)
     ] = None
+    # Blob store: renders, uploaded media and the clip cache (shared by every worker when it is a bucket).
+    blob_url: Annotated[
+        str | None,
+        Var(
+            "SUBDUB_BLOB_URL",
+            "file:///path or s3://bucket/prefix (AWS S3, MinIO, R2, GCS interop)",
+            schemes=("file", "s3"),
+            default_doc="<data dir>/blobs",
+        ),
+    ] = None
+    blob_purge_interval_s: Annotated[
+        float, Var("SUBDUB_BLOB_PURGE_SECONDS", "how often a worker deletes the files of deleted projects")
+    ] = 60.0
+    aws_access_key_id: Annotated[str | None, Var("AWS_ACCESS_KEY_ID", "S3 access key")] = None
+    aws_secret_access_key: Annotated[str | None, Var("AWS_SECRET_ACCESS_KEY", "S3 secret key")] = None
+    aws_session_token: Annotated[str | None, Var("AWS_SESSION_TOKEN", "S3 session token (temporary credentials)")] = (
+        None
+    )
+    aws_region: Annotated[str | None, Var("AWS_REGION", "S3 region", default_doc="us-east-1")] = None
+    aws_endpoint_url: Annotated[
+        str | None, Var("AWS_ENDPOINT_URL", "S3 endpoint override (MinIO, R2, any S3-compatible server)", schemes=HTTP)
+    ] = None
 
     @property
     def is_production(self) -> bool:
@@ -186,6 +226,12 @@ def _check(settings: Settings, given: set[str]) -> None:
     credentials = settings.google_application_credentials
     if credentials and not Path(credentials).is_file():
         raise SettingsError("GOOGLE_APPLICATION_CREDENTIALS", f"no such file: {credentials}")
+    _check_blob_url(settings.blob_url)
+    for proxy in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError("SUBDUB_TRUSTED_PROXIES", f"{proxy!r} is not an address or network") from None
     if settings.jwt_secret and len(settings.jwt_secret) < 32:
         raise SettingsError("SUBDUB_JWT_SECRET", "must be at least 32 characters")
     if not settings.is_production:
@@ -198,6 +244,13 @@ def _check(settings: Settings, given: set[str]) -> None:
         raise SettingsError("DATABASE_URL", "is required in production (the embedded server is for development)")
     if not settings.jwt_secret:
         raise SettingsError("SUBDUB_JWT_SECRET", "is required in production")
+
+
+def _check_blob_url(url: str | None) -> None:
+    if url and url.startswith("s3://") and not url.removeprefix("s3://").split("/")[0]:
+        raise SettingsError("SUBDUB_BLOB_URL", "an s3:// URL names a bucket: s3://bucket/optional/prefix")
+    if url and url.startswith("file://") and not url.removeprefix("file://"):
+        raise SettingsError("SUBDUB_BLOB_URL", "a file:// URL names a directory: file:///srv/subdub/blobs")
 
 
 def _jwt_secret(settings: Settings) -> str:

@@ -1,5 +1,5 @@
-"""One contract for every ClipCache: the in-memory fake, one file per clip, and clip packs (on disk
-and on the in-memory BlobStore)."""
+"""One contract for every ClipCache: the in-memory fake, one file per clip, and clip packs (on disk,
+on the in-memory BlobStore, and on a shared store read through a local directory)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from adapters.cache.blob_clip_cache import BlobClipCache
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.storage.read_through import ReadThroughBlobStore
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from tests.fakes.storage import InMemoryBlobStore, InMemoryClipCache
@@ -21,6 +22,10 @@ CACHES: dict[str, Callable[[Path], ClipCache]] = {
     "file-per-clip": lambda root: BlobClipCache(FsBlobStore(root, durable=False)),
     "packs-on-disk": lambda root: PackedClipCache(FsBlobStore(root, durable=False)),
     "packs-in-memory": lambda _: PackedClipCache(InMemoryBlobStore()),
+    # the shared clip cache of several machines: a bucket (here the fake) read through a local directory
+    "packs-read-through": lambda root: PackedClipCache(
+        ReadThroughBlobStore(FsBlobStore(root, durable=False), InMemoryBlobStore())
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 from psycopg import AsyncConnection
 
+from adapters.postgres.renders import PostgresTrackSource
 from adapters.postgres.repositories.cues import PostgresCueRepository
 from adapters.postgres.repositories.projects import PostgresProjectRepository
 from adapters.postgres.repositories.tracks import PostgresTrackRepository
@@ -117,3 +118,36 @@ async def test_track_lists_carry_counts(repos: Repos) -> None:
     assert access is not None
     assert (access.track.cue_count, access.track.duration_ms) == (2, 110)
     assert access.role is None  # the repositories do not make anyone a member by themselves
+
+
+async def test_speaker_and_spoken_are_stored_everywhere_a_cue_is_read(repos: Repos) -> None:
+    track = await a_track(repos)
+    said = Cue(id=uuid4(), start_ms=0, end_ms=10, text="Hi", speaker="Alba", updated_at=NOW)
+    music = Cue(id=uuid4(), start_ms=20, end_ms=30, text="[music]", spoken=False, updated_at=NOW)
+    await write(repos, track, [CueVersion(cue=said), CueVersion(cue=music)])
+    page = await repos.cues.page(track, limit=10, after=None)
+    assert [(c.cue.speaker, c.cue.spoken) for c in page] == [("Alba", True), (None, False)]
+    got = await repos.cues.get(track, said.id)
+    assert got is not None
+    assert got.cue == said
+    assert [c.cue for c in await repos.cues.changes(track, after_seq=0, limit=10)] == [said, music]
+    renamed = said.edited(updated_at=NOW, speaker=None, spoken=False)
+    await write(repos, track, [CueVersion(cue=renamed)])
+    assert (await repos.cues.find_many([said.id]))[said.id].cue == renamed
+
+
+async def test_render_snapshots_leave_out_cues_that_are_not_spoken(clean_database: str) -> None:
+    async with await AsyncConnection.connect(clean_database) as conn:
+        owner = uuid4()
+        await conn.execute(
+            "INSERT INTO users (id, email, display_name, password_hash, role, created_at, updated_at) "
+            "VALUES (%s, %s, 'Owner', 'x', 'member', now(), now())",
+            (owner, f"{owner}@example.com"),
+        )
+        r = Repos(PostgresProjectRepository(conn), PostgresTrackRepository(conn), PostgresCueRepository(conn), owner)
+        track = await a_track(r)
+        said = Cue(id=uuid4(), start_ms=0, end_ms=10, text="Hi", speaker="Alba", updated_at=NOW)
+        music = Cue(id=uuid4(), start_ms=20, end_ms=30, text="♪ la la ♪", spoken=False, updated_at=NOW)
+        await write(r, track, [CueVersion(cue=said), CueVersion(cue=music)])
+        snapshot = await PostgresTrackSource(conn).snapshot(track)
+    assert [(c.id, c.text, c.speaker) for c in snapshot] == [(str(said.id), "Hi", "Alba")]

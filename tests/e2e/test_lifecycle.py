@@ -31,7 +31,8 @@ def srt(count: int) -> str:
         return f"{ms // 3_600_000:02}:{ms // 60_000 % 60:02}:{ms // 1000 % 60:02},{ms % 1000:03}"
 
     return "\n".join(
-        f"{i + 1}\n{stamp(i * 1500)} --> {stamp(i * 1500 + 1200)}\nline number {i} of a long film\n" for i in range(count)
+        f"{i + 1}\n{stamp(i * 1500)} --> {stamp(i * 1500 + 1200)}\nline number {i} of a long film\n"
+        for i in range(count)
     )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import BinaryIO
 
-from application.errors import NotFound
+from application.errors import DependencyUnavailable, NotFound
 
 
 class InMemoryBlobStore:
     def __init__(self) -> None:
         self.blobs: dict[str, bytes] = {}
+        self.reachable = True  # False: every asynchronous call answers "storage unavailable"
 
     @contextlib.contextmanager
     def writer(self, key: str) -> Iterator[BinaryIO]:
@@ -45,6 +48,41 @@ class InMemoryBlobStore:
 
     def discard_partials(self, key: str) -> int:
         return 0  # an unfinished write never outlives its context here
+
+    async def put_chunks(self, key: str, chunks: AsyncIterable[bytes]) -> int:
+        await self.check()
+        parts = [bytes(chunk) async for chunk in chunks]  # an exception here publishes nothing
+        self.blobs[key] = b"".join(parts)
+        return len(self.blobs[key])
+
+    async def put_file(self, key: str, path: Path) -> int:
+        await self.check()
+        self.blobs[key] = await asyncio.to_thread(Path(path).read_bytes)
+        return len(self.blobs[key])
+
+    async def stat(self, key: str) -> int:
+        await self.check()
+        return self.size(key)
+
+    async def read_range(self, key: str, first: int, last: int) -> AsyncIterator[bytes]:
+        await self.check()
+        data = self.blobs.get(key)
+        if data is None:
+            raise NotFound("blob", key)
+
+        async def one() -> AsyncIterator[bytes]:
+            yield data[first : last + 1]
+
+        return one()
+
+    async def delete_many(self, keys: Iterable[str]) -> None:
+        await self.check()
+        for key in keys:
+            self.blobs.pop(key, None)
+
+    async def check(self) -> None:
+        if not self.reachable:
+            raise DependencyUnavailable("storage", code="storage_unavailable")
 
 
 class InMemoryClipCache:

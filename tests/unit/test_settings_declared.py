@@ -49,7 +49,7 @@ def test_readme_table_documents_exactly_the_declared_variables() -> None:
 
 def test_computed_defaults_say_what_they_are() -> None:
     computed = [item.var.name for item in DECLARED.values() if item.default is msgspec.NODEFAULT]
-    assert computed == ["SUBDUB_WORKER_CONCURRENCY"]
+    assert computed == ["SUBDUB_HTTP_WORKERS", "SUBDUB_WORKER_CONCURRENCY"]
     assert all(DECLARED[name].var.default_doc for name in computed)
 
 

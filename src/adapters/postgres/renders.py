@@ -257,13 +257,13 @@ LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
 WHERE t.id = %(id)s AND t.deleted_at IS NULL
 """
 TRACK_CUES = """
-SELECT id, start_ms, end_ms, text, voice_engine, voice_name FROM cues
-WHERE track_id = %(id)s AND deleted_at IS NULL ORDER BY start_ms, id
+SELECT id, start_ms, end_ms, text, voice_engine, voice_name, speaker FROM cues
+WHERE track_id = %(id)s AND deleted_at IS NULL AND spoken ORDER BY start_ms, id
 """
 
 
 class PostgresTrackSource:
-    """Reads the subtitles area's tables: a track, the caller's role, and its live cues."""
+    """Reads the subtitles area's tables: a track, the caller's role, and its live spoken cues."""
 
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
@@ -284,6 +284,7 @@ class PostgresTrackSource:
                 end_ms=row[2],
                 text=row[3],
                 voice=None if row[4] is None else VoiceRef(engine=row[4], name=row[5]),
+                speaker=row[6],
             )
             for row in await cur.fetchall()
         ]

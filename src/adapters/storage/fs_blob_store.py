@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
-import re
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from application.errors import NotFound
+from adapters.storage.keys import check_key
+from application.errors import DependencyUnavailable, NotFound
 
-# A key is a relative path: no empty, dot-led (temp files are dot-led) or control-character segments.
-_SEGMENT = re.compile(r"^[^./\x00-\x1f][^/\x00-\x1f]*$")
+CHUNK = 256 * 1024
 
 
 class FsBlobStore:
@@ -22,10 +23,7 @@ class FsBlobStore:
         self._durable = durable  # fsync before publishing (off for the clip cache: it can be rebuilt)
 
     def path_of(self, key: str) -> Path:
-        segments = key.split("/")
-        if not key or not all(_SEGMENT.match(segment) for segment in segments):
-            raise ValueError(f"invalid blob key {key!r}")
-        return self._root.joinpath(*segments)
+        return self._root.joinpath(*check_key(key).split("/"))
 
     @contextlib.contextmanager
     def writer(self, key: str) -> Iterator[BinaryIO]:
@@ -95,3 +93,62 @@ class FsBlobStore:
                 partial.unlink()
                 removed += 1
         return removed
+
+    async def put_chunks(self, key: str, chunks: AsyncIterable[bytes]) -> int:
+        writing = self.writer(key)
+        handle = await asyncio.to_thread(writing.__enter__)
+        size = 0
+        try:
+            async for chunk in chunks:
+                await asyncio.to_thread(handle.write, chunk)
+                size += len(chunk)
+        except BaseException as exc:
+            await asyncio.to_thread(writing.__exit__, type(exc), exc, exc.__traceback__)
+            raise
+        await asyncio.to_thread(writing.__exit__, None, None, None)
+        return size
+
+    async def put_file(self, key: str, path: Path) -> int:
+        def copy() -> int:
+            with self.writer(key) as handle, Path(path).open("rb") as source:
+                shutil.copyfileobj(source, handle, CHUNK)
+                return handle.tell()
+
+        return await asyncio.to_thread(copy)
+
+    async def stat(self, key: str) -> int:
+        return await asyncio.to_thread(self.size, key)
+
+    async def read_range(self, key: str, first: int, last: int) -> AsyncIterator[bytes]:
+        try:
+            handle = await asyncio.to_thread(self.path_of(key).open, "rb")
+        except FileNotFoundError:
+            raise NotFound("blob", key) from None
+        return _chunks_of(handle, first, last)
+
+    async def delete_many(self, keys: Iterable[str]) -> None:
+        def delete_all() -> None:
+            for key in keys:
+                self.delete(key)
+
+        await asyncio.to_thread(delete_all)
+
+    async def check(self) -> None:
+        def writable() -> bool:
+            self._root.mkdir(parents=True, exist_ok=True)
+            return os.access(self._root, os.W_OK)
+
+        if not await asyncio.to_thread(writable):
+            raise DependencyUnavailable("storage", f"{self._root} is not writable", code="storage_unavailable")
+
+
+async def _chunks_of(handle: BinaryIO, first: int, last: int) -> AsyncIterator[bytes]:
+    with handle:
+        await asyncio.to_thread(handle.seek, first)
+        left = last - first + 1
+        while left > 0:
+            chunk = await asyncio.to_thread(handle.read, min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from collections.abc import Sequence
 
 import pysubs2
 
 from adapters.subtitles.encoding import decode
-from adapters.subtitles.text import ass_escape, has_override_tags, spoken_lines, strip_tags
+from adapters.subtitles.text import has_override_tags, spoken_lines, strip_tags
+from adapters.subtitles.writers import write
 from application.errors import FieldError, InvalidInput
 from application.ports.subtitles import ParsedSubtitles, UnreadableSubtitles
 from domain.errors import InvariantViolated
@@ -90,6 +92,8 @@ class Pysubs2SubtitleCodec:
             if fmt is SubtitleFormat.VTT:
                 raw = raw.split("\n\n", 1)[0]  # a WebVTT cue ends at the first blank line
             stripped, had_tags = strip_tags(raw)
+            if fmt is SubtitleFormat.VTT:
+                stripped = html.unescape(stripped)  # &amp; &lt; &gt; &nbsp; ... are escapes in WebVTT text
             tagged += had_tags or has_override_tags(event.text)
             spoken = spoken_lines(stripped)
             where = f"cue {number} at {_ts(event.start)}"
@@ -121,7 +125,4 @@ class Pysubs2SubtitleCodec:
                 [FieldError("format", "times past 9:59:59.99 cannot be written in this format")],
                 code="not_representable",
             )
-        subs = pysubs2.SSAFile()
-        for cue in sorted(cues, key=lambda c: (c.start_ms, c.end_ms)):
-            subs.append(pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms, text=ass_escape(cue.text)))
-        return subs.to_string(_EXPORT_FORMAT[fmt]).encode("utf-8")
+        return write(cues, fmt).encode("utf-8")

@@ -32,8 +32,9 @@ class CodecSubtitleFileReader:
                 f"cannot read {path}: {exc.strerror}", [FieldError("input", "unreadable")], code="unreadable_subtitles"
             ) from None
         parsed = self._codec.parse_sync(data)
-        cues = [
-            RenderCue(id=str(number), start_ms=cue.start_ms, end_ms=cue.end_ms, text=cue.text)
+        cues = [  # non-speech cues (sound descriptions, music) are kept in the file but never voiced
+            RenderCue(id=str(number), start_ms=cue.start_ms, end_ms=cue.end_ms, text=cue.text, speaker=cue.speaker)
             for number, cue in enumerate(parsed.cues, start=1)
+            if cue.spoken
         ]
         return SubtitleFile(format=parsed.format.value, cues=cues, warnings=list(parsed.warnings))

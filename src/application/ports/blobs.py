@@ -1,8 +1,15 @@
-"""Where rendered audio and cached clips are kept (local filesystem now, S3-compatible later)."""
+"""Where rendered audio, uploads and cached clips are kept: a local directory or an S3-compatible store.
+
+Every way of writing publishes atomically: a reader sees the whole blob or nothing, and a write that
+fails or is interrupted leaves no blob under its key. The synchronous methods are for worker threads
+(rendering, the clip cache); the asynchronous ones stream on the event loop (HTTP uploads and downloads).
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 
@@ -37,4 +44,30 @@ class BlobStore(Protocol):
     def discard_partials(self, key: str) -> int:
         """Deletes unfinished writes of `key` left by a writer that died (call only when no live
         writer of `key` can exist); returns how many were removed."""
+        ...
+
+    async def put_chunks(self, key: str, chunks: AsyncIterable[bytes]) -> int:
+        """Streams `chunks` into `key` without holding them in memory; returns the size. Published only
+        when the iterable ends; when it raises, the error propagates and nothing is published."""
+        ...
+
+    async def put_file(self, key: str, path: Path) -> int:
+        """Copies a local file into `key` (streamed, multipart where the store has it); returns the size."""
+        ...
+
+    async def stat(self, key: str) -> int:
+        """Size in bytes; raises NotFound("blob", key)."""
+        ...
+
+    async def read_range(self, key: str, first: int, last: int) -> AsyncIterator[bytes]:
+        """Bytes `first`..`last` (inclusive) of `key` as chunks. Awaiting it raises NotFound("blob", key)
+        before any byte is sent, so a caller can still answer 404."""
+        ...
+
+    async def delete_many(self, keys: Iterable[str]) -> None:
+        """Deletes every listed blob that exists (missing ones are no error)."""
+        ...
+
+    async def check(self) -> None:
+        """Raises DependencyUnavailable("storage") when the store cannot be reached or refuses us."""
         ...

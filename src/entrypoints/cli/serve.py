@@ -9,44 +9,76 @@ from typing import Any
 
 import uvicorn
 from litestar import Litestar
+from uvicorn.supervisors import Multiprocess
 
 from adapters.postgres.migrations import MigrationRunner
 from entrypoints.cli.stopping import stopped_by_signals
 from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
 from entrypoints.wiring import Runtime, bootstrap
+
+PROCESS_APP = "entrypoints.http.asgi:create_process_app"
 
 
 def register(sub: Any) -> None:
     serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="API processes on one shared socket (SUBDUB_HTTP_WORKERS; cores)"
+    )
     serve.set_defaults(handler=run_serve)
     both = sub.add_parser("run", help="apply migrations, then run the API and one worker together")
     both.set_defaults(handler=run_all)
 
 
-def make_server(runtime: Runtime, app: Litestar | None = None) -> uvicorn.Server:
-    """uvicorn stops accepting on SIGTERM/SIGINT, lets in-flight requests finish within the grace
-    period, then runs the lifespan shutdown that closes the pools."""
-    settings = runtime.settings
-    config = uvicorn.Config(
-        app or create_app(runtime.container),
+def server_config(settings: Settings, app: Any, *, workers: int = 1) -> uvicorn.Config:
+    """uvloop and httptools (C parsers and event loop). Each process stops accepting on SIGTERM/SIGINT,
+    lets in-flight requests finish within the grace period, then runs the lifespan shutdown that closes
+    its pools; with several workers the parent holds the socket, forwards the signal and waits for them."""
+    return uvicorn.Config(
+        app,
         host=settings.http_host,
         port=settings.http_port,
+        workers=workers,
+        factory=isinstance(app, str),  # an import string names a factory each process calls
+        loop="uvloop",
+        http="httptools",
         log_config=None,
         access_log=False,
+        proxy_headers=True,
+        # uvicorn's own default (loopback) when unset; "*" is never implied
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        timeout_worker_healthcheck=60,  # a process still importing on a loaded machine is not dead
         lifespan="on",
     )
-    return uvicorn.Server(config)
+
+
+def make_server(runtime: Runtime, app: Litestar | None = None) -> uvicorn.Server:
+    """One API process serving an app built here (tests, `subdub run`)."""
+    return uvicorn.Server(server_config(runtime.settings, app or create_app(runtime.container)))
 
 
 def _serve(runtime: Runtime) -> None:
     make_server(runtime).run()
 
 
+def serve_processes(settings: Settings, workers: int, app_factory: str = PROCESS_APP) -> None:
+    """`workers` API processes sharing one listening socket, each building its app from `app_factory`."""
+    config = server_config(settings, app_factory, workers=workers)
+    sock = config.bind_socket()
+    Multiprocess(config, sockets=[sock]).run()
+
+
 def run_serve(args: argparse.Namespace) -> int:
     runtime = bootstrap()
+    workers = args.workers or runtime.settings.http_workers
+    if workers < 1:
+        raise SystemExit("subdub: --workers must be at least 1")
     with stopped_by_signals():
-        _serve(runtime)
+        if workers == 1:
+            _serve(runtime)
+        else:
+            serve_processes(runtime.settings, workers)
     return 0
 
 

@@ -89,6 +89,8 @@ class CueFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     start_ms: int
     end_ms: int
     text: str
+    speaker: str | None = None
+    spoken: bool = True
 
 
 class TrackIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -160,6 +162,8 @@ class CueIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     text: str
     id: UUID | None = None
     voice: VoiceIn | None = None
+    speaker: str | None = None
+    spoken: bool = True
 
 
 class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -167,6 +171,8 @@ class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_ms: int | None = None
     text: str | None = None
     voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: str | msgspec.UnsetType | None = msgspec.UNSET
+    spoken: bool | None = None
 
 
 class CueOut(msgspec.Struct, kw_only=True):
@@ -177,6 +183,8 @@ class CueOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
     version: int
     voice: VoiceOut | None = None
+    speaker: str | None = None
+    spoken: bool = True
 
     @classmethod
     def of(cls, cue: Cue, version: int) -> CueOut:
@@ -189,6 +197,8 @@ class CueOut(msgspec.Struct, kw_only=True):
             updated_at=cue.updated_at,
             version=version,
             voice=voice,
+            speaker=cue.speaker,
+            spoken=cue.spoken,
         )
 
     @classmethod
@@ -203,6 +213,8 @@ class ChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_ms: int | None = None
     text: str | None = None
     voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: str | msgspec.UnsetType | None = msgspec.UNSET
+    spoken: bool | None = None
     deleted: bool = False
 
 

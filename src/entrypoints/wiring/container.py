@@ -36,7 +36,10 @@ class Container(containers.DeclarativeContainer):
     check_readiness = UseCase(
         CheckReadiness,
         probes=providers.Callable(
-            lambda core, external: [*core, *external], core.health_probes, external.health_probes
+            lambda *areas: [probe for probes in areas for probe in probes],
+            core.health_probes,
+            voice.health_probes,
+            external.health_probes,
         ),
     )
 

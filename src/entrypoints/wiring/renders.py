@@ -6,8 +6,10 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.render_events import PostgresRenderEvents
 from adapters.queue.metrics import QueueMetrics
+from application.use_cases.purge_project_blobs import PurgeProjectBlobs
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
@@ -43,6 +45,9 @@ class RendersContainer(containers.DeclarativeContainer):
     )
     get_render = UseCase(GetRender, uow=uow)
     get_render_audio = UseCase(GetRenderAudio, uow=uow, artifacts=voice.blob_store)
+    purge_project_blobs = UseCase(
+        PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, core.pool), voice.blob_store, clock
+    )
     list_track_renders = UseCase(ListTrackRenders, uow=uow)
     cancel_render = WriteUseCase(CancelRender, uow=uow, clock=clock)
     watch_render = UseCase(WatchRender, uow=uow, events=render_events)

@@ -13,6 +13,7 @@ from adapters.telemetry.logging import configure_logging
 from adapters.telemetry.tracing import configure_tracing
 from entrypoints.settings import Settings, SettingsError, load_settings
 from entrypoints.wiring.container import Container, build_container
+from entrypoints.wiring.storage import check_blob_store, is_shared
 
 EXIT_CONFIG = 2
 
@@ -45,10 +46,17 @@ def resolve_database_url(settings: Settings) -> str:
     return url
 
 
-def bootstrap(*, needs_database: bool = True) -> Runtime:
+def bootstrap(*, needs_database: bool = True, check_store: bool = True) -> Runtime:
     settings = load_settings_or_exit()
     configure_logging(fmt=settings.log_format, level=settings.log_level)
     configure_tracing(settings.otel_exporter)
     database_url = resolve_database_url(settings) if needs_database else ""
+    container = build_container(settings, database_url)
+    if needs_database and check_store and is_shared(settings):
+        try:
+            check_blob_store(container.voice.blob_store(), settings)
+        except SettingsError as exc:
+            print(f"subdub: configuration error: {exc}", file=sys.stderr)
+            raise SystemExit(EXIT_CONFIG) from None
     structlog.get_logger(__name__).debug("runtime.ready", env=settings.env)
-    return Runtime(settings=settings, database_url=database_url, container=build_container(settings, database_url))
+    return Runtime(settings=settings, database_url=database_url, container=container)

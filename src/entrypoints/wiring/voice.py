@@ -12,6 +12,7 @@ from adapters.cache.blob_clip_cache import CLIP_PREFIX
 from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.tts.espeak import EspeakSpeechSynthesizer
@@ -21,15 +22,12 @@ from application.use_cases.prune_clip_cache import PruneClipCache
 from application.use_cases.render_voice_over import RenderVoiceOver
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, closed_at_exit
+from entrypoints.wiring.storage import blob_location, local_blobs_dir, make_blob_store, make_clip_store
 from entrypoints.wiring.use_case import UseCase
 
 
-def _blobs_dir(settings: Settings) -> Path:
-    return settings.data_dir / "blobs"
-
-
 def _clips_dir(settings: Settings) -> Path:
-    return _blobs_dir(settings) / CLIP_PREFIX
+    return local_blobs_dir(settings) / CLIP_PREFIX
 
 
 def _clip_budget_bytes(settings: Settings) -> int:
@@ -45,12 +43,14 @@ class VoiceContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     external: providers.DependenciesContainer = providers.DependenciesContainer()
 
-    blob_store = providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings))
+    blob_store = providers.Singleton(make_blob_store, settings)  # SUBDUB_BLOB_URL: a directory or a bucket
     file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
+    # The clip cache: in the blob directory, or shared through the bucket with a local read-through copy.
     clip_cache = providers.Singleton(
-        PackedClipCache,
-        providers.Singleton(FsBlobStore, root=providers.Callable(_blobs_dir, settings), durable=False),
-        prefix=CLIP_PREFIX,
+        PackedClipCache, providers.Singleton(make_clip_store, settings), prefix=CLIP_PREFIX
+    )
+    health_probes = providers.List(
+        providers.Singleton(BlobStoreHealthProbe, blob_store, providers.Callable(blob_location, settings))
     )
     prune_clip_cache = UseCase(
         PruneClipCache,

@@ -11,7 +11,7 @@ from prometheus_client import start_http_server
 from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.wiring import Container, running
-from entrypoints.worker.housekeeping import prune_clip_cache_forever
+from entrypoints.worker.housekeeping import prune_clip_cache_forever, purge_project_blobs_forever
 from entrypoints.worker.tasks import retry_policy, schedule_periodic_tasks
 
 log = structlog.get_logger(__name__)
@@ -45,20 +45,35 @@ async def run_worker(container: Container, *, concurrency: int | None = None) ->
     log.info("worker.stopped")
 
 
+def _start_housekeeping(container: Container) -> list[asyncio.Task[None]]:
+    settings = container.settings()
+    return [
+        # Jobs of workers that stopped heart-beating (killed, frozen) go back to the queue.
+        asyncio.create_task(
+            recover_stalled_jobs_forever(
+                container.core.queue_app(),
+                stalled_after_s=settings.job_stalled_after_s,
+                every_s=settings.job_recovery_interval_s,
+            ),
+            name="stalled-job-recovery",
+        ),
+        asyncio.create_task(
+            prune_clip_cache_forever(container.voice.prune_clip_cache(), every_s=settings.clip_cache_prune_interval_s),
+            name="clip-cache-pruning",
+        ),
+        asyncio.create_task(
+            purge_project_blobs_forever(
+                container.renders.purge_project_blobs(), every_s=settings.blob_purge_interval_s
+            ),
+            name="project-blob-purge",
+        ),
+    ]
+
+
 async def _work(container: Container, concurrency: int) -> None:
     settings = container.settings()
     queue_app = container.core.queue_app()
-    # Jobs of workers that stopped heart-beating (killed, frozen) go back to the queue.
-    recovery = asyncio.create_task(
-        recover_stalled_jobs_forever(
-            queue_app, stalled_after_s=settings.job_stalled_after_s, every_s=settings.job_recovery_interval_s
-        ),
-        name="stalled-job-recovery",
-    )
-    pruning = asyncio.create_task(
-        prune_clip_cache_forever(container.voice.prune_clip_cache(), every_s=settings.clip_cache_prune_interval_s),
-        name="clip-cache-pruning",
-    )
+    housekeeping = _start_housekeeping(container)
     try:
         # procrastinate installs its own SIGINT/SIGTERM handlers: stop fetching, let running jobs
         # finish within shutdown_graceful_timeout, then cancel them: they are given back for a retry.
@@ -73,6 +88,6 @@ async def _work(container: Container, concurrency: int) -> None:
             fetch_job_polling_interval=settings.worker_poll_s,
         )
     finally:
-        recovery.cancel()
-        pruning.cancel()
-        await asyncio.gather(recovery, pruning, return_exceptions=True)
+        for task in housekeeping:
+            task.cancel()
+        await asyncio.gather(*housekeeping, return_exceptions=True)

@@ -82,6 +82,7 @@ def test_register_upload_render_watch_download(clean_database: str, tmp_path: Pa
         "SUBDUB_LOG_FORMAT": "json",
         "SUBDUB_WORKER_CONCURRENCY": "1",
         "SUBDUB_RENDER_HEARTBEAT_SECONDS": "0.5",
+        "SUBDUB_HTTP_WORKERS": "1",  # one API process (tests/e2e/test_scale_out.py runs several)
     }
     base = f"http://127.0.0.1:{port}"
     with process(["serve"], env, tmp_path / "api.log") as api, process(["worker"], env, tmp_path / "worker.log"):

@@ -80,6 +80,8 @@ async def test_create_patch_delete_with_if_match(clean_database: str, tmp_path: 
             "end_ms": 800,
             "text": "Hello",
             "voice": None,
+            "speaker": None,
+            "spoken": True,
             "updated_at": None,
             "version": None,
         }

@@ -61,8 +61,8 @@ class CountedCatalog:
 
 def counted(client: AsyncTestClient[Any]) -> CountedCatalog:
     container = client.container  # type: ignore[attr-defined]
-    catalog = CountedCatalog(container.external.subtitle_catalog())
-    container.external.subtitle_catalog.override(providers.Object(catalog))
+    catalog = CountedCatalog(container.external.external.subtitle_catalog())
+    container.external.external.subtitle_catalog.override(providers.Object(catalog))
     return catalog
 
 
@@ -128,7 +128,9 @@ async def test_two_runs_of_a_job_racing_past_the_check_leave_one_track(
             overtaken,
         )
         first_context = SimpleNamespace(
-            additional_context={"container": SimpleNamespace(catalogue=SimpleNamespace(import_subtitle_track=lambda: first_run))},
+            additional_context={
+                "container": SimpleNamespace(catalogue=SimpleNamespace(import_subtitle_track=lambda: first_run))
+            },
             job=SimpleNamespace(id=job_id, attempts=0),
         )
         track_id = await import_track(first_context, **args)

@@ -65,8 +65,8 @@ async def test_audio_is_a_conflict_until_the_render_succeeded() -> None:
     rig.store.blobs[f"renders/{render.id}.wav"] = b"RIFF...."
     audio = await GetRenderAudio(rig.uow, rig.store).execute(owner, render.id)  # type: ignore[arg-type]
     assert audio.size == 8
-    with audio.open() as handle:
-        assert handle.read() == b"RIFF...."
+    assert b"".join([chunk async for chunk in await audio.read(0, 7)]) == b"RIFF...."
+    assert b"".join([chunk async for chunk in await audio.read(2, 4)]) == b"FF."
 
 
 async def test_cancelling_a_queued_render_takes_its_job_out_of_the_queue() -> None:

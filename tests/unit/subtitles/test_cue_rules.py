@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from domain.errors import InvariantViolated
 from domain.projects import ProjectAction, ProjectRole, VideoRef, check_title, role_allows
 from domain.subtitles import MAX_TIMELINE_MS, Cue, CueContent, check_language
+from domain.sync import content_digest
 from domain.voices import VoiceRef
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
@@ -115,3 +118,20 @@ def test_title_and_video_rules() -> None:
     assert caught.value.field == "video.provider"
     with pytest.raises(InvariantViolated):
         VideoRef(provider="dailymotion", id="../etc")
+
+
+def test_speakers_are_one_trimmed_line_of_at_most_100_characters() -> None:
+    assert CueContent.of(0, 10, "Hi", speaker="  Mary \n Jane ").speaker == "Mary Jane"
+    assert CueContent.of(0, 10, "Hi", speaker="   ").speaker is None
+    with pytest.raises(InvariantViolated):
+        CueContent.of(0, 10, "Hi", speaker="x" * 101)
+    with pytest.raises(InvariantViolated):
+        CueContent(start_ms=0, end_ms=10, text="Hi", speaker=" padded ")
+
+
+def test_cues_without_speaker_keep_their_sync_digest() -> None:
+    at = NOW
+    plain = Cue(id=uuid4(), start_ms=0, end_ms=10, text="Hi", updated_at=at)
+    assert content_digest(plain) == hashlib.sha256(msgspec.json.encode([0, 10, "Hi", None])).hexdigest()
+    assert content_digest(plain.edited(updated_at=at, spoken=False)) != content_digest(plain)
+    assert content_digest(plain.edited(updated_at=at, speaker="Ana")) != content_digest(plain)

@@ -16,7 +16,8 @@ from domain.sync import CueVersion
 from domain.voices import VoiceRef
 
 PAGE = """
-SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
+       speaker, spoken FROM cues
 WHERE track_id = %(track_id)s AND deleted_at IS NULL AND (start_ms, id) > (%(start_ms)s, %(id)s)
 ORDER BY start_ms, id
 LIMIT %(limit)s
@@ -32,10 +33,11 @@ WITH access AS (
     LEFT JOIN project_members m ON m.project_id = t.project_id AND m.user_id = %(user_id)s
     WHERE t.id = %(track_id)s AND t.deleted_at IS NULL
 )
-SELECT a.role, c.id, c.start_ms, c.end_ms, c.text, c.voice_engine, c.voice_name, c.updated_at, c.change_seq
+SELECT a.role, c.id, c.start_ms, c.end_ms, c.text, c.voice_engine, c.voice_name, c.updated_at, c.change_seq,
+       c.speaker, c.spoken
 FROM access a
 LEFT JOIN LATERAL (
-    SELECT id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq
+    SELECT id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, speaker, spoken
     FROM cues
     WHERE track_id = %(track_id)s AND deleted_at IS NULL AND (start_ms, id) > (%(start_ms)s, %(id)s)
     ORDER BY start_ms, id
@@ -45,24 +47,28 @@ ORDER BY c.start_ms, c.id
 """
 
 GET = """
-SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
+       speaker, spoken FROM cues
 WHERE id = %(id)s AND track_id = %(track_id)s AND deleted_at IS NULL
 """
 
 GET_FOR_UPDATE = """
-SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
+       speaker, spoken FROM cues
 WHERE id = %(id)s AND track_id = %(track_id)s AND deleted_at IS NULL
 FOR UPDATE
 """
 
 FIND_MANY = """
-SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
+       speaker, spoken FROM cues
 WHERE id = ANY(%(ids)s::uuid[])
 FOR UPDATE
 """
 
 CHANGES = """
-SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at FROM cues
+SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
+       speaker, spoken FROM cues
 WHERE track_id = %(track_id)s AND change_seq > %(after)s
 ORDER BY change_seq
 LIMIT %(limit)s
@@ -70,16 +76,18 @@ LIMIT %(limit)s
 
 # One statement for any number of cues; a cue never moves to another track (the WHERE guard).
 WRITE_MANY = """
-INSERT INTO cues (id, track_id, start_ms, end_ms, text, voice_engine, voice_name, change_seq,
+INSERT INTO cues (id, track_id, start_ms, end_ms, text, voice_engine, voice_name, speaker, spoken, change_seq,
                   created_at, updated_at, deleted_at)
-SELECT u.id, %(track_id)s, u.start_ms, u.end_ms, u.text, u.voice_engine, u.voice_name, u.seq,
+SELECT u.id, %(track_id)s, u.start_ms, u.end_ms, u.text, u.voice_engine, u.voice_name, u.speaker, u.spoken, u.seq,
        %(at)s, u.updated_at, CASE WHEN u.deleted THEN %(at)s::timestamptz END
 FROM unnest(%(ids)s::uuid[], %(starts)s::int[], %(ends)s::int[], %(texts)s::text[], %(engines)s::text[],
-            %(names)s::text[], %(seqs)s::bigint[], %(updated)s::timestamptz[], %(deleted)s::bool[])
-     AS u(id, start_ms, end_ms, text, voice_engine, voice_name, seq, updated_at, deleted)
+            %(names)s::text[], %(speakers)s::text[], %(spoken)s::bool[], %(seqs)s::bigint[],
+            %(updated)s::timestamptz[], %(deleted)s::bool[])
+     AS u(id, start_ms, end_ms, text, voice_engine, voice_name, speaker, spoken, seq, updated_at, deleted)
 ON CONFLICT (id) DO UPDATE SET
     start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, text = EXCLUDED.text,
     voice_engine = EXCLUDED.voice_engine, voice_name = EXCLUDED.voice_name, change_seq = EXCLUDED.change_seq,
+    speaker = EXCLUDED.speaker, spoken = EXCLUDED.spoken,
     updated_at = EXCLUDED.updated_at, deleted_at = EXCLUDED.deleted_at
 WHERE cues.track_id = EXCLUDED.track_id
 """
@@ -89,14 +97,33 @@ FIRST_KEY = CueKey(start_ms=-1, id=UUID(int=0))
 
 def stored_cue_from_row(row: tuple[Any, ...]) -> StoredCue:
     voice = None if row[5] is None else VoiceRef(engine=row[5], name=row[6])
-    cue = Cue(id=row[0], start_ms=row[2], end_ms=row[3], text=row[4], voice=voice, updated_at=row[7])
+    cue = Cue(
+        id=row[0],
+        start_ms=row[2],
+        end_ms=row[3],
+        text=row[4],
+        voice=voice,
+        updated_at=row[7],
+        speaker=row[10],
+        spoken=row[11],
+    )
     return StoredCue(track_id=row[1], cue=cue, seq=row[8], deleted=row[9] is not None)
 
 
 def _live_cue(track_id: UUID, row: tuple[Any, ...]) -> StoredCue:
-    """A row of PAGE_WITH_ROLE: (role, id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, seq)."""
+    """A row of PAGE_WITH_ROLE: (role, id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, seq,
+    speaker, spoken)."""
     voice = None if row[5] is None else VoiceRef(engine=row[5], name=row[6])
-    cue = Cue(id=row[1], start_ms=row[2], end_ms=row[3], text=row[4], voice=voice, updated_at=row[7])
+    cue = Cue(
+        id=row[1],
+        start_ms=row[2],
+        end_ms=row[3],
+        text=row[4],
+        voice=voice,
+        updated_at=row[7],
+        speaker=row[9],
+        spoken=row[10],
+    )
     return StoredCue(track_id=track_id, cue=cue, seq=row[8])
 
 
@@ -150,6 +177,8 @@ class PostgresCueRepository:
                 "texts": [c.text for c in cues],
                 "engines": [None if c.voice is None else c.voice.engine for c in cues],
                 "names": [None if c.voice is None else c.voice.name for c in cues],
+                "speakers": [c.speaker for c in cues],
+                "spoken": [c.spoken for c in cues],
                 "seqs": [seq for _, seq in versions],
                 "updated": [c.updated_at for c in cues],
                 "deleted": [v.deleted for v, _ in versions],

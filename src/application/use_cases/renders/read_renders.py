@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import BinaryIO
+from collections.abc import AsyncIterator, Callable
 from uuid import UUID
 
 import msgspec
@@ -63,15 +61,15 @@ class ListTrackRenders:
 
 
 class RenderAudio:
-    """The finished artifact: its size, and a seekable file to stream from."""
+    """The finished artifact: its size, and its bytes streamed from the store (whole or one range)."""
 
-    def __init__(self, render: Render, store: BlobStore) -> None:
+    def __init__(self, render: Render, size: int, store: BlobStore) -> None:
         self.render = render
-        self.size = store.size(render.blob_key)
+        self.size = size
         self._store = store
 
-    def open(self) -> AbstractContextManager[BinaryIO]:
-        return self._store.reader(self.render.blob_key)
+    async def read(self, first: int, last: int) -> AsyncIterator[bytes]:
+        return await self._store.read_range(self.render.blob_key, first, last)
 
 
 class GetRenderAudio:
@@ -87,4 +85,4 @@ class GetRenderAudio:
             raise Conflict(
                 f"the render is {render.status.value}; its audio exists once it succeeded", code="render_not_ready"
             )
-        return RenderAudio(render, self._artifacts)
+        return RenderAudio(render, await self._artifacts.stat(render.blob_key), self._artifacts)

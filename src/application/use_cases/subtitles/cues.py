@@ -60,6 +60,8 @@ class CreateCueCommand(msgspec.Struct, frozen=True, kw_only=True):
     text: str
     id: UUID | None = None
     voice: VoiceRef | None = None
+    speaker: str | None = None
+    spoken: bool = True
 
 
 async def _write(uow: SubtitlesUnitOfWork, track_id: UUID, version: CueVersion) -> StoredCue:
@@ -81,6 +83,8 @@ class CreateCue:
                 end_ms=cmd.end_ms,
                 text=cmd.text,
                 voice=cmd.voice,
+                speaker=cmd.speaker,
+                spoken=cmd.spoken,
                 updated_at=self._clock.now(),
             )
             await uow.tracks.lock(track.id)
@@ -100,6 +104,8 @@ class UpdateCueCommand(msgspec.Struct, frozen=True, kw_only=True):
     end_ms: int | None = None
     text: str | None = None
     voice: VoiceRef | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: str | msgspec.UnsetType | None = msgspec.UNSET
+    spoken: bool | None = None
     expected_version: int | None = None
 
 
@@ -119,10 +125,18 @@ class UpdateCue:
                 end_ms=cmd.end_ms,
                 text=cmd.text,
                 voice=cmd.voice,
+                speaker=cmd.speaker,
+                spoken=cmd.spoken,
             )
             stored = await _write(uow, track.id, CueVersion(cue=after))
             changes = audit_changes(
-                track.project_id, track_id=str(track.id), start_ms=cmd.start_ms, end_ms=cmd.end_ms, text=cmd.text
+                track.project_id,
+                track_id=str(track.id),
+                start_ms=cmd.start_ms,
+                end_ms=cmd.end_ms,
+                text=cmd.text,
+                speaker=None if isinstance(cmd.speaker, msgspec.UnsetType) else cmd.speaker,
+                spoken=cmd.spoken,
             )
             await uow.audit.record(actor, "cue.updated", "cue", after.id, changes, trace_id=actor.trace_id)
             await uow.commit()

@@ -32,6 +32,8 @@ class NewCue(msgspec.Struct, frozen=True, kw_only=True):
     start_ms: int
     end_ms: int
     text: str
+    speaker: str | None = None
+    spoken: bool = True
 
 
 class CreateTrackCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -62,7 +64,7 @@ def contents_of(cues: Sequence[NewCue]) -> list[CueContent]:
     errors: list[FieldError] = []
     for index, cue in enumerate(cues):
         try:
-            contents.append(CueContent.of(cue.start_ms, cue.end_ms, cue.text))
+            contents.append(CueContent.of(cue.start_ms, cue.end_ms, cue.text, speaker=cue.speaker, spoken=cue.spoken))
         except InvariantViolated as exc:
             errors.append(FieldError(f"cues[{index}].{exc.field or 'cue'}", exc.message))
     if errors:
@@ -98,7 +100,15 @@ class _TrackWriter:
         language, label = check_language(language), check_label(label)
         versions = [
             CueVersion(
-                cue=Cue(id=self._ids.new_id(), start_ms=c.start_ms, end_ms=c.end_ms, text=c.text, updated_at=now)
+                cue=Cue(
+                    id=self._ids.new_id(),
+                    start_ms=c.start_ms,
+                    end_ms=c.end_ms,
+                    text=c.text,
+                    speaker=c.speaker,
+                    spoken=c.spoken,
+                    updated_at=now,
+                )
             )
             for c in cues
         ]

@@ -95,6 +95,8 @@ class CueController(Controller):
             end_ms=data.end_ms,
             text=data.text,
             voice=None if data.voice is None else data.voice.to_ref(),
+            speaker=data.speaker,
+            spoken=data.spoken,
         )
         return _cue_response(CueOut.stored(await create_cue.execute(actor, cmd)), 201, track_id)
 
@@ -130,6 +132,8 @@ class CueController(Controller):
             end_ms=data.end_ms,
             text=data.text,
             voice=voice,
+            speaker=data.speaker,
+            spoken=data.spoken,
             expected_version=expected_version(if_match),
         )
         return _cue_response(CueOut.stored(await update_cue.execute(actor, cmd)))
@@ -223,6 +227,8 @@ def _changes(items: list[ChangeIn]) -> list[CueChange]:
                     end_ms=item.end_ms,
                     text=item.text,
                     voice=voice,
+                    speaker=item.speaker,
+                    spoken=item.spoken,
                     deleted=item.deleted,
                 )
             )

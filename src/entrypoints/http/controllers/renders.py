@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,7 +14,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
 from application.use_cases.renders.cancel_render import CancelRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders, RenderAudio
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from domain.renders import AUDIO_MEDIA_TYPES
@@ -29,7 +28,6 @@ from entrypoints.http.schemas import Envelope, Page, PageMeta
 RangeHeader = Annotated[
     str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
 ]
-CHUNK = 64 * 1024
 
 
 class TrackRendersController(Controller):
@@ -134,20 +132,8 @@ class RendersController(Controller):
         if span is not None:
             headers["Content-Range"] = f"bytes {first}-{last}/{size}"
         return Stream(
-            _read(found, first, last),
+            await found.read(first, last),
             status_code=206 if span is not None else 200,
             media_type=AUDIO_MEDIA_TYPES[render.format],
             headers=headers,
         )
-
-
-async def _read(audio: RenderAudio, first: int, last: int) -> AsyncIterator[bytes]:
-    with audio.open() as handle:
-        await asyncio.to_thread(handle.seek, first)
-        left = last - first + 1
-        while left > 0:
-            chunk = await asyncio.to_thread(handle.read, min(CHUNK, left))
-            if not chunk:
-                return
-            left -= len(chunk)
-            yield chunk

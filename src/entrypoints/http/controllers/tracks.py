@@ -106,7 +106,10 @@ class ProjectTracksController(Controller):
             if len(body) > opt[OPT_MAX_JSON]:
                 raise PayloadTooLarge(f"JSON bodies are limited to {opt[OPT_MAX_JSON]} bytes")
             data = _decode(body, TrackIn)
-            cues = [NewCue(start_ms=c.start_ms, end_ms=c.end_ms, text=c.text) for c in data.cues]
+            cues = [
+                NewCue(start_ms=c.start_ms, end_ms=c.end_ms, text=c.text, speaker=c.speaker, spoken=c.spoken)
+                for c in data.cues
+            ]
             cmd = CreateTrackCommand(project_id=project_id, language=data.language, label=data.label, cues=cues)
             created = await create_track.execute(actor, cmd)
         else:
