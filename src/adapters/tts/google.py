@@ -82,7 +82,7 @@ def _synthesis_failed(index: int, exc: ProviderError) -> SynthesisFailed:
     failure = SynthesisFailed(ENGINE, index, exc.detail)
     failure.code = exc.code
     failure.retry_after_s = exc.retry_after_s
-    failure.retryable = exc.retryable  # type: ignore[attr-defined]
+    failure.retryable = exc.retryable
     return failure
 
 

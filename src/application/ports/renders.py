@@ -102,7 +102,7 @@ class RenderRepository(Protocol):
         ...
 
 
-class TrackSource(Protocol):
+class RenderTracks(Protocol):
     async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
         """None when there is no such live track."""
         ...
@@ -166,7 +166,7 @@ class JobQueue(Protocol):
 
 class RendersUnitOfWork(UnitOfWork, Protocol):
     renders: RenderRepository
-    track_source: TrackSource
+    track_source: RenderTracks
     jobs: JobQueue
 
 

@@ -16,13 +16,13 @@ from domain.voices import VoiceRef
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
-class VoiceIn(msgspec.Struct, forbid_unknown_fields=True):
+class RenderVoiceIn(msgspec.Struct, forbid_unknown_fields=True):
     engine: Name
     name: Name
 
 
 class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    voice: VoiceIn
+    voice: RenderVoiceIn
     format: Literal["wav", "flac", "ogg", "mp3"]
     sample_rate: int = 24000
     loudness_lufs: float = -16.0
@@ -61,7 +61,7 @@ class RenderOut(msgspec.Struct, kw_only=True):
     format: str
     size_bytes: int | None
     error: dict[str, Any] | None
-    voice: VoiceIn
+    voice: RenderVoiceIn
     sample_rate: int
     loudness_lufs: float
     max_speed: float
@@ -88,7 +88,7 @@ class RenderOut(msgspec.Struct, kw_only=True):
             format=options.format,
             size_bytes=render.size_bytes,
             error=render.error,
-            voice=VoiceIn(engine=options.voice.engine, name=options.voice.name),
+            voice=RenderVoiceIn(engine=options.voice.engine, name=options.voice.name),
             sample_rate=options.sample_rate,
             loudness_lufs=options.loudness_lufs,
             max_speed=options.max_speed,

@@ -30,7 +30,7 @@ class ProjectPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     title: str | None = None
 
 
-class VideoOut(msgspec.Struct, kw_only=True):
+class ProjectVideoOut(msgspec.Struct, kw_only=True):
     provider: str
     id: str
     status: str
@@ -40,7 +40,7 @@ class VideoOut(msgspec.Struct, kw_only=True):
     thumbnail_url: str | None = None
 
     @classmethod
-    def of(cls, video: VideoRef) -> VideoOut:
+    def of(cls, video: VideoRef) -> ProjectVideoOut:
         return cls(**msgspec.structs.asdict(video))
 
 
@@ -52,7 +52,7 @@ class ProjectOut(msgspec.Struct, kw_only=True):
     version: int
     created_at: datetime
     updated_at: datetime
-    video: VideoOut | None = None
+    video: ProjectVideoOut | None = None
 
     @classmethod
     def of(cls, access: ProjectAccess) -> ProjectOut:
@@ -65,7 +65,7 @@ class ProjectOut(msgspec.Struct, kw_only=True):
             version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
-            video=None if p.video is None else VideoOut.of(p.video),
+            video=None if p.video is None else ProjectVideoOut.of(p.video),
         )
 
 
@@ -143,7 +143,7 @@ class CreatedTrackOut(TrackOut, kw_only=True):
     warnings: list[str] = msgspec.field(default_factory=list)
 
 
-class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class CueVoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     engine: str
     name: str
 
@@ -151,7 +151,7 @@ class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return VoiceRef(engine=self.engine.strip(), name=self.name.strip())
 
 
-class VoiceOut(msgspec.Struct, kw_only=True):
+class CueVoiceOut(msgspec.Struct, kw_only=True):
     engine: str
     name: str
 
@@ -161,7 +161,7 @@ class CueIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_ms: int
     text: str
     id: UUID | None = None
-    voice: VoiceIn | None = None
+    voice: CueVoiceIn | None = None
     speaker: str | None = None
     spoken: bool = True
 
@@ -170,7 +170,7 @@ class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     start_ms: int | None = None
     end_ms: int | None = None
     text: str | None = None
-    voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    voice: CueVoiceIn | msgspec.UnsetType | None = msgspec.UNSET
     speaker: str | msgspec.UnsetType | None = msgspec.UNSET
     spoken: bool | None = None
 
@@ -182,13 +182,13 @@ class CueOut(msgspec.Struct, kw_only=True):
     text: str
     updated_at: datetime
     version: int
-    voice: VoiceOut | None = None
+    voice: CueVoiceOut | None = None
     speaker: str | None = None
     spoken: bool = True
 
     @classmethod
     def of(cls, cue: Cue, version: int) -> CueOut:
-        voice = None if cue.voice is None else VoiceOut(engine=cue.voice.engine, name=cue.voice.name)
+        voice = None if cue.voice is None else CueVoiceOut(engine=cue.voice.engine, name=cue.voice.name)
         return cls(
             id=cue.id,
             start_ms=cue.start_ms,
@@ -212,7 +212,7 @@ class ChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     start_ms: int | None = None
     end_ms: int | None = None
     text: str | None = None
-    voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    voice: CueVoiceIn | msgspec.UnsetType | None = msgspec.UNSET
     speaker: str | msgspec.UnsetType | None = msgspec.UNSET
     spoken: bool | None = None
     deleted: bool = False

@@ -11,6 +11,7 @@ from adapters.postgres.pool import PostgresHealthProbe, make_pool
 from adapters.postgres.renders_uow import PostgresRendersUnitOfWork
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
+from adapters.queue.retry import JobRetryPolicy
 from adapters.system import SystemClock, Uuid7Generator
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, Connects, closed_at_exit, opened_pool, opened_queue
@@ -32,7 +33,13 @@ class CoreContainer(containers.DeclarativeContainer):
         max_size=settings.provided.database_pool_max,
     )
     pool_opened = Connects(opened_pool, pool)
-    queue_app = providers.Singleton(make_queue_app, task_modules=TASK_MODULES)
+    job_retry_policy = providers.Singleton(
+        JobRetryPolicy,
+        max_attempts=settings.provided.job_max_attempts,
+        base_s=settings.provided.job_retry_base_s,
+        max_s=settings.provided.job_retry_max_s,
+    )
+    queue_app = providers.Singleton(make_queue_app, task_modules=TASK_MODULES, retry_policy=job_retry_policy)
     queue_opened = Connects(opened_queue, queue_app, pool_opened)
     unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool, ids=ids)
     # The same transaction with the job queue on it: a job exists if and only if its data does.

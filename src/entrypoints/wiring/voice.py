@@ -16,10 +16,10 @@ from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.list_voices import ListVoices
 from application.use_cases.prune_clip_cache import PruneClipCache
-from application.use_cases.render_voice_over import RenderVoiceOver
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, closed_at_exit
 from entrypoints.wiring.storage import blob_location, local_blobs_dir, make_blob_store, make_clip_store

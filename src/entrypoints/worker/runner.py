@@ -12,7 +12,7 @@ from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.wiring import Container, running
 from entrypoints.worker.housekeeping import prune_clip_cache_forever, purge_project_blobs_forever
-from entrypoints.worker.tasks import retry_policy, schedule_periodic_tasks
+from entrypoints.worker.tasks import schedule_periodic_tasks
 
 log = structlog.get_logger(__name__)
 # Imported lazily by the rendering engine (they take seconds); loaded before the worker takes jobs,
@@ -27,9 +27,6 @@ def _preload() -> None:
 
 async def run_worker(container: Container, *, concurrency: int | None = None) -> None:
     settings = container.settings()
-    retry_policy.configure(
-        max_attempts=settings.job_max_attempts, base_s=settings.job_retry_base_s, max_s=settings.job_retry_max_s
-    )
     if settings.worker_metrics_port:
         # this process's job durations and outcomes (subdub_job_duration_seconds, subdub_jobs_finished_total)
         start_http_server(settings.worker_metrics_port, addr=settings.http_host)

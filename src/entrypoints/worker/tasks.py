@@ -23,12 +23,12 @@ from adapters.queue.jobs import (
     VIDEO_SWEEP_TASK,
     VIDEOS_QUEUE,
 )
-from adapters.queue.retry import RetryPolicy, TransientRetryStrategy
+from adapters.queue.retry import JobRetryPolicy, TransientRetryStrategy
 from application.actor import Actor, GlobalRole
-from application.errors import ProviderError, ProviderQuotaExhausted
+from application.errors import ApplicationError, ProviderError, is_transient
 from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportTrackCommand
-from application.use_cases.renders.execute_render import ExecuteRender, RenderRetry
+from application.use_cases.renders.execute_render import ExecuteRender
 
 if TYPE_CHECKING:
     from entrypoints.wiring import Container
@@ -39,7 +39,6 @@ VIDEO_SWEEP_CRON = "*/10 * * * *"
 VIDEO_SWEEP_LIMIT = 100
 # Finished jobs older than SUBDUB_JOB_RETENTION_DAYS are deleted on SUBDUB_JOB_RETENTION_CRON (dead letters stay).
 RETENTION_TASK = "remove_old_jobs"
-retry_policy = RetryPolicy()
 log = structlog.get_logger(__name__)
 
 
@@ -50,14 +49,18 @@ def _container(context: JobContext) -> Container:
 
 async def render(context: JobContext, render_id: str, trace_id: str | None = None) -> str:
     """Render one voice-over (S-JOB-1): the use case records progress, outcome and errors itself."""
-    use_case: ExecuteRender = _container(context).renders.execute_render()
-    outcome = await use_case.execute(UUID(render_id), final_attempt=retry_policy.is_final(context.job.attempts))
+    container = _container(context)
+    use_case: ExecuteRender = container.renders.execute_render()
+    final = container.core.job_retry_policy().is_final(context.job.attempts)
+    outcome = await use_case.execute(UUID(render_id), final_attempt=final)
     log.info("render.outcome", render_id=render_id, outcome=outcome.value)
     return outcome.value
 
 
-class ImportFailed(Exception):
+class ImportFailed(ApplicationError):
     """A provider error that waiting will not cure (quota spent until its reset time, credentials refused)."""
+
+    code = "import_failed"
 
 
 async def import_track(
@@ -81,7 +84,7 @@ async def import_track(
     try:
         created = await _container(context).catalogue.import_subtitle_track().execute(actor, cmd)
     except ProviderError as exc:
-        if exc.retryable and not isinstance(exc, ProviderQuotaExhausted):
+        if is_transient(exc):
             raise  # unavailable, rate limited, bad response: retried with backoff
         raise ImportFailed(f"{exc.code}: {exc.detail}") from exc
     log.info(
@@ -93,8 +96,10 @@ async def import_track(
     return str(created.track.id)
 
 
-class VideoFillFailed(Exception):
+class VideoFillFailed(ApplicationError):
     """A video provider error that waiting will not cure (credentials refused)."""
+
+    code = "video_fill_failed"
 
 
 async def fill_project_video(context: JobContext, project_id: str, trace_id: str | None = None) -> str:
@@ -103,7 +108,7 @@ async def fill_project_video(context: JobContext, project_id: str, trace_id: str
         use_case: FillProjectVideo = _container(context).catalogue.fill_project_video()
         outcome = await use_case.execute(UUID(project_id), trace_id=trace_id)
     except ProviderError as exc:
-        if exc.retryable:
+        if is_transient(exc):
             raise  # unavailable, rate limited, bad response: retried with backoff
         raise VideoFillFailed(f"{exc.code}: {exc.detail}") from exc
     log.info("project_video.fill", project_id=project_id, outcome=outcome.value)
@@ -143,15 +148,13 @@ def schedule_periodic_tasks(app: App, *, video_sweep: bool, retention_cron: str 
         app.periodic(cron=retention_cron, periodic_id="job-retention", queueing_lock="job-retention")(retention)
 
 
-def build_blueprint() -> Blueprint:
+def build_blueprint(retry_policy: JobRetryPolicy) -> Blueprint:
     """A fresh blueprint per queue app (procrastinate renames the tasks of a blueprint it takes in)."""
     blueprint = Blueprint()
-    retry = TransientRetryStrategy(retry_policy, (RenderRetry,))
+    retry = TransientRetryStrategy(retry_policy)  # one classification of failures for every job
     blueprint.task(name=RENDER_TASK, queue=RENDER_QUEUE, pass_context=True, retry=retry)(render)
-    imports_retry = TransientRetryStrategy(retry_policy, ())
-    blueprint.task(name=IMPORT_TASK, queue=IMPORT_QUEUE, pass_context=True, retry=imports_retry)(import_track)
-    videos_retry = TransientRetryStrategy(retry_policy, ())
-    blueprint.task(name=VIDEO_FILL_TASK, queue=VIDEOS_QUEUE, pass_context=True, retry=videos_retry)(fill_project_video)
+    blueprint.task(name=IMPORT_TASK, queue=IMPORT_QUEUE, pass_context=True, retry=retry)(import_track)
+    blueprint.task(name=VIDEO_FILL_TASK, queue=VIDEOS_QUEUE, pass_context=True, retry=retry)(fill_project_video)
     # Not retried: the next tick is the retry.
     blueprint.task(name=VIDEO_SWEEP_TASK, queue=VIDEOS_QUEUE, pass_context=True)(refresh_pending_videos)
     blueprint.task(name=RETENTION_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)(remove_old_jobs)

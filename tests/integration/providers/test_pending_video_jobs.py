@@ -5,7 +5,7 @@ process with a container of its own (as `subdub worker` has: the API's provider 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,6 @@ from litestar.testing import AsyncTestClient
 
 from adapters.queue.observability import JobObserver
 from entrypoints.wiring import Container, build_container
-from entrypoints.worker.tasks import retry_policy
 from tests.fakes.http_server import FakeResponse
 from tests.fakes.provider_fixtures import dailymotion_env
 from tests.fakes.provider_servers import FakeDailymotion
@@ -29,18 +28,18 @@ pytestmark = pytest.mark.db
 RETRY_BASE_S = 0.05
 
 
-@pytest.fixture
-def quick_job_retries() -> Iterator[None]:
-    """Backoff in tens of milliseconds and three attempts (the worker configures the same policy from settings)."""
-    saved = (retry_policy.max_attempts, retry_policy.base_s, retry_policy.max_s)
-    retry_policy.configure(max_attempts=3, base_s=RETRY_BASE_S, max_s=RETRY_BASE_S * 2)
-    yield
-    retry_policy.configure(max_attempts=saved[0], base_s=saved[1], max_s=saved[2])
+MAX_ATTEMPTS = 3
+# Backoff in tens of milliseconds and three attempts: the worker's policy comes from its settings.
+QUICK_JOB_RETRIES = {
+    "SUBDUB_JOB_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+    "SUBDUB_JOB_RETRY_BASE_SECONDS": str(RETRY_BASE_S),
+    "SUBDUB_JOB_RETRY_MAX_SECONDS": str(RETRY_BASE_S * 2),
+}
 
 
 @asynccontextmanager
 async def worker_container(database_url: str, tmp_path: Path, **env: str) -> AsyncIterator[Container]:
-    container = build_container(settings_for(tmp_path, **env), database_url)
+    container = build_container(settings_for(tmp_path, **QUICK_JOB_RETRIES, **env), database_url)
     pool = container.core.pool()
     await pool.open(wait=True, timeout=30)
     await container.core.queue_app().open_async(pool)
@@ -123,7 +122,7 @@ async def retry_due() -> None:
 
 
 async def test_a_pending_video_is_filled_by_its_job_retried_until_the_provider_is_back(
-    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion, quick_job_retries: None
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
 ) -> None:
     # covers: S-JOB-2, S-JOB-4
     async with project_created_while_down(clean_database, tmp_path, dailymotion_server) as scene:
@@ -152,15 +151,15 @@ async def test_a_pending_video_is_filled_by_its_job_retried_until_the_provider_i
 
 
 async def test_the_periodic_sweep_fills_what_an_exhausted_job_left_pending(
-    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion, quick_job_retries: None
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
 ) -> None:
     async with project_created_while_down(clean_database, tmp_path, dailymotion_server) as scene:
         client, worker, owner, admin, project = scene.client, scene.worker, scene.owner, scene.admin, scene.project
-        for _ in range(retry_policy.max_attempts):
+        for _ in range(MAX_ATTEMPTS):
             await run_queued_jobs(worker)
             await retry_due()
         (dead,) = await jobs(client, admin, status="failed")
-        assert (dead["task"], dead["attempts"]) == ("subdub:fill_project_video", retry_policy.max_attempts)
+        assert (dead["task"], dead["attempts"]) == ("subdub:fill_project_video", MAX_ATTEMPTS)
         assert (await video_of(client, project, owner))["status"] == "pending"
 
         bring_back(dailymotion_server)

@@ -12,7 +12,7 @@ from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
-from application.ports.catalog import SubtitleCatalog, SubtitleFile
+from application.ports.catalog import DownloadedSubtitleFile, SubtitleCatalog
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from entrypoints.worker.tasks import import_track
 from tests.fakes.provider_fixtures import opensubtitles_env
@@ -54,7 +54,7 @@ class CountedCatalog:
         self._real = real
         self.downloads = 0
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         self.downloads += 1
         return await self._real.download(file_id)
 
@@ -101,7 +101,7 @@ class OvertakenCatalog:
         self.provider = real.provider
         self._real, self._second_run = real, second_run
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         await self._second_run()
         return await self._real.download(file_id)
 

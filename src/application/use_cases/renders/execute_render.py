@@ -11,25 +11,14 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
-from application.errors import (
-    ApplicationError,
-    Conflict,
-    DependencyUnavailable,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    PayloadTooLarge,
-    Unauthenticated,
-)
+from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
+from application.errors import ApplicationError, DependencyUnavailable, is_transient
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.renders import RendersUnitOfWork
-from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
-from domain.errors import DomainError
 from domain.render_report import RenderReport
 from domain.renders import Render
 
-PERMANENT = (InvalidInput, DomainError, NotFound, Forbidden, Unauthenticated, Conflict, PayloadTooLarge)
 T = TypeVar("T")
 ProblemOf = Callable[[BaseException, str | None], dict[str, Any]]
 
@@ -44,16 +33,13 @@ class RenderRetry(ApplicationError):
     """A transient failure: the render is queued again and its job must be retried with backoff."""
 
     code = "render_retry"
+    retryable = True
 
 
 class RenderFailed(ApplicationError):
     """A permanent failure, or the last attempt: the render is failed and its job dead-lettered."""
 
     code = "render_failed"
-
-
-def is_permanent(exc: BaseException) -> bool:
-    return isinstance(exc, PERMANENT)
 
 
 class ExecuteRender:
@@ -107,7 +93,7 @@ class ExecuteRender:
             raise
         except Exception as exc:
             problem = self._problem_of(exc, render.trace_id)
-            if is_permanent(exc) or final_attempt:
+            if not is_transient(exc) or final_attempt:
                 failed = await self._durably(
                     lambda: self._write(lambda uow: uow.renders.fail(render_id, error=problem, at=self._now(), run=run))
                 )

@@ -8,10 +8,10 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import Conflict, InvalidInput, NotFound
 from application.ports.blobs import BlobStore
 from application.ports.renders import RendersUnitOfWork
-from application.use_cases.renders.access import require
 from domain.projects import ProjectAction
 from domain.renders import Render, RenderStatus
 
@@ -39,7 +39,7 @@ class GetRender:
             await uow.commit()
         if access is None:
             raise NotFound("render", render_id)
-        require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+        authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
         return access.render
 
 
@@ -53,7 +53,7 @@ class ListTrackRenders:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.READ, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=access.role)
             rows = await uow.renders.list_for_track(track_id, limit=limit + 1, before_id=before_id)
             await uow.commit()
         items = rows[:limit]

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from uuid import UUID
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clock import Clock, IdGenerator
 from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
-from application.use_cases.renders.access import require
 from domain.clips import normalise_text
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
@@ -40,7 +40,7 @@ class RequestRender:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             if voice_error is not None:  # raised after the access check: an outsider learns nothing
                 raise voice_error
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]

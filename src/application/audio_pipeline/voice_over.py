@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import msgspec
 
+from application.audio_pipeline.clips import ClipFitter, FittedCue
 from application.errors import ApplicationError, FieldError, InvalidInput
 from application.ports.audio import ClipProcessor, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.speech import SpeechSynthesizer
-from application.use_cases.render_clips import ClipFitter, FittedCue
 from domain.clips import normalise_text
 from domain.loudness import loudness_gain
 from domain.render_options import RenderOptions
