@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+import structlog
+
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
+log = structlog.get_logger(__name__)
 
 
 class Stopped(Exception):
@@ -32,8 +35,8 @@ def stopped_by_signals() -> Iterator[None]:
     previous = {sig: signal.signal(sig, _stop) for sig in SIGNALS}
     try:
         yield
-    except Stopped:
-        pass
+    except Stopped as stopped:
+        log.info("process.stopped", signal=str(stopped))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -61,8 +61,8 @@ class CountedCatalog:
 
 def counted(client: AsyncTestClient[Any]) -> CountedCatalog:
     container = client.container  # type: ignore[attr-defined]
-    catalog = CountedCatalog(container.external.external.subtitle_catalog())
-    container.external.external.subtitle_catalog.override(providers.Object(catalog))
+    catalog = CountedCatalog(container.external.subtitle_catalog())
+    container.external.subtitle_catalog.override(providers.Object(catalog))
     return catalog
 
 
