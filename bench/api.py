@@ -9,6 +9,7 @@ dependency: the faster server is the one `subdub serve` uses). Prints a Markdown
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -58,7 +59,7 @@ def start(server: str, workers: int, database_url: str, data_dir: Path) -> subpr
         "DAILYMOTION_ENABLED": "false",
     }
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "api_server.py"), server, str(workers)],
+        [sys.executable, str(ROOT / "bench" / "_api_server.py"), server, str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -132,6 +133,30 @@ def wrk(path: str, headers: dict[str, str]) -> dict[str, float]:
     }
 
 
+def cpu_per_request(database_url: str, data_dir: Path, track_id: str, token: str) -> dict[str, list[float]]:
+    env = {
+        **os.environ,
+        "SUBDUB_ENV": "test",
+        "DATABASE_URL": database_url,
+        "SUBDUB_DATA_DIR": str(data_dir),
+        "SUBDUB_LOG_LEVEL": "WARNING",
+        "SUBDUB_LOG_FORMAT": "json",
+        "SUBDUB_RATE_LIMIT_PER_MINUTE": "100000000",
+        "SUBDUB_JWT_SECRET": "b" * 48,
+        "DATABASE_POOL_MIN": POOL,
+        "DATABASE_POOL_MAX": POOL,
+        "DAILYMOTION_ENABLED": "false",
+    }
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_api_server.py"), "cpu", track_id, token],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def main() -> None:
     cores = os.cpu_count() or 1
     servers = ["uvicorn"]
@@ -148,6 +173,7 @@ def main() -> None:
         page = f"/api/v1/tracks/{track_id}/cues?limit=200"
         bare = f"/bench/bare/{track_id}"
         auth = {"Authorization": f"Bearer {token}"}
+        cpu = cpu_per_request(url, data_dir, track_id, token)
         for server in servers:
             for workers in sorted({1, cores}):
                 process = start(server, workers, url, data_dir)
@@ -174,6 +200,14 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))
+    print()
+    bare_ms, page_ms = (sum(cpu[k]) / len(cpu[k]) for k in ("bare", "page"))
+    print(
+        f"CPU per request, the app called in-process (300 sequential requests a round, two rounds, client "
+        f"included alike): bare route {' / '.join(f'{v:.2f}' for v in cpu['bare'])} ms, cue page "
+        f"{' / '.join(f'{v:.2f}' for v in cpu['page'])} ms — the page costs {page_ms / bare_ms:.2f} × the bare "
+        f"route's CPU, i.e. a saturated process serves it at {100 * bare_ms / page_ms:.0f} % of the bare rate."
+    )
 
 
 def row(server: str, workers: int, runs: dict[str, list[dict[str, float]]]) -> str:

@@ -58,11 +58,24 @@ class RenderStats(msgspec.Struct, frozen=True, kw_only=True):
     engine_requests: int  # clips the engines synthesized, natural and re-fitted
 
 
+class DeliveryReport(msgspec.Struct, frozen=True, kw_only=True):
+    """The delivery over media: the mixed dub and what became of the source's streams."""
+
+    duration_ms: int
+    dub_codec: str
+    mix_lufs: float | None
+    mix_peak_dbfs: float | None
+    transcoded: tuple[str, ...] = ()  # source streams re-encoded because the container cannot carry them
+    dropped: tuple[str, ...] = ()  # source streams the container cannot carry at all
+    speech_cut_ms: int = 0  # speech past the end of the media, not delivered
+
+
 class RenderReport(msgspec.Struct, frozen=True, kw_only=True):
     cues: tuple[CueFitReport, ...]
     totals: FitTotals
-    loudness: LoudnessReport
+    loudness: LoudnessReport  # of the voice stem
     stats: RenderStats
+    delivery: DeliveryReport | None = None
 
 
 def mark_overlaps(fits: Sequence[CueFitReport]) -> list[CueFitReport]:

@@ -66,10 +66,26 @@ class Render(msgspec.Struct, frozen=True, kw_only=True):
     def blob_key(self) -> str:
         return render_blob_key(self.id, self.options.format)
 
+    @property
+    def stem_key(self) -> str:
+        """The voice-only track: the artifact itself, or a FLAC beside a mix or a delivered video."""
+        if not self.options.with_media:
+            return self.blob_key
+        return render_stem_key(self.id, self.options.stem_format)
+
 
 def render_blob_key(render_id: UUID, audio_format: str) -> str:
     """Derived from the render id alone: a render that runs twice publishes the same one artifact."""
     return f"renders/{render_id}.{audio_format}"
+
+
+def render_stem_key(render_id: UUID, audio_format: str) -> str:
+    return f"renders/{render_id}.voice.{audio_format}"
+
+
+def progress_total(cue_count: int, options: RenderOptions) -> int:
+    """Work units of a render: synthesis and mixing weigh one per cue each, delivery over media one more."""
+    return (3 if options.with_media else 2) * cue_count
 
 
 AUDIO_MEDIA_TYPES = {
@@ -78,3 +94,5 @@ AUDIO_MEDIA_TYPES = {
     "ogg": "audio/ogg",
     "mp3": "audio/mpeg",
 }
+VIDEO_MEDIA_TYPES = {"mkv": "video/x-matroska", "mp4": "video/mp4", "webm": "video/webm"}
+MEDIA_TYPES = {**AUDIO_MEDIA_TYPES, **VIDEO_MEDIA_TYPES}

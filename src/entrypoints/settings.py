@@ -89,6 +89,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_upload_bytes: Annotated[int, Var("SUBDUB_MAX_UPLOAD_BYTES", "subtitle upload limit", minimum=1)] = (
         5 * 1024 * 1024
     )
+    max_media_bytes: Annotated[
+        int, Var("SUBDUB_MAX_MEDIA_BYTES", "project media (video or audio) upload limit", minimum=1)
+    ] = 4 * 1024**3
     shutdown_grace_seconds: Annotated[
         float, Var("SUBDUB_SHUTDOWN_GRACE_SECONDS", "seconds in-flight requests and jobs get on SIGTERM")
     ] = 10.0

@@ -17,6 +17,7 @@ from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
 from domain.timing import RenderCue
+from tests.fakes.media import InMemoryMediaRepository
 
 replace = msgspec.structs.replace
 
@@ -32,6 +33,8 @@ class RendersState:
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     commits: int = 0
+    media: dict[UUID, Any] = field(default_factory=dict)
+    track_projects: dict[UUID, UUID] = field(default_factory=dict)
 
 
 class InMemoryRenderRepository:
@@ -263,6 +266,7 @@ class InMemoryRendersUnitOfWork:
         self.renders = InMemoryRenderRepository(self._work)
         self.track_source = InMemoryTrackSource(self._work)
         self.jobs = InMemoryJobQueue(self._work)
+        self.media = InMemoryMediaRepository(self._work.media, self._work.track_projects)
         self.audit = RecordingAuditLog(self._work)
         return self
 

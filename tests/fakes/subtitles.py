@@ -17,6 +17,7 @@ from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
 from domain.projects import Member, Project, VideoRef
 from domain.subtitles import Track
 from domain.sync import CueVersion
+from tests.fakes.media import InMemoryMediaRepository
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Store:
     cues: dict[UUID, StoredCue] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     users_by_email: dict[str, Any] = field(default_factory=dict)
+    media: dict[UUID, Any] = field(default_factory=dict)
 
 
 class FakeProjects:
@@ -232,6 +234,7 @@ class FakeSubtitlesUnitOfWork:
         self.cues = FakeCues(store)
         self.audit = FakeAudit(store)
         self.users = FakeUsers(store)
+        self.media = InMemoryMediaRepository(store.media)
         self.commits = 0
 
     async def __aenter__(self) -> Self:

@@ -88,21 +88,35 @@ class StreamingLoudnessMeter:
     def peak_dbfs(self) -> float | None:
         return 20 * float(np.log10(self._peak)) if self._peak > 0 else None
 
+    def block_energies(self) -> np.ndarray:
+        """Mean square of each 400 ms gating block (K-weighted)."""
+        energy_at = self._energy_at[np.searchsorted(self._bounds, self._upper)]
+        energy_at_start = self._energy_at[np.searchsorted(self._bounds, self._lower)]
+        # rounding can leave silence a hair below 0
+        return np.asarray(np.maximum(energy_at - energy_at_start, 0.0) / (BLOCK_S * self._rate))
+
     def integrated_lufs(self) -> float | None:
         if self._lower.size == 0:
             return None
-        energy_at = self._energy_at[np.searchsorted(self._bounds, self._upper)]
-        energy_at_start = self._energy_at[np.searchsorted(self._bounds, self._lower)]
-        z = np.maximum(energy_at - energy_at_start, 0.0) / (
-            BLOCK_S * self._rate
-        )  # rounding can leave silence a hair below 0
-        with np.errstate(divide="ignore"):
-            loudness = -0.691 + 10.0 * np.log10(z)
-        gated = z[loudness >= ABSOLUTE_GATE]
-        if gated.size == 0:
-            return None
-        relative = -0.691 + 10.0 * np.log10(np.mean(gated)) - 10.0
-        kept = z[(loudness > relative) & (loudness > ABSOLUTE_GATE)]
-        if kept.size == 0:
-            return None
-        return float(-0.691 + 10.0 * np.log10(np.mean(kept)))
+        return gated_loudness(self.block_energies())
+
+
+def channels_lufs(meters: list[StreamingLoudnessMeter]) -> float | None:
+    """Integrated loudness of a multichannel signal, one meter per front channel (weights 1)."""
+    if not meters or meters[0]._lower.size == 0:
+        return None
+    return gated_loudness(np.sum([meter.block_energies() for meter in meters], axis=0))
+
+
+def gated_loudness(z: np.ndarray) -> float | None:
+    """BS.1770 gating over block energies: the absolute gate, then the relative one."""
+    with np.errstate(divide="ignore"):
+        loudness = -0.691 + 10.0 * np.log10(z)
+    gated = z[loudness >= ABSOLUTE_GATE]
+    if gated.size == 0:
+        return None
+    relative = -0.691 + 10.0 * np.log10(np.mean(gated)) - 10.0
+    kept = z[(loudness > relative) & (loudness > ABSOLUTE_GATE)]
+    if kept.size == 0:
+        return None
+    return float(-0.691 + 10.0 * np.log10(np.mean(kept)))

@@ -1,4 +1,4 @@
-"""Deleted projects and the blob keys of their renders, for the purge sweep."""
+"""Deleted projects and the blob keys of their renders and media, for the purge sweep."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ from application.ports.blob_purge import ProjectBlobs
 
 PENDING = """
 SELECT p.id,
-       COALESCE(array_agg(r.blob_key) FILTER (WHERE r.id IS NOT NULL), '{}'),
+       COALESCE(array_agg(r.blob_key) FILTER (WHERE r.id IS NOT NULL), '{}')
+       -- the voice stem beside a render over media (domain.renders.render_stem_key)
+       || COALESCE(array_agg('renders/' || r.id || '.voice.flac') FILTER (WHERE r.id IS NOT NULL AND (
+              r.format IN ('mkv', 'mp4', 'webm') OR r.options ->> 'mix' IN ('voiceover', 'replace'))), '{}')
+       || COALESCE((SELECT array_agg(m.blob_key) FROM project_media m WHERE m.project_id = p.id), '{}'),
        COALESCE(bool_and(r.status IN ('succeeded', 'failed', 'cancelled')), true)
 FROM (SELECT id, deleted_at FROM projects
       WHERE deleted_at IS NOT NULL AND blobs_purged_at IS NULL

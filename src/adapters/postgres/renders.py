@@ -251,7 +251,7 @@ class PostgresRenderRepository:
 
 
 TRACK_ACCESS = """
-SELECT t.id, m.role FROM tracks t
+SELECT t.id, m.role, t.language FROM tracks t
 JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
 LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
 WHERE t.id = %(id)s AND t.deleted_at IS NULL
@@ -273,7 +273,7 @@ class PostgresTrackSource:
         row = await cur.fetchone()
         if row is None:
             return None
-        return TrackRole(track_id=row[0], role=None if row[1] is None else ProjectRole(row[1]))
+        return TrackRole(track_id=row[0], role=None if row[1] is None else ProjectRole(row[1]), language=row[2])
 
     async def snapshot(self, track_id: UUID) -> list[RenderCue]:
         cur = await self._conn.execute(TRACK_CUES, {"id": track_id})

@@ -11,6 +11,7 @@ from psycopg_pool import AsyncConnectionPool
 from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
 from adapters.postgres.repositories.cues import PostgresCueRepository
+from adapters.postgres.repositories.media import PostgresMediaRepository
 from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
 from adapters.postgres.repositories.refresh_tokens import PostgresRefreshTokenRepository
 from adapters.postgres.repositories.tracks import PostgresTrackRepository
@@ -29,6 +30,7 @@ class PostgresUnitOfWork:
     members: PostgresMemberRepository
     tracks: PostgresTrackRepository
     cues: PostgresCueRepository
+    media: PostgresMediaRepository
 
     def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
         self._pool = pool
@@ -64,6 +66,7 @@ class PostgresUnitOfWork:
         self.members = PostgresMemberRepository(conn)
         self.tracks = PostgresTrackRepository(conn)
         self.cues = PostgresCueRepository(conn)
+        self.media = PostgresMediaRepository(conn)
 
     def _on_enter(self) -> None:
         """Hook for subclasses to build repositories on the fresh connection."""

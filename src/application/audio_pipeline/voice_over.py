@@ -7,9 +7,11 @@ the artifact stored under a key derived from the render id).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import msgspec
 
@@ -18,25 +20,47 @@ from application.errors import ApplicationError, FieldError, InvalidInput
 from application.ports.audio import ClipProcessor, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
+from application.ports.media import DubDelivery, MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
 from domain.clips import normalise_text
 from domain.loudness import loudness_gain
-from domain.render_options import RenderOptions
-from domain.render_report import LoudnessReport, RenderReport, RenderStats, fit_totals, mark_overlaps
+from domain.media import speech_spans
+from domain.render_options import DUCK_ATTACK_MS, DUCK_RELEASE_MS, RenderOptions
+from domain.render_report import (
+    CueFitReport,
+    DeliveryReport,
+    LoudnessReport,
+    RenderReport,
+    RenderStats,
+    fit_totals,
+    mark_overlaps,
+)
 from domain.timing import CueWindow, RenderCue, cue_windows
 from domain.voices import Voice, VoiceRef
 
 
 class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
-    stage: str  # "synthesizing", "measuring", "encoding"
-    done: int  # work units: synthesis counts one per cue, mixing and encoding one per cue together
-    total: int  # twice the number of cues
+    stage: str  # "synthesizing", "measuring", "encoding", "muxing"
+    done: int  # work units: synthesis counts one per cue, mixing and encoding one per cue together,
+    # delivery over media (mixing with the soundtrack and muxing) one per cue
+    total: int  # twice the number of cues, three times with media
     cues_done: int
     cues_total: int
 
 
 class RenderCancelled(ApplicationError):
     code = "render_cancelled"
+
+
+@dataclass(frozen=True)
+class MediaSources:
+    """Where the files a render over media reads are: the original (whose streams a delivered video
+    keeps) and the file the voice is mixed over (the original's chosen audio stream, or an M&E stem)."""
+
+    store: BlobStore
+    original_key: str | None
+    bed_key: str | None
+    bed_stream: int | None  # the original's audio stream index (voiceover); None: the stem's first
 
 
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
@@ -51,6 +75,7 @@ class RenderVoiceOver:
         processor: ClipProcessor,
         mixer: TrackMixer,
         output_store: BlobStore,
+        deliverer: MediaDeliverer | None = None,
         *,
         batch_size: int = 64,
         batches_in_flight: int = 4,
@@ -61,6 +86,7 @@ class RenderVoiceOver:
         self._processor = processor
         self._mixer = mixer
         self._store = output_store
+        self._deliverer = deliverer
         self._batch_size = batch_size
         self._in_flight = batches_in_flight
         self._chunks_per_step = chunks_per_step  # mix chunks per thread hop (and per cancellation check)
@@ -73,13 +99,20 @@ class RenderVoiceOver:
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
+        stem_key: str | None = None,
+        media: MediaSources | None = None,
     ) -> RenderReport:
+        """Writes the voice stem to `stem_key` (default: `output_key`); with media, then mixes it over the
+        soundtrack and delivers the result (a video or the mixed audio) to `output_key`."""
+        if options.with_media and (media is None or self._deliverer is None or stem_key in (None, output_key)):
+            raise InvalidInput("a render over media needs the media and a stem key of its own", code="media_missing")
+        stem_key = stem_key or output_key
         speakable = [cue for cue in cues if normalise_text(cue.text)]
         if not speakable:
             raise InvalidInput("the track has no cue with text to speak", code="empty_track")
         voices = await self._resolve_voices(speakable, options)
         windows = cue_windows(speakable, options.borrow_ms)
-        tracker = _Tracker(len(windows), progress, cancel)
+        tracker = _Tracker(len(windows), progress, cancel, with_media=options.with_media)
 
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
         fitted = await self._fit_all(fitter, windows, tracker)
@@ -91,8 +124,8 @@ class RenderVoiceOver:
         )
         layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
 
-        with self._store.writer(output_key) as sink:
-            session = self._mixer.start(layout, self._cache, sink, options.format)
+        with self._store.writer(stem_key) as sink:
+            session = self._mixer.start(layout, self._cache, sink, options.stem_format)
             try:
                 tracker.chunks = session.chunk_count
                 for first, last in _groups(session.chunk_count, self._chunks_per_step):
@@ -107,6 +140,9 @@ class RenderVoiceOver:
             except BaseException:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
                 raise
+        delivery = None
+        if media is not None and self._deliverer is not None:
+            delivery = await self._deliver(options, reports, stem_key, output_key, media, tracker)
         size = self._store.size(output_key)
 
         totals = fit_totals(reports)
@@ -127,11 +163,70 @@ class RenderVoiceOver:
             truncated=totals.truncated,
             overlapping=totals.overlapping,
             max_speed_used=totals.max_speed_used,
-            duration_ms=duration_ms,
+            duration_ms=duration_ms if delivery is None else delivery.duration_ms,
             size_bytes=size,
             engine_requests=counts.engine_requests,
         )
-        return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats)
+        return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)
+
+    async def _deliver(
+        self,
+        options: RenderOptions,
+        reports: Sequence[CueFitReport],
+        stem_key: str,
+        output_key: str,
+        media: MediaSources,
+        tracker: _Tracker,
+    ) -> DeliveryReport:
+        assert self._deliverer is not None
+        deliverer = self._deliverer
+        language = options.language
+        plan = DubDelivery(
+            format=options.format,
+            mix=options.mix,
+            bed_stream=media.bed_stream,
+            duck_db=options.duck_db,
+            attack_ms=DUCK_ATTACK_MS,
+            release_ms=DUCK_RELEASE_MS,
+            speech=tuple(
+                speech_spans(
+                    ((fit.start_ms, fit.final_ms) for fit in reports),
+                    attack_ms=DUCK_ATTACK_MS,
+                    release_ms=DUCK_RELEASE_MS,
+                )
+            ),
+            language=language,
+            title=f"Dub ({language})" if language else "Dub",
+            dub_default=options.default_track == "dub",
+        )
+        watch = _DeliveryWatch()
+
+        def run() -> DeliveryReport:
+            with contextlib.ExitStack() as files:
+                voice = files.enter_context(self._store.reader(stem_key))
+                original = files.enter_context(media.store.reader(media.original_key)) if media.original_key else None
+                bed = files.enter_context(media.store.reader(media.bed_key)) if media.bed_key else None
+                sink = files.enter_context(self._store.writer(output_key))
+                return deliverer.deliver(
+                    plan, voice=voice, original=original, bed=bed, sink=sink, progress=watch.update
+                )
+
+        await tracker.mux_step(0.0)
+        work = asyncio.ensure_future(asyncio.to_thread(run))
+        try:
+            while not work.done():
+                await asyncio.wait({work}, timeout=0.5)
+                try:
+                    await tracker.mux_step(watch.fraction)
+                except RenderCancelled:
+                    watch.cancelled = True  # the thread stops at its next progress report
+            report = work.result()
+        except BaseException:
+            watch.cancelled = True
+            await asyncio.wait({work})
+            raise
+        await tracker.mux_step(1.0)
+        return report
 
     async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
         batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
@@ -177,11 +272,28 @@ class RenderVoiceOver:
         return resolved
 
 
-class _Tracker:
-    """Progress over work units (cues, then mix chunks twice) and the cancellation check."""
+class _DeliveryWatch:
+    """Shared with the delivery's thread: how far it got, and whether it must stop."""
 
-    def __init__(self, cues: int, progress: ProgressCallback | None, cancel: CancelCheck | None) -> None:
+    def __init__(self) -> None:
+        self.fraction = 0.0
+        self.cancelled = False
+
+    def update(self, fraction: float) -> None:
+        self.fraction = fraction
+        if self.cancelled:
+            raise RenderCancelled("the render was cancelled")
+
+
+class _Tracker:
+    """Progress over work units (cues, then mix chunks twice, then the delivery) and the cancellation check."""
+
+    def __init__(
+        self, cues: int, progress: ProgressCallback | None, cancel: CancelCheck | None, *, with_media: bool = False
+    ) -> None:
         self.cues_total = cues
+        self.units = 3 if with_media else 2
+        self.muxed = 0
         self.cues_done = 0
         self.chunks = 0
         self.chunk_steps = 0
@@ -200,8 +312,8 @@ class _Tracker:
         await self._progress(
             RenderProgress(
                 stage=stage,
-                done=self.cues_done + mixed,
-                total=2 * self.cues_total,
+                done=self.cues_done + mixed + self.muxed,
+                total=self.units * self.cues_total,
                 cues_done=self.cues_done,
                 cues_total=self.cues_total,
             )
@@ -215,6 +327,11 @@ class _Tracker:
         await self.check_cancel()
         self.chunk_steps += chunks
         await self._report(stage)
+
+    async def mux_step(self, fraction: float) -> None:
+        await self.check_cancel()
+        self.muxed = min(self.cues_total, int(self.cues_total * fraction))
+        await self._report("muxing")
 
 
 def _groups(count: int, size: int) -> list[tuple[int, int]]:

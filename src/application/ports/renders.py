@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.media import MediaRepository
 from application.ports.unit_of_work import UnitOfWork
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
@@ -22,6 +23,7 @@ class TrackRole(msgspec.Struct, frozen=True, kw_only=True):
 
     track_id: UUID
     role: ProjectRole | None
+    language: str | None = None
 
 
 class RenderAccess(msgspec.Struct, frozen=True, kw_only=True):
@@ -165,6 +167,7 @@ class JobQueue(Protocol):
 
 
 class RendersUnitOfWork(UnitOfWork, Protocol):
+    media: MediaRepository
     renders: RenderRepository
     track_source: RenderTracks
     jobs: JobQueue

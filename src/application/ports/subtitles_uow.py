@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
 from application.ports.tracks import CueRepository, TrackRepository
 from application.ports.unit_of_work import UnitOfWork
@@ -14,3 +15,4 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     members: MemberRepository
     tracks: TrackRepository
     cues: CueRepository
+    media: MediaRepository

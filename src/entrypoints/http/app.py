@@ -24,6 +24,7 @@ from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.media import media_routes
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
@@ -73,6 +74,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             MeController,
             AdminController,
             *subtitles_routes(settings),
+            media_routes(settings),
             CatalogueController,
             TrackImportsController,
             TrackRendersController,

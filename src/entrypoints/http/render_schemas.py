@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from adapters.media.languages import to_bcp47
 from application.ports.renders import JobInfo
 from domain.render_options import RenderOptions
 from domain.renders import Render
@@ -21,14 +22,24 @@ class RenderVoiceIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
 
 
+LanguageTag = Annotated[str, msgspec.Meta(min_length=2, max_length=35)]
+
+
 class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     voice: RenderVoiceIn
-    format: Literal["wav", "flac", "ogg", "mp3"]
+    format: Literal["wav", "flac", "ogg", "mp3", "mkv", "mp4", "webm"]
     sample_rate: int = 24000
     loudness_lufs: float = -16.0
     max_speed: float = 1.6
     overflow: Literal["compress", "truncate", "overlap"] = "overlap"
     borrow_ms: int = 500
+    mix: Literal["voice", "voiceover", "replace"] = "voice"
+    media_id: UUID | None = None
+    music_effects_id: UUID | None = None
+    duck_db: float = -12.0
+    language: LanguageTag | None = None
+    default_track: Literal["dub", "original"] = "dub"
+    source_language: LanguageTag | None = None
 
     def options(self) -> RenderOptions:
         """Ranges are checked by the domain (422 with the field named)."""
@@ -40,6 +51,13 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             max_speed=self.max_speed,
             overflow=self.overflow,
             borrow_ms=self.borrow_ms,
+            mix=self.mix,
+            media_id=self.media_id,
+            music_effects_id=self.music_effects_id,
+            duck_db=self.duck_db,
+            language=self.language,
+            default_track=self.default_track,
+            source_language=None if self.source_language is None else to_bcp47(self.source_language),
         )
 
 
@@ -66,6 +84,13 @@ class RenderOut(msgspec.Struct, kw_only=True):
     loudness_lufs: float
     max_speed: float
     overflow: str
+    mix: str
+    media_id: UUID | None
+    music_effects_id: UUID | None
+    duck_db: float
+    language: str | None
+    default_track: str
+    source_language: str | None
     cue_count: int
     cancel_requested: bool
     trace_id: str | None
@@ -93,6 +118,13 @@ class RenderOut(msgspec.Struct, kw_only=True):
             loudness_lufs=options.loudness_lufs,
             max_speed=options.max_speed,
             overflow=options.overflow,
+            mix=options.mix,
+            media_id=options.media_id,
+            music_effects_id=options.music_effects_id,
+            duck_db=options.duck_db,
+            language=options.language,
+            default_track=options.default_track,
+            source_language=options.source_language,
             cue_count=render.cue_count,
             cancel_requested=render.cancel_requested,
             trace_id=render.trace_id,

@@ -27,10 +27,10 @@ class Container(containers.DeclarativeContainer):
 
     core = providers.Container(CoreContainer, settings=settings, database_url=database_url)
     external = providers.Container(ExternalContainer, settings=settings)
-    identity = providers.Container(IdentityContainer, core=core)
-    subtitles = providers.Container(SubtitlesContainer, core=core, external=external)
-    catalogue = providers.Container(CatalogueContainer, core=core, external=external)
     voice = providers.Container(VoiceContainer, settings=settings, external=external)
+    identity = providers.Container(IdentityContainer, core=core)
+    subtitles = providers.Container(SubtitlesContainer, core=core, external=external, voice=voice)
+    catalogue = providers.Container(CatalogueContainer, core=core, external=external)
     renders = providers.Container(RendersContainer, core=core, voice=voice)
 
     check_readiness = UseCase(

@@ -1,4 +1,4 @@
-"""Subtitles: projects, members, tracks, cues, sync."""
+"""Subtitles: projects, members, tracks, cues, sync, and the project's media."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from application.use_cases.media import project_media
 from application.use_cases.subtitles import cues, members, projects, sync, tracks
 from entrypoints.wiring.use_case import UseCase, WriteUseCase
 
@@ -14,6 +15,7 @@ from entrypoints.wiring.use_case import UseCase, WriteUseCase
 class SubtitlesContainer(containers.DeclarativeContainer):
     core: providers.DependenciesContainer = providers.DependenciesContainer()
     external: providers.DependenciesContainer = providers.DependenciesContainer()
+    voice: providers.DependenciesContainer = providers.DependenciesContainer()
     unit_of_work: Any = core.unit_of_work
     clock: Any = core.clock
     ids: Any = core.ids
@@ -43,3 +45,14 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     delete_cue = WriteUseCase(cues.DeleteCue, unit_of_work, clock)
     push_changes = WriteUseCase(sync.PushChanges, unit_of_work, clock)
     pull_changes = UseCase(sync.PullChanges, unit_of_work)
+    upload_media = UseCase(
+        project_media.UploadMedia,
+        unit_of_work,
+        voice.blob_store,
+        voice.media_probe,
+        clock,
+        ids,
+        max_bytes=core.settings.provided.max_media_bytes,
+    )
+    list_media = UseCase(project_media.ListMedia, unit_of_work)
+    delete_media = WriteUseCase(project_media.DeleteMedia, unit_of_work, voice.blob_store)

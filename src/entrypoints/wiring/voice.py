@@ -11,6 +11,8 @@ from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.blob_clip_cache import CLIP_PREFIX
 from adapters.cache.fs_clip_pruner import FsClipCachePruner
 from adapters.cache.packed_clip_cache import PackedClipCache
+from adapters.media.pyav_deliverer import PyAvMediaDeliverer
+from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
@@ -63,6 +65,8 @@ class VoiceContainer(containers.DeclarativeContainer):
     list_voices = UseCase(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
+    media_probe = providers.Singleton(PyAvMediaProbe)
+    media_deliverer = providers.Singleton(PyAvMediaDeliverer)
     render_voice_over = providers.Factory(
         RenderVoiceOver,
         synthesizers=speech_synthesizers,
@@ -70,5 +74,6 @@ class VoiceContainer(containers.DeclarativeContainer):
         processor=clip_processor,
         mixer=track_mixer,
         output_store=blob_store,
+        deliverer=media_deliverer,
     )
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))

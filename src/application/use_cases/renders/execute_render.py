@@ -11,11 +11,19 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
-from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
-from application.errors import ApplicationError, DependencyUnavailable, is_transient
+import msgspec
+
+from application.audio_pipeline.voice_over import MediaSources, RenderCancelled, RenderProgress, RenderVoiceOver
+from application.errors import (
+    ApplicationError,
+    DependencyUnavailable,
+    NotFound,
+    is_transient,
+)
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.renders import RendersUnitOfWork
+from domain.media import Media, choose_audio_stream
 from domain.render_report import RenderReport
 from domain.renders import Render
 
@@ -66,7 +74,7 @@ class ExecuteRender:
         started = await self._durably(lambda: self._start(render_id))
         if started is None:
             return RenderOutcome.SKIPPED
-        render, cues = started
+        render, cues, media = started
         run = render.attempts  # this run's number: its writes apply only while no later run took over
         if render.cancel_requested:
             await self._durably(lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run)))
@@ -75,7 +83,13 @@ class ExecuteRender:
         try:
             report = await beat.run(
                 self._renderer.execute(
-                    cues, render.options, render.blob_key, progress=beat.progress, cancel=beat.cancel
+                    cues,
+                    render.options,
+                    render.blob_key,
+                    progress=beat.progress,
+                    cancel=beat.cancel,
+                    stem_key=render.stem_key,
+                    media=media,
                 )
             )
         except RenderCancelled:
@@ -112,19 +126,49 @@ class ExecuteRender:
             return RenderOutcome.SKIPPED
         # leftovers of runs that died mid-write (a run that still writes is no owner: its publish may fail)
         self._artifacts.discard_partials(render.blob_key)
+        if render.stem_key != render.blob_key:
+            self._artifacts.discard_partials(render.stem_key)
         return RenderOutcome.SUCCEEDED
 
     def _now(self) -> Any:
         return self._clock.now()
 
-    async def _start(self, render_id: UUID) -> tuple[Render, list[Any]] | None:
+    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None] | None:
         async with self._uow() as uow:
             render = await uow.renders.start(render_id, at=self._now())
             if render is None:
                 return None
             cues = await uow.renders.cues(render_id)
+            media = await self._media_of(uow, render)
             await uow.commit()
-        return render, cues
+        return render, cues, media
+
+    async def _media_of(self, uow: RendersUnitOfWork, render: Render) -> MediaSources | None:
+        """The files of a render over media (deleted since the request: the render fails, 404 `media`)."""
+        options = render.options
+        if not options.with_media:
+            return None
+        original = await self._find(uow, render, options.media_id)
+        stem = await self._find(uow, render, options.music_effects_id)
+        bed_stream = None
+        if options.mix == "voiceover" and original is not None:
+            bed_stream = choose_audio_stream(original, options.source_language).index
+        bed = stem if options.mix == "replace" else original if options.mix == "voiceover" else None
+        return MediaSources(
+            store=self._artifacts,
+            original_key=None if original is None else original.blob_key,
+            bed_key=None if bed is None else bed.blob_key,
+            bed_stream=bed_stream,
+        )
+
+    @staticmethod
+    async def _find(uow: RendersUnitOfWork, render: Render, media_id: UUID | None) -> Media | None:
+        if media_id is None:
+            return None
+        media = await uow.media.find_for_track(render.track_id, media_id)
+        if media is None:
+            raise NotFound("media", media_id)
+        return media
 
     async def _succeed(self, render_id: UUID, report: RenderReport, run: int) -> bool:
         stats = report.stats
@@ -141,6 +185,8 @@ class ExecuteRender:
             "loudness_lufs": report.loudness.measured_lufs,
             "gain_db": report.loudness.gain_db,
         }
+        if report.delivery is not None:
+            public["delivery"] = msgspec.to_builtins(report.delivery)
         return await self._write(
             lambda uow: uow.renders.succeed(
                 render_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Literal
 from uuid import UUID
 
 import msgspec
@@ -60,29 +61,43 @@ class ListTrackRenders:
         return RenderPage(items=items, next_before_id=items[-1].id if len(rows) > limit else None)
 
 
-class RenderAudio:
-    """The finished artifact: its size, and its bytes streamed from the store (whole or one range)."""
+RenderPart = Literal["audio", "video", "voice"]
 
-    def __init__(self, render: Render, size: int, store: BlobStore) -> None:
+
+class RenderAudio:
+    """A finished file of a render (the audio or video, or the voice stem): its key, format and size, and
+    its bytes streamed from the store (whole or one range)."""
+
+    def __init__(self, render: Render, store: BlobStore, part: RenderPart, size: int) -> None:
         self.render = render
+        self.key = render.stem_key if part == "voice" else render.blob_key
+        self.format = render.options.stem_format if part == "voice" else render.format
         self.size = size
         self._store = store
 
     async def read(self, first: int, last: int) -> AsyncIterator[bytes]:
-        return await self._store.read_range(self.render.blob_key, first, last)
+        return await self._store.read_range(self.key, first, last)
 
 
 class GetRenderAudio:
-    """The finished artifact of a render the caller may read; 409 while the render is not succeeded."""
+    """A finished file of a render the caller may read: the audio (voice or mix), the delivered video, or
+    the voice stem; 409 while the render is not succeeded or when it has no such file."""
 
     def __init__(self, uow: Callable[[], RendersUnitOfWork], artifacts: BlobStore) -> None:
         self._get = GetRender(uow)
         self._artifacts = artifacts
 
-    async def execute(self, actor: Actor, render_id: UUID) -> RenderAudio:
+    async def execute(self, actor: Actor, render_id: UUID, part: RenderPart = "audio") -> RenderAudio:
         render = await self._get.execute(actor, render_id)
         if render.status is not RenderStatus.SUCCEEDED:
             raise Conflict(
-                f"the render is {render.status.value}; its audio exists once it succeeded", code="render_not_ready"
+                f"the render is {render.status.value}; its files exist once it succeeded", code="render_not_ready"
             )
-        return RenderAudio(render, await self._artifacts.stat(render.blob_key), self._artifacts)
+        if part == "audio" and render.options.is_container:
+            raise Conflict(
+                f"the render is a {render.format} video: download /video, or /stems/voice", code="render_is_video"
+            )
+        if part == "video" and not render.options.is_container:
+            raise Conflict(f"the render is {render.format} audio: download /audio", code="render_not_video")
+        key = render.stem_key if part == "voice" else render.blob_key
+        return RenderAudio(render, self._artifacts, part, await self._artifacts.stat(key))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from uuid import UUID
 
+import msgspec
+
 from application.actor import Actor
 from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
@@ -13,9 +15,10 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
 from domain.clips import normalise_text
+from domain.media import Media, choose_audio_stream, uncopyable_video
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
-from domain.renders import Progress, Render, RenderStatus
+from domain.renders import Progress, Render, RenderStatus, progress_total
 
 MAX_CUES_PER_RENDER = 20_000
 
@@ -43,6 +46,7 @@ class RequestRender:
             authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             if voice_error is not None:  # raised after the access check: an outsider learns nothing
                 raise voice_error
+            options = await _with_media(uow, track_id, options, access.language)
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
                 raise InvalidInput("the track has no cue with text to speak", code="empty_track")
@@ -58,7 +62,7 @@ class RequestRender:
                 status=RenderStatus.QUEUED,
                 options=options,
                 cue_count=len(cues),
-                progress=Progress(done=0, total=2 * len(cues)),
+                progress=Progress(done=0, total=progress_total(len(cues), options)),
                 trace_id=actor.trace_id,
                 job_id=job_id,
                 created_at=now,
@@ -70,7 +74,14 @@ class RequestRender:
                 "render.requested",
                 "render",
                 render.id,
-                {"track_id": str(track_id), "voice": str(options.voice), "format": options.format, "job_id": job_id},
+                {
+                    "track_id": str(track_id),
+                    "voice": str(options.voice),
+                    "format": options.format,
+                    "mix": options.mix,
+                    "media_id": None if options.media_id is None else str(options.media_id),
+                    "job_id": job_id,
+                },
                 trace_id=actor.trace_id,
             )
             await uow.commit()
@@ -92,3 +103,48 @@ class RequestRender:
                 f"unknown voice {ref}", [FieldError("voice.name", f"no voice {ref.name!r}")], code="unknown_voice"
             )
         return None
+
+
+async def _with_media(
+    uow: RendersUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
+) -> RenderOptions:
+    """Checks the media a render names against what the mix and the format need (422 otherwise); the dub's
+    language defaults to the track's."""
+    if not options.with_media:
+        return options
+    if options.language is None and track_language is not None:
+        options = msgspec.structs.replace(options, language=track_language)
+    original = None
+    if options.media_id is not None:
+        original = await _media(uow, track_id, options.media_id, "media_id")
+        if options.is_container:
+            if not original.has_video:
+                raise _unfit("media_id", f"format {options.format!r} needs a video; the media is audio only")
+            refused = uncopyable_video(options.format, original.streams)
+            if refused:
+                codecs = ", ".join(sorted({s.codec for s in refused}))
+                raise _unfit(
+                    "format",
+                    f"{options.format} cannot carry the {codecs} video and video is never re-encoded; use mkv",
+                    code="container_unsupported_video",
+                )
+        if options.mix == "voiceover":
+            if not original.audio_streams:
+                raise _unfit("media_id", "the voiceover mix needs the original's audio; the media has none")
+            choose_audio_stream(original, options.source_language)  # 422 when no stream is in that language
+    if options.music_effects_id is not None:
+        stem = await _media(uow, track_id, options.music_effects_id, "music_effects_id")
+        if not stem.audio_streams:
+            raise _unfit("music_effects_id", "the music-and-effects stem has no audio")
+    return options
+
+
+async def _media(uow: RendersUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
+    media = await uow.media.find_for_track(track_id, media_id)
+    if media is None:
+        raise _unfit(field, f"the project has no media {media_id}", code="unknown_media")
+    return media
+
+
+def _unfit(field: str, message: str, *, code: str = "media_unfit") -> InvalidInput:
+    return InvalidInput(message, [FieldError(field, message)], code=code)

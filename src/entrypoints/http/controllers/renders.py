@@ -14,10 +14,10 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
 from application.use_cases.renders.cancel_render import CancelRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders, RenderAudio
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
-from domain.renders import AUDIO_MEDIA_TYPES
+from domain.renders import MEDIA_TYPES
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
@@ -102,7 +102,7 @@ class RendersController(Controller):
 
     @get(
         "/audio",
-        summary="Download the rendered audio (single byte ranges supported)",
+        summary="Download the rendered audio: the voice, or its mix over the media (single byte ranges supported)",
         responses=problem_responses(401, 404, 409, 416),
     )
     async def audio(
@@ -112,28 +112,59 @@ class RendersController(Controller):
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
     ) -> Response[Any]:
-        found = await get_render_audio.execute(actor, render_id)
-        render, size = found.render, found.size
-        tag = f'"{render.id}-{size}"'
-        headers = {
-            "Accept-Ranges": "bytes",
-            "ETag": tag,
-            "Content-Disposition": f'attachment; filename="render-{render.id}.{render.format}"',
-            "Cache-Control": "private, max-age=3600",
-        }
-        try:
-            span = parse_range(range_header, size)
-        except Unsatisfiable:
-            response = problem_response(416, "range_not_satisfiable", f"the file has {size} bytes", None)
-            response.headers.update({"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
-            return response
-        first, last = span if span is not None else (0, size - 1)
-        headers["Content-Length"] = str(last - first + 1)
-        if span is not None:
-            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-        return Stream(
-            await found.read(first, last),
-            status_code=206 if span is not None else 200,
-            media_type=AUDIO_MEDIA_TYPES[render.format],
-            headers=headers,
-        )
+        return await _download(await get_render_audio.execute(actor, render_id, "audio"), range_header, "")
+
+    @get(
+        "/video",
+        summary="Download the delivered video (mkv, mp4, webm renders; single byte ranges supported)",
+        responses=problem_responses(401, 404, 409, 416),
+    )
+    async def video(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_audio: NamedDependency[GetRenderAudio],
+        range_header: RangeHeader = None,
+    ) -> Response[Any]:
+        return await _download(await get_render_audio.execute(actor, render_id, "video"), range_header, "")
+
+    @get(
+        "/stems/voice",
+        summary="Download the voice-only track of any render (single byte ranges supported)",
+        responses=problem_responses(401, 404, 409, 416),
+    )
+    async def voice_stem(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_audio: NamedDependency[GetRenderAudio],
+        range_header: RangeHeader = None,
+    ) -> Response[Any]:
+        return await _download(await get_render_audio.execute(actor, render_id, "voice"), range_header, ".voice")
+
+
+async def _download(found: RenderAudio, range_header: str | None, suffix: str) -> Response[Any]:
+    render, size = found.render, found.size
+    tag = f'"{render.id}{suffix}-{size}"'
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": tag,
+        "Content-Disposition": f'attachment; filename="render-{render.id}{suffix}.{found.format}"',
+        "Cache-Control": "private, max-age=3600",
+    }
+    try:
+        span = parse_range(range_header, size)
+    except Unsatisfiable:
+        response = problem_response(416, "range_not_satisfiable", f"the file has {size} bytes", None)
+        response.headers.update({"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+        return response
+    first, last = span if span is not None else (0, size - 1)
+    headers["Content-Length"] = str(last - first + 1)
+    if span is not None:
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return Stream(
+        await found.read(first, last),
+        status_code=206 if span is not None else 200,
+        media_type=MEDIA_TYPES[found.format],
+        headers=headers,
+    )

@@ -1,6 +1,6 @@
 """The API as `subdub serve` runs it, plus one bare route on the same pool, for bench/api.py.
 
-Run by the benchmark in a child process: `python bench/api_server.py uvicorn|granian WORKERS`.
+Run by the benchmark in a child process: `python bench/_api_server.py uvicorn|granian WORKERS`.
 Settings come from the environment, as for `subdub serve`.
 """
 
@@ -17,7 +17,7 @@ BARE_SQL = (
     "SELECT id, start_ms, end_ms, text, updated_at FROM cues "
     "WHERE track_id = %s AND deleted_at IS NULL ORDER BY start_ms, id LIMIT 200"
 )
-FACTORY = "bench.api_server:create"
+FACTORY = "bench._api_server:create"
 
 
 def create() -> object:
@@ -44,7 +44,40 @@ def create() -> object:
     return app
 
 
+def cpu_per_request(track_id: str, token: str, count: int = 300) -> None:
+    """CPU milliseconds per request of each route, the app called in this process (no socket): a
+    figure that background load on a shared machine changes far less than throughput."""
+    import asyncio
+    import json
+    import time
+
+    from litestar.testing import AsyncTestClient
+
+    routes = {
+        "bare": (f"/bench/bare/{track_id}", {}),
+        "page": (f"/api/v1/tracks/{track_id}/cues?limit=200", {"Authorization": f"Bearer {token}"}),
+    }
+
+    async def run() -> dict[str, list[float]]:
+        results: dict[str, list[float]] = {"bare": [], "page": []}
+        async with AsyncTestClient(app=create()) as client:  # type: ignore[arg-type]
+            for _ in range(2):  # interleaved rounds
+                for name, (path, headers) in routes.items():
+                    for _ in range(20):
+                        assert (await client.get(path, headers=headers)).status_code == 200
+                    started = time.process_time()
+                    for _ in range(count):
+                        await client.get(path, headers=headers)
+                    results[name].append((time.process_time() - started) / count * 1000)
+        return results
+
+    print(json.dumps(asyncio.run(run())))
+
+
 def main() -> None:
+    if sys.argv[1] == "cpu":
+        cpu_per_request(sys.argv[2], sys.argv[3])
+        return
     server, workers = sys.argv[1], int(sys.argv[2])
     from entrypoints.wiring.runtime import load_settings_or_exit
 
