@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 import msgspec
 
-from application.audio_pipeline.clips import ClipFitter, FittedCue
+from application.audio_pipeline.clips import ClipFitter, FittedCue, StageCounts
 from application.errors import ApplicationError, FieldError, InvalidInput
-from application.ports.audio import ClipProcessor, TrackLayout, TrackMixer
+from application.ports.audio import ClipProcessor, MixLevels, Placement, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.media import DubDelivery, MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
 from domain.clips import normalise_text
-from domain.loudness import loudness_gain
+from domain.loudness import LoudnessGain, loudness_gain
 from domain.media import speech_spans
 from domain.render_options import DUCK_ATTACK_MS, DUCK_RELEASE_MS, RenderOptions
 from domain.render_report import (
@@ -117,13 +117,19 @@ class RenderVoiceOver:
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
         fitted = await self._fit_all(fitter, windows, tracker)
         reports = mark_overlaps([item.report for item in fitted])
-        placements = tuple(item.placement for item in fitted if item.placement is not None)
-        duration_ms = max(
-            max(w.cue.end_ms for w in windows),
-            max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
-        )
-        layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
+        layout = _layout(windows, tuple(item.placement for item in fitted if item.placement is not None), options)
+        levels, gain = await self._write_stem(layout, options, stem_key, tracker)
+        delivery = None
+        if media is not None and self._deliverer is not None:
+            delivery = await self._deliver(options, reports, stem_key, output_key, media, tracker)
+        size = self._store.size(output_key)
 
+        return _report(reports, fitter.counts, levels, gain, options, layout.duration_ms, size, delivery)
+
+    async def _write_stem(
+        self, layout: TrackLayout, options: RenderOptions, stem_key: str, tracker: _Tracker
+    ) -> tuple[MixLevels, LoudnessGain]:
+        """Mix, measure, normalise and encode the voice stem; its loudness levels and the gain applied."""
         with self._store.writer(stem_key) as sink:
             session = self._mixer.start(layout, self._cache, sink, options.stem_format)
             try:
@@ -140,34 +146,7 @@ class RenderVoiceOver:
             except BaseException:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
                 raise
-        delivery = None
-        if media is not None and self._deliverer is not None:
-            delivery = await self._deliver(options, reports, stem_key, output_key, media, tracker)
-        size = self._store.size(output_key)
-
-        totals = fit_totals(reports)
-        loudness = LoudnessReport(
-            target_lufs=options.loudness_lufs,
-            measured_lufs=None if levels.integrated_lufs is None else round(levels.integrated_lufs, 2),
-            gain_db=round(gain.gain_db, 2),
-            peak_dbfs=None if levels.peak_dbfs is None else round(levels.peak_dbfs + gain.gain_db, 2),
-            peak_limited=gain.peak_limited,
-        )
-        counts = fitter.counts
-        stats = RenderStats(
-            cues=len(reports),
-            synthesized=counts.synthesized,
-            refitted=counts.refitted,
-            from_cache=counts.from_cache,
-            sped_up=totals.sped_up + totals.compressed,
-            truncated=totals.truncated,
-            overlapping=totals.overlapping,
-            max_speed_used=totals.max_speed_used,
-            duration_ms=duration_ms if delivery is None else delivery.duration_ms,
-            size_bytes=size,
-            engine_requests=counts.engine_requests,
-        )
-        return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)
+        return levels, gain
 
     async def _deliver(
         self,
@@ -352,3 +331,46 @@ async def _in_thread(action: Callable[..., None], *args: object) -> None:
 def _each(action: Callable[..., None], first: int, last: int, *args: float) -> None:
     for index in range(first, last):
         action(index, *args)
+
+
+def _layout(windows: Sequence[CueWindow], placements: tuple[Placement, ...], options: RenderOptions) -> TrackLayout:
+    """The timeline: as long as the last cue, or the last clip when one plays on past it."""
+    duration_ms = max(
+        max(w.cue.end_ms for w in windows),
+        max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
+    )
+    return TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
+
+
+def _report(
+    reports: list[CueFitReport],
+    counts: StageCounts,
+    levels: MixLevels,
+    gain: LoudnessGain,
+    options: RenderOptions,
+    duration_ms: int,
+    size: int,
+    delivery: DeliveryReport | None,
+) -> RenderReport:
+    totals = fit_totals(reports)
+    loudness = LoudnessReport(
+        target_lufs=options.loudness_lufs,
+        measured_lufs=None if levels.integrated_lufs is None else round(levels.integrated_lufs, 2),
+        gain_db=round(gain.gain_db, 2),
+        peak_dbfs=None if levels.peak_dbfs is None else round(levels.peak_dbfs + gain.gain_db, 2),
+        peak_limited=gain.peak_limited,
+    )
+    stats = RenderStats(
+        cues=len(reports),
+        synthesized=counts.synthesized,
+        refitted=counts.refitted,
+        from_cache=counts.from_cache,
+        sped_up=totals.sped_up + totals.compressed,
+        truncated=totals.truncated,
+        overlapping=totals.overlapping,
+        max_speed_used=totals.max_speed_used,
+        duration_ms=duration_ms if delivery is None else delivery.duration_ms,
+        size_bytes=size,
+        engine_requests=counts.engine_requests,
+    )
+    return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)

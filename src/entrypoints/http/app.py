@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import structlog
 from litestar import Litestar
@@ -32,6 +33,7 @@ from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
 from entrypoints.http.idempotency import IdempotencyMiddleware
 from entrypoints.http.security import add_security_headers
+from entrypoints.settings import Settings
 from entrypoints.wiring import Container, running
 
 log = structlog.get_logger(__name__)
@@ -42,8 +44,8 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-def create_app(container: Container, *, extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
-    """`extra_route_handlers` lets tests mount probe routes on the real app (same middleware and error table)."""
+def _lifespan(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """Every resource opened and closed by the wiring, plus the API's own queue-metrics refresher."""
     settings = container.settings()
 
     @asynccontextmanager
@@ -60,42 +62,50 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
                 await asyncio.wait([metrics_refresher], timeout=2)  # never hold up the shutdown
         log.info("api.stopped")
 
-    prometheus = PrometheusConfig(
-        app_name="subdub",
-        prefix="subdub",
-        group_path=True,
-        exclude=["/metrics"],
-    )
+    return lifespan
+
+
+def _routes(settings: Settings) -> list[ControllerRouterHandler]:
+    return [
+        HealthController,
+        MetricsController,
+        AuthController,
+        MeController,
+        AdminController,
+        *subtitles_routes(settings),
+        media_routes(settings),
+        CatalogueController,
+        TrackImportsController,
+        TrackRendersController,
+        RendersController,
+        AdminJobsController,
+    ]
+
+
+def _middleware(container: Container) -> list[Any]:
+    prometheus = PrometheusConfig(app_name="subdub", prefix="subdub", group_path=True, exclude=["/metrics"])
+    return [
+        RequestIdMiddleware,
+        prometheus.middleware,
+        DefineMiddleware(
+            IdempotencyMiddleware,
+            keys=container.core.idempotency_keys(),
+            authenticate=container.identity.authenticate(),
+            max_body_bytes=container.settings().max_upload_bytes,
+        ),
+    ]
+
+
+def create_app(container: Container, *, extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
+    """`extra_route_handlers` lets tests mount probe routes on the real app (same middleware and error table)."""
+    settings = container.settings()
     app = Litestar(
-        route_handlers=[
-            HealthController,
-            MetricsController,
-            AuthController,
-            MeController,
-            AdminController,
-            *subtitles_routes(settings),
-            media_routes(settings),
-            CatalogueController,
-            TrackImportsController,
-            TrackRendersController,
-            RendersController,
-            AdminJobsController,
-            *extra_route_handlers,
-        ],
+        route_handlers=[*_routes(settings), *extra_route_handlers],
         dependencies=dependencies(container),
         state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id, add_security_headers],
-        middleware=[
-            RequestIdMiddleware,
-            prometheus.middleware,
-            DefineMiddleware(
-                IdempotencyMiddleware,
-                keys=container.core.idempotency_keys(),
-                authenticate=container.identity.authenticate(),
-                max_body_bytes=settings.max_upload_bytes,
-            ),
-        ],
+        middleware=_middleware(container),
         plugins=[OpenTelemetryPlugin(OpenTelemetryConfig())],
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
@@ -107,7 +117,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         ),
         request_max_body_size=settings.max_json_body_bytes,
         stores={"rate_limit": container.core.store()},
-        lifespan=[lifespan],
+        lifespan=[_lifespan(container)],
         logging_config=None,
         debug=False,
     )
