@@ -10,8 +10,6 @@ from uuid import UUID
 
 import msgspec
 
-from application.ports.media import MediaRepository
-from application.ports.unit_of_work import UnitOfWork
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Render
@@ -164,13 +162,6 @@ class JobQueue(Protocol):
     async def retry(self, job_id: int) -> bool:
         """A failed (dead-lettered) or cancelled job back to the queue with a fresh retry budget."""
         ...
-
-
-class RendersUnitOfWork(UnitOfWork, Protocol):
-    media: MediaRepository
-    renders: RenderRepository
-    track_source: RenderTracks
-    jobs: JobQueue
 
 
 class RenderEvents(Protocol):

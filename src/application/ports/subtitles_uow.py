@@ -1,4 +1,5 @@
-"""The unit of work as the subtitles area sees it: its repositories plus everything the base one offers."""
+"""The units of work: the subtitles area's repositories on one transaction, and the same with the job
+queue and the renders on it (`QueuedUnitOfWork`: a job exists if and only if its data does)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Protocol
 
 from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
+from application.ports.renders import JobQueue, RenderRepository, RenderTracks
 from application.ports.tracks import CueRepository, TrackRepository
 from application.ports.unit_of_work import UnitOfWork
 
@@ -16,3 +18,9 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     tracks: TrackRepository
     cues: CueRepository
     media: MediaRepository
+
+
+class QueuedUnitOfWork(SubtitlesUnitOfWork, Protocol):
+    jobs: JobQueue
+    renders: RenderRepository
+    track_source: RenderTracks

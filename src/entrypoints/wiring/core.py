@@ -8,7 +8,7 @@ from adapters.cache.rate_limit import make_rate_limiter
 from adapters.cache.stores import make_redis_client, make_store
 from adapters.postgres.idempotency import PostgresIdempotencyKeys
 from adapters.postgres.pool import PostgresHealthProbe, make_pool
-from adapters.postgres.renders_uow import PostgresRendersUnitOfWork
+from adapters.postgres.queued_unit_of_work import PostgresQueuedUnitOfWork
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
 from adapters.queue.retry import JobRetryPolicy
@@ -43,7 +43,7 @@ class CoreContainer(containers.DeclarativeContainer):
     queue_opened = Connects(opened_queue, queue_app, pool_opened)
     unit_of_work = providers.Factory(PostgresUnitOfWork, pool=pool, ids=ids)
     # The same transaction with the job queue on it: a job exists if and only if its data does.
-    queued_unit_of_work = providers.Factory(PostgresRendersUnitOfWork, pool=pool, queue_app=queue_app)
+    queued_unit_of_work = providers.Factory(PostgresQueuedUnitOfWork, pool=pool, queue_app=queue_app)
     idempotency_keys = providers.Singleton(PostgresIdempotencyKeys, pool, ids)
 
     # Shared key-value store (Litestar's): Redis when REDIS_URL is set, in-process otherwise.

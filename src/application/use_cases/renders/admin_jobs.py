@@ -10,7 +10,8 @@ from application.actor import Actor
 from application.authorization import Permission, authorize
 from application.errors import Conflict, InvalidInput, NotFound
 from application.ports.clock import Clock
-from application.ports.renders import JobInfo, RendersUnitOfWork
+from application.ports.renders import JobInfo
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.renders.read_renders import check_limit
 
 JOB_STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
@@ -23,7 +24,7 @@ class JobPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ListJobs:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, *, status: str | None, limit: int, before_id: int | None) -> JobPage:
@@ -41,7 +42,7 @@ class ListJobs:
 class RetryJob:
     """Requeue a dead-lettered job with a fresh retry budget; its render (if any) is queued again."""
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -10,13 +10,13 @@ from application.actor import Actor
 from application.authorization import authorize
 from application.errors import Conflict, NotFound
 from application.ports.clock import Clock
-from application.ports.renders import RendersUnitOfWork
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.projects import ProjectAction
 from domain.renders import Render, RenderStatus
 
 
 class CancelRender:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

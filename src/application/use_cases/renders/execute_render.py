@@ -22,7 +22,7 @@ from application.errors import (
 )
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
-from application.ports.renders import RendersUnitOfWork
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.media import Media, choose_audio_stream
 from domain.render_report import RenderReport
 from domain.renders import Render
@@ -53,7 +53,7 @@ class RenderFailed(ApplicationError):
 class ExecuteRender:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         renderer: RenderVoiceOver,
         artifacts: BlobStore,
         clock: Clock,
@@ -143,7 +143,7 @@ class ExecuteRender:
             await uow.commit()
         return render, cues, media
 
-    async def _media_of(self, uow: RendersUnitOfWork, render: Render) -> MediaSources | None:
+    async def _media_of(self, uow: QueuedUnitOfWork, render: Render) -> MediaSources | None:
         """The files of a render over media (deleted since the request: the render fails, 404 `media`)."""
         options = render.options
         if not options.with_media:
@@ -162,7 +162,7 @@ class ExecuteRender:
         )
 
     @staticmethod
-    async def _find(uow: RendersUnitOfWork, render: Render, media_id: UUID | None) -> Media | None:
+    async def _find(uow: QueuedUnitOfWork, render: Render, media_id: UUID | None) -> Media | None:
         if media_id is None:
             return None
         media = await uow.media.find_for_track(render.track_id, media_id)
@@ -199,7 +199,7 @@ class ExecuteRender:
             )
         )
 
-    async def _write(self, action: Callable[[RendersUnitOfWork], Awaitable[T]]) -> T:
+    async def _write(self, action: Callable[[QueuedUnitOfWork], Awaitable[T]]) -> T:
         async with self._uow() as uow:
             result = await action(uow)
             await uow.commit()

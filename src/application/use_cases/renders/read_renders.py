@@ -12,7 +12,7 @@ from application.actor import Actor
 from application.authorization import authorize
 from application.errors import Conflict, InvalidInput, NotFound
 from application.ports.blobs import BlobStore
-from application.ports.renders import RendersUnitOfWork
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.projects import ProjectAction
 from domain.renders import Render, RenderStatus
 
@@ -31,7 +31,7 @@ def check_limit(limit: int) -> int:
 
 
 class GetRender:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, render_id: UUID) -> Render:
@@ -45,7 +45,7 @@ class GetRender:
 
 
 class ListTrackRenders:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, track_id: UUID, *, limit: int, before_id: UUID | None) -> RenderPage:
@@ -83,7 +83,7 @@ class GetRenderAudio:
     """A finished file of a render the caller may read: the audio (voice or mix), the delivered video, or
     the voice stem; 409 while the render is not succeeded or when it has no such file."""
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], artifacts: BlobStore) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], artifacts: BlobStore) -> None:
         self._get = GetRender(uow)
         self._artifacts = artifacts
 

@@ -12,8 +12,8 @@ from application.actor import Actor
 from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clock import Clock, IdGenerator
-from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.clips import normalise_text
 from domain.media import Media, choose_audio_stream, uncopyable_video
 from domain.projects import ProjectAction
@@ -26,7 +26,7 @@ MAX_CUES_PER_RENDER = 20_000
 class RequestRender:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
@@ -106,7 +106,7 @@ class RequestRender:
 
 
 async def _with_media(
-    uow: RendersUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
+    uow: QueuedUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
 ) -> RenderOptions:
     """Checks the media a render names against what the mix and the format need (422 otherwise); the dub's
     language defaults to the track's."""
@@ -139,7 +139,7 @@ async def _with_media(
     return options
 
 
-async def _media(uow: RendersUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
+async def _media(uow: QueuedUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
     media = await uow.media.find_for_track(track_id, media_id)
     if media is None:
         raise _unfit(field, f"the project has no media {media_id}", code="unknown_media")

@@ -10,7 +10,7 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.jobs import ProcrastinateJobQueue
 
 
-class PostgresRendersUnitOfWork(PostgresUnitOfWork):
+class PostgresQueuedUnitOfWork(PostgresUnitOfWork):
     renders: PostgresRenderRepository
     track_source: PostgresRenderTracks
     jobs: ProcrastinateJobQueue
