@@ -74,15 +74,17 @@ def valid_language(tag: str) -> bool:
 
 
 def choose_audio_stream(media: Media, language: str | None) -> MediaStream:
-    """The source audio a dub is mixed under. With `language`, the stream tagged with it (its primary
-    subtag compared, so `en` matches `eng` only through the caller's normalisation); without, the
+    """The source audio a dub is mixed under. With `language` (BCP-47, as the probe stores tags), the
+    stream tagged with it, else one of the same primary language (`en-US` finds `en`); without, the
     stream flagged default, else the first. No audio stream, or none in `language`: InvariantViolated."""
     streams = media.audio_streams
     if not streams:
         raise InvariantViolated("the media has no audio stream to mix under", field="media_id")
     if language is not None:
         wanted = language.lower()
-        matching = [s for s in streams if s.language is not None and s.language.lower() == wanted]
+        matching = [s for s in streams if (s.language or "").lower() == wanted] or [
+            s for s in streams if (s.language or "").lower().split("-")[0] == wanted.split("-")[0]
+        ]
         if not matching:
             found = ", ".join(sorted({s.language or "untagged" for s in streams}))
             raise InvariantViolated(

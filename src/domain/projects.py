@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 
 from domain.errors import InvariantViolated
+from domain.text import check_plain
 
 MAX_TITLE_CHARS = 200
 VIDEO_PROVIDERS = frozenset({"dailymotion"})
@@ -43,11 +44,7 @@ def check_title(title: str) -> str:
     value = title.strip()
     if not value:
         raise InvariantViolated("title must not be empty", field="title")
-    if len(value) > MAX_TITLE_CHARS:
-        raise InvariantViolated(f"title must be at most {MAX_TITLE_CHARS} characters", field="title")
-    if "\x00" in value:
-        raise InvariantViolated("title must not contain NUL characters", field="title")
-    return value
+    return check_plain(value, field="title", max_chars=MAX_TITLE_CHARS)
 
 
 class VideoRef(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -9,11 +9,13 @@ from uuid import UUID
 import msgspec
 
 from domain.errors import InvariantViolated
+from domain.text import check_plain
 from domain.voices import VoiceRef
 
 MAX_TIMELINE_MS = 86_400_000  # 24 h
 MAX_CUE_TEXT_CHARS = 2000
 MAX_LABEL_CHARS = 200
+MAX_FILENAME_CHARS = 255
 MAX_SPEAKER_CHARS = 100
 
 
@@ -41,10 +43,7 @@ def check_timing(start_ms: int, end_ms: int) -> None:
 def check_text(text: str) -> None:
     if not text:
         raise InvariantViolated("text must not be empty", field="text")
-    if len(text) > MAX_CUE_TEXT_CHARS:
-        raise InvariantViolated(f"text must be at most {MAX_CUE_TEXT_CHARS} characters, got {len(text)}", field="text")
-    if "\x00" in text:
-        raise InvariantViolated("text must not contain NUL characters", field="text")
+    check_plain(text, field="text", max_chars=MAX_CUE_TEXT_CHARS, multiline=True)
 
 
 def canonical_speaker(speaker: str | None) -> str | None:
@@ -60,12 +59,7 @@ def check_speaker(speaker: str | None) -> None:
         return
     if not speaker or speaker != " ".join(speaker.split()):
         raise InvariantViolated("speaker must be one trimmed line (or null for none)", field="speaker")
-    if len(speaker) > MAX_SPEAKER_CHARS:
-        raise InvariantViolated(
-            f"speaker must be at most {MAX_SPEAKER_CHARS} characters, got {len(speaker)}", field="speaker"
-        )
-    if "\x00" in speaker:
-        raise InvariantViolated("speaker must not contain NUL characters", field="speaker")
+    check_plain(speaker, field="speaker", max_chars=MAX_SPEAKER_CHARS)
 
 
 class CueContent(msgspec.Struct, frozen=True, kw_only=True):
@@ -178,6 +172,10 @@ class TrackSource(msgspec.Struct, frozen=True, kw_only=True):
     format: SubtitleFormat | None = None
     filename: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.filename is not None:
+            check_plain(self.filename, field="filename", max_chars=MAX_FILENAME_CHARS)
+
 
 def check_language(language: str) -> str:
     """A BCP 47-ish tag (`en`, `pt-BR`, `zh-Hant`): letters, digits and dashes, 2–35 chars."""
@@ -191,12 +189,7 @@ def check_language(language: str) -> str:
 
 
 def check_label(label: str) -> str:
-    value = label.strip()
-    if len(value) > MAX_LABEL_CHARS:
-        raise InvariantViolated(f"label must be at most {MAX_LABEL_CHARS} characters", field="label")
-    if "\x00" in value:
-        raise InvariantViolated("label must not contain NUL characters", field="label")
-    return value
+    return check_plain(label.strip(), field="label", max_chars=MAX_LABEL_CHARS)
 
 
 class Track(msgspec.Struct, frozen=True, kw_only=True):

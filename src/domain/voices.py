@@ -5,6 +5,10 @@ from __future__ import annotations
 import msgspec
 
 from domain.errors import InvariantViolated
+from domain.text import check_plain
+
+MAX_ENGINE_CHARS = 32
+MAX_VOICE_NAME_CHARS = 200
 
 
 class VoiceRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -14,6 +18,8 @@ class VoiceRef(msgspec.Struct, frozen=True, kw_only=True):
     def __post_init__(self) -> None:
         if not self.engine or not self.name:
             raise InvariantViolated("a voice needs an engine and a name", field="voice")
+        check_plain(self.engine, field="voice.engine", max_chars=MAX_ENGINE_CHARS)
+        check_plain(self.name, field="voice.name", max_chars=MAX_VOICE_NAME_CHARS)
 
     @classmethod
     def parse(cls, text: str) -> VoiceRef:

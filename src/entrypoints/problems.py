@@ -59,8 +59,9 @@ def describe(exc: BaseException) -> ProblemParts:
 
 
 def _headers_for(exc: BaseException) -> dict[str, str]:
-    if isinstance(exc, app_errors.RateLimited | app_errors.DependencyUnavailable):
-        return {"Retry-After": str(max(1, int(exc.retry_after_s)))}
+    retry_after_s = getattr(exc, "retry_after_s", None)
+    if isinstance(retry_after_s, int | float):
+        return {"Retry-After": str(max(1, int(retry_after_s)))}
     if isinstance(exc, app_errors.TransientFailure):
         return {"Retry-After": "1"}
     if isinstance(exc, app_errors.Unauthenticated):

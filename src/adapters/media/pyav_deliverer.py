@@ -191,7 +191,8 @@ class _Delivery:
     def _mux_with_source(
         self, out: av.container.OutputContainer, mixer: DubMixer, codec: str, rate: int, layout: str
     ) -> None:
-        assert self.source is not None
+        if self.source is None:
+            raise RuntimeError("muxing with a source needs the source container open")
         fmt = self.plan.format
         routes: dict[int, Any] = {}
         first_original = True

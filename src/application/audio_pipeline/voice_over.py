@@ -157,7 +157,8 @@ class RenderVoiceOver:
         media: MediaSources,
         tracker: _Tracker,
     ) -> DeliveryReport:
-        assert self._deliverer is not None
+        if self._deliverer is None:
+            raise RuntimeError("a container delivery needs a media deliverer")
         deliverer = self._deliverer
         language = options.language
         plan = DubDelivery(
@@ -203,6 +204,8 @@ class RenderVoiceOver:
         except BaseException:
             watch.cancelled = True
             await asyncio.wait({work})
+            if not work.cancelled():
+                work.exception()  # retrieved: the error that matters is the one being raised
             raise
         await tracker.mux_step(1.0)
         return report

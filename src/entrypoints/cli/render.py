@@ -1,4 +1,6 @@
-"""`subdub render INPUT -o OUTPUT`: the render use case in-process; no server, no database."""
+"""`subdub render INPUT -o OUTPUT [--media FILM --mix voiceover]`: the render use case in-process; no
+server, no database. With `--media`, the voice is mixed over the film's soundtrack and, for a .mkv, .mp4
+or .webm output, delivered inside the film (video copied); the voice stem is written beside it."""
 
 from __future__ import annotations
 
@@ -7,15 +9,21 @@ import asyncio
 import os
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import msgspec
 
+from adapters.media.languages import to_bcp47
+from application.audio_pipeline.voice_over import MediaSources
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
+from domain.delivery import bed_stream_for
 from domain.errors import DomainError
-from domain.render_options import AUDIO_FORMATS, OVERFLOW_POLICIES, RenderOptions
+from domain.media import Media, media_kind
+from domain.render_options import MIX_MODES, OVERFLOW_POLICIES, RENDER_FORMATS, RenderOptions
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
@@ -36,8 +44,17 @@ def register(sub: Any) -> None:
         description="Render a subtitle file to a voice-over track in-process (no server or database needed).",
     )
     parser.add_argument("input", type=Path, help="subtitle file (SRT, WebVTT, ASS or SSA)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="audio file to write (.wav .flac .ogg .mp3)")
-    parser.add_argument("--format", help=f"output format ({', '.join(AUDIO_FORMATS)}); default: from the extension")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, help="file to write (.wav .flac .ogg .mp3, or .mkv .mp4 .webm)"
+    )
+    parser.add_argument("--format", help=f"output format ({', '.join(RENDER_FORMATS)}); default: from the extension")
+    parser.add_argument("--media", type=Path, help="the original video or audio to mix over and deliver in")
+    parser.add_argument("--mix", default=None, help=f"{' | '.join(MIX_MODES)} (default voiceover with --media)")
+    parser.add_argument("--music-effects", type=Path, help="music-and-effects stem the `replace` mix goes over")
+    parser.add_argument("--duck-db", type=float, default=-12.0, help="the original's level under speech (-12 dB)")
+    parser.add_argument("--language", help="the dub track's language tag (BCP-47, e.g. de or pt-BR)")
+    parser.add_argument("--default-track", default="dub", help="dub | original: the track players pick first")
+    parser.add_argument("--source-language", help="the original's audio stream to mix over, by language")
     parser.add_argument(
         "--voice", default="espeak:en-us", help="engine:name (default espeak:en-us); see `subdub voices`"
     )
@@ -70,9 +87,15 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     if args.report is not None:
         _writable_target(args.report, "report")
     audio_format = (args.format or args.output.suffix.lstrip(".")).lower()
-    if audio_format not in AUDIO_FORMATS:
+    if audio_format not in RENDER_FORMATS:
         shown = audio_format or "(none)"
-        raise UsageError(f"unsupported output format {shown!r}: use {', '.join(AUDIO_FORMATS)} (extension or --format)")
+        raise UsageError(
+            f"unsupported output format {shown!r}: use {', '.join(RENDER_FORMATS)} (extension or --format)"
+        )
+    for media in (args.media, args.music_effects):
+        if media is not None and not media.is_file():
+            raise UsageError(f"media {media} is not a file")
+    mix: Any = args.mix or ("replace" if args.music_effects else "voiceover" if args.media else "voice")
     try:
         options = RenderOptions(
             voice=VoiceRef.parse(args.voice),
@@ -82,10 +105,69 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
             max_speed=args.max_speed,
             overflow=args.overflow,
             borrow_ms=args.borrow_ms,
+            mix=mix,
+            media_id=_LOCAL_MEDIA if args.media else None,
+            music_effects_id=_LOCAL_STEM if args.music_effects else None,
+            duck_db=args.duck_db,
+            language=args.language,
+            default_track=args.default_track,
+            source_language=None if args.source_language is None else to_bcp47(args.source_language),
         )
     except DomainError as exc:
         raise UsageError(exc.message) from None
+    if options.with_media:
+        _writable_target(_stem_path(args.output, options), "voice stem")
     return options
+
+
+# Local files stand for the project media a server render names by id.
+_LOCAL_MEDIA = UUID(int=1)
+_LOCAL_STEM = UUID(int=2)
+
+
+def _stem_path(output: Path, options: RenderOptions) -> Path:
+    return output.with_name(f"{output.stem}.voice.{options.stem_format}")
+
+
+def _local_key(path: Path) -> str:
+    return str(path.resolve()).lstrip("/")
+
+
+def _local_media(container: Container, args: argparse.Namespace, options: RenderOptions) -> MediaSources | None:
+    """The files a render over media reads, probed as an upload would be, and checked against the options."""
+    if not options.with_media:
+        return None
+    probe = container.voice.media_probe()
+
+    def probed(path: Path | None, media_id: UUID) -> Media | None:
+        if path is None:
+            return None
+        with path.open("rb") as handle:
+            found = probe.probe(handle)
+        return Media(
+            id=media_id,
+            project_id=media_id,
+            role="original",
+            kind=media_kind(found.streams),
+            container=found.container,
+            duration_ms=found.duration_ms,
+            streams=found.streams,
+            size_bytes=path.stat().st_size,
+            filename=path.name,
+            uploaded_by=media_id,
+            created_at=datetime.now(UTC),
+        )
+
+    original = probed(args.media, _LOCAL_MEDIA)
+    stem = probed(args.music_effects, _LOCAL_STEM)
+    bed_stream = bed_stream_for(options, original, stem)
+    bed = args.music_effects if options.mix == "replace" else args.media if options.mix == "voiceover" else None
+    return MediaSources(
+        store=container.voice.file_store(root=Path("/")),
+        original_key=None if args.media is None else _local_key(args.media),
+        bed_key=None if bed is None else _local_key(bed),
+        bed_stream=bed_stream,
+    )
 
 
 async def _render(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
@@ -95,10 +177,14 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     if len(subtitles.warnings) > 5:
         print(f"subdub: … and {len(subtitles.warnings) - 5} more warnings", file=sys.stderr)
     output = args.output.resolve()
+    media = _local_media(container, args, options)
     render = container.voice.render_voice_over(output_store=container.voice.file_store(root=output.parent))
     started = time.perf_counter()
+    stem_key = _stem_path(output, options).name if options.with_media else None
     with ProgressDisplay() as display:
-        report = await render.execute(subtitles.cues, options, output.name, progress=display.update)
+        report = await render.execute(
+            subtitles.cues, options, output.name, progress=display.update, stem_key=stem_key, media=media
+        )
     texts = {cue.id: cue.text for cue in subtitles.cues}
     if args.report is not None:
         _write_report(container, args.report.resolve(), report)
@@ -127,6 +213,9 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_render_and_close(args, options))
     except InvalidInput as exc:
         print(f"subdub render: {exc.detail}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DomainError as exc:
+        print(f"subdub render: {exc.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SynthesisFailed as exc:
         print(f"subdub render: speech synthesis failed: {exc.detail}", file=sys.stderr)

@@ -21,7 +21,12 @@ from rich.progress import (
 from application.audio_pipeline.voice_over import RenderProgress
 from domain.render_report import RenderReport, worst_fits
 
-STAGE_TEXT = {"synthesizing": "synthesizing cues", "measuring": "measuring loudness", "encoding": "encoding"}
+STAGE_TEXT = {
+    "synthesizing": "synthesizing cues",
+    "measuring": "measuring loudness",
+    "encoding": "encoding",
+    "muxing": "mixing with the media and muxing",
+}
 
 
 class ProgressDisplay:
@@ -94,6 +99,16 @@ def print_summary(
     measured = "silent" if loudness.measured_lufs is None else f"measured {loudness.measured_lufs:.1f} LUFS"
     limited = "; the -1 dBFS peak limit stopped the gain short of the target" if loudness.peak_limited else ""
     print(f"loudness: target {loudness.target_lufs:.1f} LUFS, {measured}, gain {loudness.gain_db:+.1f} dB{limited}")
+    delivery = report.delivery
+    if delivery is not None:
+        mix = "silent" if delivery.mix_lufs is None else f"{delivery.mix_lufs:.1f} LUFS"
+        print(
+            f"delivered: dub track {delivery.dub_codec}, mix {mix}, {_clock(delivery.duration_ms)} (the media's length)"
+        )
+        for note in (*(f"transcoded {t}" for t in delivery.transcoded), *(f"dropped {d}" for d in delivery.dropped)):
+            print(f"  {note}")
+        if delivery.speech_cut_ms:
+            print(f"  the media ends {delivery.speech_cut_ms} ms before the last speech: that speech is cut")
     flagged = [fit for fit in report.cues if fit.flags]
     if flagged:
         print(f"flagged: {len(flagged)} cue(s), e.g. cue {flagged[0].cue_id}: {', '.join(flagged[0].flags)}")

@@ -19,6 +19,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ControllerRouterHandler
 
 from adapters.queue.metrics import install as install_queue_metrics
+from entrypoints.http.auth import replay_counter
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
@@ -30,9 +31,12 @@ from entrypoints.http.controllers.renders import RendersController, TrackRenders
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
 from entrypoints.http.dependencies import dependencies
-from entrypoints.http.errors import EXCEPTION_HANDLERS, document_problem_responses
+from entrypoints.http.errors import ERROR_LOG_STATE, EXCEPTION_HANDLERS, document_problem_responses, unhandled_error_log
 from entrypoints.http.idempotency import IdempotencyMiddleware
+from entrypoints.http.openapi import RefinedJsonRenderPlugin
+from entrypoints.http.requests import SubdubRequest
 from entrypoints.http.security import add_security_headers
+from entrypoints.http.studio import studio_routes
 from entrypoints.settings import Settings
 from entrypoints.wiring import Container, running
 
@@ -79,10 +83,12 @@ def _routes(settings: Settings) -> list[ControllerRouterHandler]:
         TrackRendersController,
         RendersController,
         AdminJobsController,
+        *studio_routes(),
     ]
 
 
 def _middleware(container: Container) -> list[Any]:
+    settings = container.settings()
     prometheus = PrometheusConfig(app_name="subdub", prefix="subdub", group_path=True, exclude=["/metrics"])
     return [
         RequestIdMiddleware,
@@ -91,7 +97,12 @@ def _middleware(container: Container) -> list[Any]:
             IdempotencyMiddleware,
             keys=container.core.idempotency_keys(),
             authenticate=container.identity.authenticate(),
-            max_body_bytes=container.settings().max_upload_bytes,
+            max_body_bytes=settings.max_upload_bytes,
+            count_request=replay_counter(
+                container.core.rate_limiter(),
+                per_minute=settings.rate_limit_per_minute,
+                auth_per_minute=settings.auth_rate_limit_per_minute,
+            ),
         ),
     ]
 
@@ -102,7 +113,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
     app = Litestar(
         route_handlers=[*_routes(settings), *extra_route_handlers],
         dependencies=dependencies(container),
-        state=State({"container": container}),
+        state=State({"container": container, ERROR_LOG_STATE: unhandled_error_log()}),
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id, add_security_headers],
         middleware=_middleware(container),
@@ -113,9 +124,10 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             version="1.0.0",
             description="Turn subtitle tracks into time-synchronised voice-over audio.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[RefinedJsonRenderPlugin(), SwaggerRenderPlugin(path="/")],
         ),
         request_max_body_size=settings.max_json_body_bytes,
+        request_class=SubdubRequest,
         stores={"rate_limit": container.core.store()},
         lifespan=[_lifespan(container)],
         logging_config=None,

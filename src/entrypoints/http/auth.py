@@ -78,3 +78,18 @@ async def auth_ip_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: 
     decision = await limiter.hit(f"auth:ip:{client_ip(connection)}", limit=per_minute, window_s=60)
     if not decision.allowed:
         raise RateLimited("too many requests from this address", retry_after_s=decision.retry_after_s)
+
+
+def replay_counter(limiter: RateLimiter, *, per_minute: int, auth_per_minute: int) -> Any:
+    """Counts an idempotent replay like the request it replays: per user, or per address on anonymous routes."""
+
+    async def count(owner: str) -> None:
+        if owner.startswith("anon:"):
+            key, limit, who = f"auth:ip:{owner.removeprefix('anon:')}", auth_per_minute, "address"
+        else:
+            key, limit, who = f"user:{owner}", per_minute, "account"
+        decision = await limiter.hit(key, limit=limit, window_s=60)
+        if not decision.allowed:
+            raise RateLimited(f"too many requests for this {who}", retry_after_s=decision.retry_after_s)
+
+    return count

@@ -17,10 +17,19 @@ from adapters.postgres.errors import translate as translate_driver_error
 from application import errors as app_errors
 from domain.errors import DomainError
 from entrypoints.http.context import current_trace_id
+from entrypoints.http.error_log import ThrottledErrorLog
 from entrypoints.http.schemas import Problem, ProblemFieldError
 from entrypoints.problems import UNEXPECTED_DETAIL, describe
 
 log = structlog.get_logger(__name__)
+ERROR_LOG_STATE = "unhandled_errors"
+
+
+def unhandled_error_log() -> ThrottledErrorLog:
+    """One per app (kept in its state): a full traceback per distinct error per minute, counts otherwise."""
+    return ThrottledErrorLog(log, event="request.unhandled_error")
+
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 # Litestar's own errors carry only a status; these are their stable codes.
@@ -104,8 +113,14 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         log.error("request.failed", status=status)
         detail = UNEXPECTED_DETAIL
     headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in ("retry-after", "allow")}
+    code = exc.extra.get("code") if isinstance(exc.extra, dict) else None
     return problem_response(
-        status, CODE_OF_STATUS.get(status, "error"), detail, request, errors=errors or None, headers=headers
+        status,
+        str(code or CODE_OF_STATUS.get(status, "error")),
+        detail,
+        request,
+        errors=errors or None,
+        headers=headers,
     )
 
 
@@ -113,7 +128,8 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     mapped = translate_driver_error(exc)
     if mapped is not None:
         return handle_application_error(request, mapped)
-    log.exception("request.unhandled_error", error_type=type(exc).__name__)
+    errors = request.app.state.get(ERROR_LOG_STATE) if request is not None else None
+    (errors if isinstance(errors, ThrottledErrorLog) else unhandled_error_log()).report(exc)
     return problem_response(500, "internal_error", UNEXPECTED_DETAIL, request)
 
 
@@ -132,6 +148,7 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
             data_container=Problem,
             description=HTTPStatus(status).phrase,
             media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
         )
         for status in statuses
     }

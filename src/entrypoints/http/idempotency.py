@@ -6,20 +6,25 @@
 The key is scoped to the caller (user id, or the client address for anonymous routes) + method + path.
 The first request's status, headers and body are stored; the same key with the same body replays
 them (with `Idempotent-Replayed: true`); with another body → 409 `idempotency_key_reused`; while the
-first is still running → 409 `idempotency_in_progress`. Only 2xx answers are stored: after an error the
-client may retry with the same key. Keys expire after 24 hours.
+first is still running the replay waits briefly, then answers 409 `idempotency_in_progress` with
+`Retry-After`. Only 2xx answers are stored, and stored before they are sent, so a client that has seen
+the answer always gets it replayed. After an error the client may retry with the same key. Keys expire
+after 24 hours. Authentication comes first (401 before any idempotency check) and a replay counts
+against the caller's rate limit like the request it replays.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.errors import ApplicationError, PayloadTooLarge, Unauthenticated
-from application.ports.idempotency import IdempotencyKeys, StoredResponse
+from application.errors import ApplicationError, Conflict, PayloadTooLarge, Unauthenticated
+from application.ports.idempotency import IdempotencyClaim, IdempotencyKeys, StoredResponse
 from application.use_cases.identity.authenticate import Authenticate
 from entrypoints.http.auth import resolve_actor
 
@@ -32,8 +37,21 @@ _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _NOT_STORED = {b"x-request-id", b"date", b"set-cookie", b"content-length", b"server", b"traceparent"}
 
 
+IN_PROGRESS_WAIT_S = 2.0
+IN_PROGRESS_POLL_S = 0.05
+
+
 class BadIdempotencyKey(ApplicationError):
     code = "invalid_idempotency_key"
+
+
+class KeyInProgress(Conflict):
+    code = "idempotency_in_progress"
+    retry_after_s = 1
+
+
+# Counts one request of `owner` (the user id or `anon:<address>`) against its rate limit; raises RateLimited.
+CountRequest = Callable[[str], Awaitable[None]]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -44,16 +62,28 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, keys: IdempotencyKeys, authenticate: Authenticate, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        keys: IdempotencyKeys,
+        authenticate: Authenticate,
+        max_body_bytes: int,
+        count_request: CountRequest,
+    ) -> None:
         self.app = app
         self._keys = keys
         self._authenticate = authenticate
         self._max_body = max_body_bytes
+        self._count_request = count_request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler") if scope["type"] == "http" else None  # type: ignore[comparison-overlap]
         mode = (handler.opt or {}).get(OPT_KEY) if handler is not None else None
         if not mode:
+            await self.app(scope, receive, send)
+            return
+        owner = await self._owner(scope)
+        if owner is None:  # not authenticated: the handler answers 401 itself
             await self.app(scope, receive, send)
             return
         key = _header(scope, HEADER)
@@ -64,25 +94,35 @@ class IdempotencyMiddleware:
             return
         if not _VALID_KEY.match(key):
             raise BadIdempotencyKey("Idempotency-Key must be 1 to 255 visible ASCII characters")
-        owner = await self._owner(scope)
-        if owner is None:  # not authenticated: the handler answers 401 itself
-            await self.app(scope, receive, send)
-            return
         body = await self._read_body(receive)
         if body is None:  # part of the body is consumed already: the handler must not see the rest alone
             raise PayloadTooLarge(f"the request body is larger than {self._max_body} bytes")
-        claim = await self._keys.claim(
-            scope=owner,
-            method=str(scope.get("method", "POST")),
-            path=scope["path"],
-            key=key,
-            request_hash=hashlib.sha256(body).digest(),
-        )
+        claim = await self._claim(owner, scope, key, hashlib.sha256(body).digest())
         if claim.replay is not None:
+            await self._count_request(owner)
             await self._replay(claim.replay, send)
             return
         if claim.record_id is not None:
             await self._run_and_store(scope, body, send, claim.record_id)
+
+    async def _claim(self, owner: str, scope: Scope, key: str, request_hash: bytes) -> IdempotencyClaim:
+        """Claim the key; while its first request is still running, wait a little for its stored answer."""
+        deadline = asyncio.get_running_loop().time() + IN_PROGRESS_WAIT_S
+        while True:
+            try:
+                return await self._keys.claim(
+                    scope=owner,
+                    method=str(scope.get("method", "POST")),
+                    path=scope["path"],
+                    key=key,
+                    request_hash=request_hash,
+                )
+            except Conflict as exc:
+                if exc.code != KeyInProgress.code:
+                    raise
+                if asyncio.get_running_loop().time() >= deadline:
+                    raise KeyInProgress(exc.detail) from None
+            await asyncio.sleep(IN_PROGRESS_POLL_S)
 
     async def _owner(self, scope: Scope) -> str | None:
         """The user for authenticated routes (None when the token is bad: the handler answers 401), else the client."""
@@ -130,6 +170,7 @@ class IdempotencyMiddleware:
         status = 500
         headers: list[tuple[str, str]] = []
         chunks: list[bytes] = []
+        held: list[Message] = []
 
         async def capture(message: Message) -> None:
             nonlocal status
@@ -142,7 +183,7 @@ class IdempotencyMiddleware:
                 )
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+            held.append(message)  # sent once the answer is stored
 
         try:
             await self.app(scope, replay_body, capture)
@@ -155,3 +196,5 @@ class IdempotencyMiddleware:
             )
         else:
             await self._keys.release(record_id)
+        for message in held:
+            await send(message)

@@ -36,13 +36,26 @@ class RegisterRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     display_name: DisplayName
 
 
+CookieMode = Annotated[
+    bool,
+    Meta(
+        description="true: the refresh token goes in an HttpOnly cookie (and out of the body), with a CSRF cookie "
+        "whose value the client echoes in X-CSRF-Token when it refreshes or logs out through that cookie"
+    ),
+]
+
+
 class LoginRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     email: Annotated[str, Meta(min_length=1, max_length=MAX_EMAIL_LENGTH)]
     password: AnyPassword
+    refresh_cookie: CookieMode = False
 
 
 class RefreshRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    refresh_token: OpaqueToken
+    """Without `refresh_token`, the session cookie is used (and the X-CSRF-Token header is required)."""
+
+    refresh_token: OpaqueToken | None = None
+    refresh_cookie: CookieMode = False
 
 
 class RoleChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -70,16 +83,18 @@ class UserOut(msgspec.Struct, kw_only=True):
 
 
 class TokensOut(msgspec.Struct, kw_only=True):
+    """`refresh_token` is absent when it was set as a cookie instead."""
+
     access_token: str
-    refresh_token: str
     token_type: str
     expires_in: int
+    refresh_token: str | msgspec.UnsetType = msgspec.UNSET
 
     @classmethod
-    def of(cls, pair: TokenPair) -> TokensOut:
+    def of(cls, pair: TokenPair, *, in_cookie: bool = False) -> TokensOut:
         return cls(
             access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
+            refresh_token=msgspec.UNSET if in_cookie else pair.refresh_token,
             token_type=pair.token_type,
             expires_in=pair.expires_in,
         )

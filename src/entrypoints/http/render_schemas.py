@@ -13,20 +13,13 @@ from application.ports.renders import JobInfo
 from domain.render_options import RenderOptions
 from domain.renders import Render
 from domain.voices import VoiceRef
-
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-
-
-class RenderVoiceIn(msgspec.Struct, forbid_unknown_fields=True):
-    engine: Name
-    name: Name
-
+from entrypoints.http.subtitles_schemas import VoiceIn, VoiceOut
 
 LanguageTag = Annotated[str, msgspec.Meta(min_length=2, max_length=35)]
 
 
 class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    voice: RenderVoiceIn
+    voice: VoiceIn
     format: Literal["wav", "flac", "ogg", "mp3", "mkv", "mp4", "webm"]
     sample_rate: int = 24000
     loudness_lufs: float = -16.0
@@ -79,7 +72,7 @@ class RenderOut(msgspec.Struct, kw_only=True):
     format: str
     size_bytes: int | None
     error: dict[str, Any] | None
-    voice: RenderVoiceIn
+    voice: VoiceOut
     sample_rate: int
     loudness_lufs: float
     max_speed: float
@@ -113,7 +106,7 @@ class RenderOut(msgspec.Struct, kw_only=True):
             format=options.format,
             size_bytes=render.size_bytes,
             error=render.error,
-            voice=RenderVoiceIn(engine=options.voice.engine, name=options.voice.name),
+            voice=VoiceOut(engine=options.voice.engine, name=options.voice.name),
             sample_rate=options.sample_rate,
             loudness_lufs=options.loudness_lufs,
             max_speed=options.max_speed,

@@ -3,34 +3,56 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 
 from application.ports.projects import ProjectAccess
 from application.ports.tracks import StoredCue
+from application.use_cases.subtitles.common import MAX_CUES_PER_REQUEST, MAX_SYNC_CHANGES
 from application.use_cases.subtitles.sync import Rejection
-from domain.projects import Member, VideoRef
-from domain.subtitles import Cue, Track
-from domain.voices import VoiceRef
+from domain.projects import MAX_TITLE_CHARS, Member, VideoRef
+from domain.subtitles import MAX_CUE_TEXT_CHARS, MAX_LABEL_CHARS, MAX_SPEAKER_CHARS, MAX_TIMELINE_MS, Cue, Track
+from domain.users import MAX_EMAIL_LENGTH
+from domain.voices import MAX_ENGINE_CHARS, MAX_VOICE_NAME_CHARS, VoiceRef
+
+
+# Bounds published in the OpenAPI document. The domain enforces them (422 naming the field, like every
+# other rule of these values), so the schema only documents them.
+def _bounded(max_chars: int, example: str, min_chars: int = 0) -> msgspec.Meta:
+    bounds = {"maxLength": max_chars} | ({"minLength": min_chars} if min_chars else {})
+    return msgspec.Meta(extra_json_schema=bounds, examples=[example])
+
+
+Title = Annotated[str, _bounded(MAX_TITLE_CHARS, "Episode 1", 1)]
+Label = Annotated[str, _bounded(MAX_LABEL_CHARS, "English (SDH)")]
+Language = Annotated[str, _bounded(35, "pt-BR", 2)]
+CueText = Annotated[str, _bounded(MAX_CUE_TEXT_CHARS, "Where were you last night?", 1)]
+TimeMs = Annotated[int, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": MAX_TIMELINE_MS}, examples=[1500])]
+Engine = Annotated[str, _bounded(MAX_ENGINE_CHARS, "espeak", 1)]
+VoiceName = Annotated[str, _bounded(MAX_VOICE_NAME_CHARS, "en-us", 1)]
+Email = Annotated[str, _bounded(MAX_EMAIL_LENGTH, "grace@example.com", 3)]
+Speaker = Annotated[str, _bounded(MAX_SPEAKER_CHARS, "Narrator")]
+ProviderName = Annotated[str, _bounded(32, "dailymotion", 1)]
+ProviderId = Annotated[str, _bounded(64, "x8abc12", 1)]
 
 
 class VideoIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    provider: str
-    id: str
+    provider: ProviderName
+    id: ProviderId
 
 
 class ProjectIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    title: str
+    title: Title
     video: VideoIn | None = None
 
 
 class ProjectPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    title: str | None = None
+    title: Title | None = None
 
 
-class ProjectVideoOut(msgspec.Struct, kw_only=True):
+class VideoOut(msgspec.Struct, kw_only=True):
     provider: str
     id: str
     status: str
@@ -40,7 +62,7 @@ class ProjectVideoOut(msgspec.Struct, kw_only=True):
     thumbnail_url: str | None = None
 
     @classmethod
-    def of(cls, video: VideoRef) -> ProjectVideoOut:
+    def of(cls, video: VideoRef) -> VideoOut:
         return cls(**msgspec.structs.asdict(video))
 
 
@@ -52,7 +74,7 @@ class ProjectOut(msgspec.Struct, kw_only=True):
     version: int
     created_at: datetime
     updated_at: datetime
-    video: ProjectVideoOut | None = None
+    video: VideoOut | None = None
 
     @classmethod
     def of(cls, access: ProjectAccess) -> ProjectOut:
@@ -65,12 +87,12 @@ class ProjectOut(msgspec.Struct, kw_only=True):
             version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
-            video=None if p.video is None else ProjectVideoOut.of(p.video),
+            video=None if p.video is None else VideoOut.of(p.video),
         )
 
 
 class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    email: str
+    email: Email
     role: Literal["editor", "viewer"]
 
 
@@ -86,22 +108,24 @@ class MemberOut(msgspec.Struct, kw_only=True):
 
 
 class CueFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    start_ms: int
-    end_ms: int
-    text: str
-    speaker: str | None = None
+    start_ms: TimeMs
+    end_ms: TimeMs
+    text: CueText
+    speaker: Speaker | None = None
     spoken: bool = True
 
 
 class TrackIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    language: str
-    label: str = ""
-    cues: list[CueFields] = msgspec.field(default_factory=list)
+    language: Language
+    label: Label = ""
+    cues: Annotated[list[CueFields], msgspec.Meta(description=f"at most {MAX_CUES_PER_REQUEST} cues (413 beyond)")] = (
+        msgspec.field(default_factory=list)
+    )
 
 
 class TrackPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    label: str | None = None
-    language: str | None = None
+    label: Label | None = None
+    language: Language | None = None
 
 
 class SourceOut(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -143,35 +167,35 @@ class CreatedTrackOut(TrackOut, kw_only=True):
     warnings: list[str] = msgspec.field(default_factory=list)
 
 
-class CueVoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    engine: str
-    name: str
+class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    engine: Engine
+    name: VoiceName
 
     def to_ref(self) -> VoiceRef:
         return VoiceRef(engine=self.engine.strip(), name=self.name.strip())
 
 
-class CueVoiceOut(msgspec.Struct, kw_only=True):
+class VoiceOut(msgspec.Struct, kw_only=True):
     engine: str
     name: str
 
 
 class CueIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    start_ms: int
-    end_ms: int
-    text: str
+    start_ms: TimeMs
+    end_ms: TimeMs
+    text: CueText
     id: UUID | None = None
-    voice: CueVoiceIn | None = None
-    speaker: str | None = None
+    voice: VoiceIn | None = None
+    speaker: Speaker | None = None
     spoken: bool = True
 
 
 class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    start_ms: int | None = None
-    end_ms: int | None = None
-    text: str | None = None
-    voice: CueVoiceIn | msgspec.UnsetType | None = msgspec.UNSET
-    speaker: str | msgspec.UnsetType | None = msgspec.UNSET
+    start_ms: TimeMs | None = None
+    end_ms: TimeMs | None = None
+    text: CueText | None = None
+    voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: Speaker | msgspec.UnsetType | None = msgspec.UNSET
     spoken: bool | None = None
 
 
@@ -182,13 +206,13 @@ class CueOut(msgspec.Struct, kw_only=True):
     text: str
     updated_at: datetime
     version: int
-    voice: CueVoiceOut | None = None
-    speaker: str | None = None
+    voice: VoiceOut | None = None
+    speaker: Speaker | None = None
     spoken: bool = True
 
     @classmethod
     def of(cls, cue: Cue, version: int) -> CueOut:
-        voice = None if cue.voice is None else CueVoiceOut(engine=cue.voice.engine, name=cue.voice.name)
+        voice = None if cue.voice is None else VoiceOut(engine=cue.voice.engine, name=cue.voice.name)
         return cls(
             id=cue.id,
             start_ms=cue.start_ms,
@@ -209,18 +233,18 @@ class CueOut(msgspec.Struct, kw_only=True):
 class ChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     id: UUID
     updated_at: datetime
-    start_ms: int | None = None
-    end_ms: int | None = None
-    text: str | None = None
-    voice: CueVoiceIn | msgspec.UnsetType | None = msgspec.UNSET
-    speaker: str | msgspec.UnsetType | None = msgspec.UNSET
+    start_ms: TimeMs | None = None
+    end_ms: TimeMs | None = None
+    text: CueText | None = None
+    voice: VoiceIn | msgspec.UnsetType | None = msgspec.UNSET
+    speaker: Speaker | msgspec.UnsetType | None = msgspec.UNSET
     spoken: bool | None = None
     deleted: bool = False
 
 
 class SyncIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    changes: list[ChangeIn]
-    cursor: str | None = None
+    changes: Annotated[list[ChangeIn], msgspec.Meta(description=f"at most {MAX_SYNC_CHANGES} changes (413 beyond)")]
+    cursor: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
 class RejectionOut(msgspec.Struct, kw_only=True):

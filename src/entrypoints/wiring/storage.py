@@ -33,7 +33,8 @@ def blob_location(settings: Settings) -> str:
 
 
 def s3_config(settings: Settings) -> S3Config:
-    assert settings.blob_url is not None
+    if not is_shared(settings) or settings.blob_url is None:
+        raise ValueError("SUBDUB_BLOB_URL does not name a bucket")
     return S3Config(
         settings.blob_url,
         access_key_id=settings.aws_access_key_id,
@@ -60,7 +61,7 @@ def make_clip_store(settings: Settings) -> BlobStore:
 
 
 # What the store refused at start, and the variable to fix.
-_START_ERRORS = {
+_START_ERRORS = {  # nosec B105 - names of variables, no secret
     "storage_key_unknown": "AWS_ACCESS_KEY_ID",
     "storage_secret_mismatch": "AWS_SECRET_ACCESS_KEY",
     "storage_credentials_refused": "AWS_ACCESS_KEY_ID",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -220,3 +221,24 @@ async def test_expired_access_tokens_are_refused_by_authenticate() -> None:
     with pytest.raises(Unauthenticated) as expired:
         await w.authenticate.execute(token)
     assert expired.value.code == "token_expired"
+
+
+class SlowHasher(FakePasswordHasher):
+    """Verification takes as long as a real Argon2 check would let concurrent attempts overlap."""
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        await asyncio.sleep(0.05)
+        return await super().verify(password_hash, password)
+
+
+async def test_concurrent_logins_are_counted_before_the_password_check() -> None:
+    # covers: S-SEC-2
+    w = World()
+    w.hasher = SlowHasher()
+    w.login = LogIn(w.uow, w.hasher, w.sessions, w.limiter, w.clock)
+    await w.user()
+    attempts = [LoginCommand(email="ada@example.com", password=f"wrong-{i}") for i in range(15)]
+    attempts.append(LoginCommand(email="ada@example.com", password=PASSWORD))
+    outcomes = await asyncio.gather(*(w.login.execute(a) for a in attempts), return_exceptions=True)
+    assert w.hasher.verifications <= 5
+    assert sum(isinstance(o, RateLimited) for o in outcomes) >= 11

@@ -58,7 +58,9 @@ class LogIn:
             email = cmd.email.strip().lower()[:254]
         key = failure_key(email)
         window_s = int(self._policy.failure_window.total_seconds())
-        gate = await self._limiter.peek(key, limit=self._policy.max_failures, window_s=window_s)
+        # The attempt is counted before the password is checked, so concurrent attempts cannot all pass the
+        # gate; a success clears the count, a failure leaves it standing.
+        gate = await self._limiter.hit(key, limit=self._policy.max_failures, window_s=window_s)
         if not gate.allowed:
             raise RateLimited("too many failed logins for this account", retry_after_s=gate.retry_after_s)
 
@@ -66,7 +68,6 @@ class LogIn:
             user = await uow.users.find_by_email(email)
             ok = await self._hasher.verify(user.password_hash if user else None, cmd.password)
             if user is None or not ok:
-                await self._limiter.hit(key, limit=self._policy.max_failures, window_s=window_s)
                 raise Unauthenticated(WRONG_CREDENTIALS, code="invalid_credentials")
             if user.password_hash and self._hasher.needs_rehash(user.password_hash):
                 new_hash = await self._hasher.hash(cmd.password)

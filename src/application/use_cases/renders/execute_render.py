@@ -23,7 +23,8 @@ from application.errors import (
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.subtitles_uow import QueuedUnitOfWork
-from domain.media import Media, choose_audio_stream
+from domain.delivery import bed_stream_for
+from domain.media import Media
 from domain.render_report import RenderReport
 from domain.renders import Render
 
@@ -150,9 +151,7 @@ class ExecuteRender:
             return None
         original = await self._find(uow, render, options.media_id)
         stem = await self._find(uow, render, options.music_effects_id)
-        bed_stream = None
-        if options.mix == "voiceover" and original is not None:
-            bed_stream = choose_audio_stream(original, options.source_language).index
+        bed_stream = bed_stream_for(options, original, stem)
         bed = stem if options.mix == "replace" else original if options.mix == "voiceover" else None
         return MediaSources(
             store=self._artifacts,

@@ -15,7 +15,8 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.speech import SpeechSynthesizer
 from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.clips import normalise_text
-from domain.media import Media, choose_audio_stream, uncopyable_video
+from domain.delivery import bed_stream_for
+from domain.media import Media
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
 from domain.renders import Progress, Render, RenderStatus, progress_total
@@ -114,28 +115,11 @@ async def _with_media(
         return options
     if options.language is None and track_language is not None:
         options = msgspec.structs.replace(options, language=track_language)
-    original = None
-    if options.media_id is not None:
-        original = await _media(uow, track_id, options.media_id, "media_id")
-        if options.is_container:
-            if not original.has_video:
-                raise _unfit("media_id", f"format {options.format!r} needs a video; the media is audio only")
-            refused = uncopyable_video(options.format, original.streams)
-            if refused:
-                codecs = ", ".join(sorted({s.codec for s in refused}))
-                raise _unfit(
-                    "format",
-                    f"{options.format} cannot carry the {codecs} video and video is never re-encoded; use mkv",
-                    code="container_unsupported_video",
-                )
-        if options.mix == "voiceover":
-            if not original.audio_streams:
-                raise _unfit("media_id", "the voiceover mix needs the original's audio; the media has none")
-            choose_audio_stream(original, options.source_language)  # 422 when no stream is in that language
+    original = None if options.media_id is None else await _media(uow, track_id, options.media_id, "media_id")
+    stem = None
     if options.music_effects_id is not None:
         stem = await _media(uow, track_id, options.music_effects_id, "music_effects_id")
-        if not stem.audio_streams:
-            raise _unfit("music_effects_id", "the music-and-effects stem has no audio")
+    bed_stream_for(options, original, stem)  # 422 when the media cannot serve the format or the mix
     return options
 
 
@@ -146,5 +130,5 @@ async def _media(uow: QueuedUnitOfWork, track_id: UUID, media_id: UUID, field: s
     return media
 
 
-def _unfit(field: str, message: str, *, code: str = "media_unfit") -> InvalidInput:
+def _unfit(field: str, message: str, *, code: str) -> InvalidInput:
     return InvalidInput(message, [FieldError(field, message)], code=code)

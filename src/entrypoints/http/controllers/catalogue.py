@@ -37,7 +37,7 @@ class SubtitleHitOut(msgspec.Struct, kw_only=True):
         return cls(**msgspec.structs.asdict(hit))
 
 
-class CatalogueVideoOut(msgspec.Struct, kw_only=True):
+class VideoInfoOut(msgspec.Struct, kw_only=True):
     provider: str
     id: str
     title: str
@@ -46,11 +46,11 @@ class CatalogueVideoOut(msgspec.Struct, kw_only=True):
     thumbnail_url: str | None
 
     @classmethod
-    def of(cls, video: VideoMetadata) -> CatalogueVideoOut:
+    def of(cls, video: VideoMetadata) -> VideoInfoOut:
         return cls(**msgspec.structs.asdict(video))
 
 
-class CatalogueVoiceOut(msgspec.Struct, kw_only=True):
+class VoiceInfoOut(msgspec.Struct, kw_only=True):
     engine: str
     name: str
     language: str
@@ -58,7 +58,7 @@ class CatalogueVoiceOut(msgspec.Struct, kw_only=True):
     gender: str | None = None
 
     @classmethod
-    def of(cls, voice: Voice) -> CatalogueVoiceOut:
+    def of(cls, voice: Voice) -> VoiceInfoOut:
         return cls(
             engine=voice.engine,
             name=voice.name,
@@ -103,8 +103,8 @@ class CatalogueController(Controller):
     @get("/videos/dailymotion/{video_id:str}", summary="Dailymotion video metadata", responses=PROVIDER_PROBLEMS)
     async def dailymotion_video(
         self, video_id: FromPath[str], actor: NamedDependency[Actor], lookup_video: NamedDependency[LookupVideo]
-    ) -> Envelope[CatalogueVideoOut]:
-        return Envelope(data=CatalogueVideoOut.of(await lookup_video.execute(actor, video_id)))
+    ) -> Envelope[VideoInfoOut]:
+        return Envelope(data=VideoInfoOut.of(await lookup_video.execute(actor, video_id)))
 
     @get("/voices", summary="Voices of every enabled speech engine", responses=problem_responses(400, 401, 503))
     async def voices(
@@ -115,11 +115,11 @@ class CatalogueController(Controller):
         language: Annotated[str | None, QueryParameter(max_length=16)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, QueryParameter(max_length=12, pattern=r"^\d+$")] = None,
-    ) -> Page[CatalogueVoiceOut]:
+    ) -> Page[VoiceInfoOut]:
         voices, next_offset = await list_voices.execute(
             actor, engine=engine, language=language, limit=limit, offset=int(cursor or 0)
         )
         return Page(
-            data=[CatalogueVoiceOut.of(v) for v in voices],
+            data=[VoiceInfoOut.of(v) for v in voices],
             meta=PageMeta(limit=limit, next_cursor=str(next_offset) if next_offset is not None else None),
         )

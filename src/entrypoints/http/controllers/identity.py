@@ -15,16 +15,44 @@ from application.use_cases.identity.logout import LogOut
 from application.use_cases.identity.profile import GetCurrentUser
 from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterCommand, RegisterUser
+from application.use_cases.identity.sessions import TokenPair
 from entrypoints.http.auth import auth_ip_rate_limit
 from entrypoints.http.context import current_trace_id
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
 from entrypoints.http.identity_schemas import LoginRequest, RefreshRequest, RegisterRequest, TokensOut, UserOut
+from entrypoints.http.refresh_cookie import cleared_cookies, refresh_token_from_cookie, session_cookies
 from entrypoints.http.schemas import Envelope
 
 IdempotencyKeyHeader = Annotated[
     str | None,
     HeaderParameter(name="Idempotency-Key", required=False, description="replays the first answer for 24 h (S-API-6)"),
+]
+
+
+def _signing_secret(request: Request[Any, Any, Any]) -> str:
+    return str(request.app.state["container"].settings().jwt_secret)
+
+
+def _presented_token(request: Request[Any, Any, Any], data: RefreshRequest) -> str:
+    return data.refresh_token or refresh_token_from_cookie(request, _signing_secret(request))
+
+
+def _tokens(request: Request[Any, Any, Any], pair: TokenPair, *, in_cookie: bool) -> Response[Envelope[TokensOut]]:
+    body = Envelope(data=TokensOut.of(pair, in_cookie=in_cookie))
+    if not in_cookie:
+        return Response(body, headers={"Cache-Control": "no-store"})
+    cookies = session_cookies(_signing_secret(request), pair.refresh_token)
+    return Response(body, headers={"Cache-Control": "no-store"}, cookies=cookies)
+
+
+CsrfHeader = Annotated[
+    str | None,
+    HeaderParameter(
+        name="X-CSRF-Token",
+        required=False,
+        description="the subdub_csrf cookie's value, when the refresh token comes from the session cookie",
+    ),
 ]
 
 
@@ -62,32 +90,46 @@ class AuthController(Controller):
     )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], log_in: NamedDependency[LogIn]
-    ) -> Envelope[TokensOut]:
+    ) -> Response[Envelope[TokensOut]]:
         pair = await log_in.execute(
             LoginCommand(email=data.email, password=data.password), trace_id=current_trace_id(request.scope)
         )
-        return Envelope(data=TokensOut.of(pair))
+        return _tokens(request, pair, in_cookie=data.refresh_cookie)
 
     @post(
         "/refresh",
         status_code=200,
-        summary="Rotate a refresh token into a new pair",
-        responses=problem_responses(400, 401),
+        summary="Rotate a refresh token (from the body, or from the session cookie with X-CSRF-Token) into a new pair",
+        responses=problem_responses(400, 401, 403),
     )
     async def refresh(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[RefreshRequest],
         refresh_session: NamedDependency[RefreshSession],
-    ) -> Envelope[TokensOut]:
-        pair = await refresh_session.execute(data.refresh_token, trace_id=current_trace_id(request.scope))
-        return Envelope(data=TokensOut.of(pair))
+        csrf_token: CsrfHeader = None,
+    ) -> Response[Envelope[TokensOut]]:
+        from_cookie = data.refresh_token is None
+        token = _presented_token(request, data)
+        pair = await refresh_session.execute(token, trace_id=current_trace_id(request.scope))
+        return _tokens(request, pair, in_cookie=from_cookie or data.refresh_cookie)
 
-    @post("/logout", status_code=204, summary="Revoke a session", responses=problem_responses(400))
+    @post(
+        "/logout",
+        status_code=204,
+        summary="Revoke a session (body token, or the session cookie with X-CSRF-Token; the cookies are cleared)",
+        responses=problem_responses(400, 401, 403),
+    )
     async def logout(
-        self, request: Request[Any, Any, Any], data: JSONBody[RefreshRequest], log_out: NamedDependency[LogOut]
-    ) -> None:
-        await log_out.execute(data.refresh_token, trace_id=current_trace_id(request.scope))
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefreshRequest],
+        log_out: NamedDependency[LogOut],
+        csrf_token: CsrfHeader = None,
+    ) -> Response[None]:
+        from_cookie = data.refresh_token is None
+        await log_out.execute(_presented_token(request, data), trace_id=current_trace_id(request.scope))
+        return Response(None, status_code=204, cookies=cleared_cookies() if from_cookie else [])
 
 
 class MeController(Controller):
