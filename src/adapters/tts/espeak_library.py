@@ -135,12 +135,12 @@ class EspeakLibrary:
 _engine: EspeakLibrary | None = None
 
 
-def start_worker() -> None:
+def start_worker(owner_pid: int | None = None) -> None:
     """Process-pool initializer: Ctrl-C is the parent's to handle, the parent's death ends this process
     (a pool worker killed with its parent would otherwise wait on its queue forever); load the library once."""
     global _engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
+    die_with_parent(parent_pid=owner_pid)
     _engine = EspeakLibrary()
 
 
