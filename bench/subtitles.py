@@ -1,6 +1,8 @@
 """Subtitles benchmark: import, sync push, cue page latency and HTTP throughput against a bare route.
 
 Run: TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/subtitles.py
+(`bench/subtitles.py parse`: parse times of 5 MiB SRT/WebVTT/ASS files against `srt` and pysubs2, no database;
+see bench/subtitle_parsing.py)
 (without it: testcontainers or the embedded server, as the tests do). It creates a scratch database,
 serves the real app with uvicorn in a child process (one worker), drives it over loopback HTTP,
 prints a Markdown section for bench/RESULTS.md and drops the database.
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.database import migrated_database, postgres_server  # noqa: E402
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec  # noqa: E402
+from adapters.subtitles.codec import IsolatedSubtitleCodec  # noqa: E402
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -206,7 +208,7 @@ def plans(database_url: str, track_id: str, user_id: str) -> list[str]:
 
 async def drive(database_url: str) -> list[str]:
     lines: list[str] = []
-    codec = Pysubs2SubtitleCodec()
+    codec = IsolatedSubtitleCodec()
     srt = srt_with(10_000)
     started = time.perf_counter()
     parsed = codec.parse_sync(srt)
@@ -312,4 +314,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["parse"]:
+        from bench.subtitle_parsing import main as parse_main
+
+        parse_main()
+    else:
+        main()

@@ -89,6 +89,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_upload_bytes: Annotated[int, Var("SUBDUB_MAX_UPLOAD_BYTES", "subtitle upload limit", minimum=1)] = (
         5 * 1024 * 1024
     )
+    subtitle_read_seconds: Annotated[
+        float,
+        Var("SUBDUB_SUBTITLE_READ_SECONDS", "wall-clock limit for reading one subtitle file (422 beyond)"),
+    ] = 20.0
     max_media_bytes: Annotated[
         int, Var("SUBDUB_MAX_MEDIA_BYTES", "project media (video or audio) upload limit", minimum=1)
     ] = 4 * 1024**3

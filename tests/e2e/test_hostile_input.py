@@ -152,3 +152,26 @@ def test_a_replay_right_after_the_answer_gets_the_stored_answer(clean_database: 
             assert again.status_code == 201, again.text
             assert again.headers["idempotent-replayed"] == "true"
             assert again.json()["data"]["id"] == first.json()["data"]["id"]
+
+
+# covers: S-API-4, S-API-7
+async def test_options_lists_every_method_and_a_malformed_if_match_is_400(clean_database: str, tmp_path: Path) -> None:
+    async with api_client(clean_database, tmp_path) as client:
+        _, _, headers = await signed_in(client)
+        project_id, _ = await _track(client, headers)
+        options = await client.options("/api/v1/projects")
+        one = await client.options(f"/api/v1/projects/{project_id}")
+        empty = await client.patch(
+            f"/api/v1/projects/{project_id}", json={"title": ""}, headers={**headers, "If-Match": ""}
+        )
+        garbage = await client.patch(
+            f"/api/v1/projects/{project_id}", json={"title": "T"}, headers={**headers, "If-Match": "v1"}
+        )
+        stale = await client.patch(
+            f"/api/v1/projects/{project_id}", json={"title": "T"}, headers={**headers, "If-Match": '"v99"'}
+        )
+    assert options.headers["allow"] == "GET, OPTIONS, POST"
+    assert one.headers["allow"] == "DELETE, GET, OPTIONS, PATCH"
+    _problem(empty, 400)
+    _problem(garbage, 400)
+    _problem(stale, 412)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import BinaryIO
 from uuid import UUID
 
+from application.ports.media import DubDelivery
 from domain.media import Media
+from domain.render_report import DeliveryReport
 
 
 class InMemoryMediaRepository:
@@ -38,3 +43,30 @@ class InMemoryMediaRepository:
         for media in gone:
             del self._items[media.id]
         return gone
+
+
+class RecordingDeliverer:
+    """A MediaDeliverer that copies the voice stem to the sink in `steps` progress reports, `pause_s` apart,
+    recording the plan it was given (the PyAV one is tested on real files)."""
+
+    def __init__(self, steps: int = 4, pause_s: float = 0.0) -> None:
+        self.steps = steps
+        self.pause_s = pause_s
+        self.plans: list[DubDelivery] = []
+
+    def deliver(
+        self,
+        plan: DubDelivery,
+        *,
+        voice: BinaryIO,
+        original: BinaryIO | None,
+        bed: BinaryIO | None,
+        sink: BinaryIO,
+        progress: Callable[[float], None],
+    ) -> DeliveryReport:
+        self.plans.append(plan)
+        for step in range(1, self.steps + 1):
+            time.sleep(self.pause_s)
+            progress(step / self.steps)
+        sink.write(b"DUB" + voice.read())
+        return DeliveryReport(duration_ms=1000, dub_codec="fake", mix_lufs=None, mix_peak_dbfs=None)

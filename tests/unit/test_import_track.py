@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.actor import Actor, GlobalRole
 from application.errors import Forbidden, InvalidInput, NotFound, ProviderDisabled, ProviderQuotaExhausted
 from application.ports.catalog import DownloadedSubtitleFile
@@ -28,7 +28,7 @@ def world(catalog: FakeSubtitleCatalog | None) -> tuple[ImportSubtitleTrack, Fak
     for actor, role in ((OWNER, ProjectRole.OWNER), (VIEWER, ProjectRole.VIEWER)):
         store.members[(PROJECT, actor.user_id)] = Member(project_id=PROJECT, user_id=actor.user_id, role=role)
     uow = FakeSubtitlesUnitOfWork(store)
-    return ImportSubtitleTrack(uow, FixedClock(NOW), SequentialIds(), Pysubs2SubtitleCodec(), catalog), uow
+    return ImportSubtitleTrack(uow, FixedClock(NOW), SequentialIds(), IsolatedSubtitleCodec(), catalog), uow
 
 
 async def test_an_imported_file_becomes_an_audited_track_with_its_cues() -> None:
@@ -117,7 +117,7 @@ async def test_two_runs_of_a_job_racing_past_the_check_write_one_track() -> None
     # covers: S-JOB-2
     catalog = CatalogOvertakenByAnotherRun()
     use_case, uow = world(catalog)
-    catalog.other_run = ImportSubtitleTrack(uow, FixedClock(NOW), SequentialIds(), Pysubs2SubtitleCodec(), catalog)
+    catalog.other_run = ImportSubtitleTrack(uow, FixedClock(NOW), SequentialIds(), IsolatedSubtitleCodec(), catalog)
     late = await use_case.execute(OWNER, command(job_id=41))
     assert late.already_imported
     assert list(uow.store.tracks) == [late.track.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.errors import FieldError, InvalidInput
 from application.ports.subtitle_input import SubtitleFile
 from domain.timing import RenderCue
@@ -13,7 +13,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 class CodecSubtitleFileReader:
-    def __init__(self, codec: Pysubs2SubtitleCodec, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(self, codec: IsolatedSubtitleCodec, max_bytes: int = MAX_FILE_BYTES) -> None:
         self._codec = codec
         self._max_bytes = max_bytes
 

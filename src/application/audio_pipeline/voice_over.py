@@ -7,25 +7,23 @@ the artifact stored under a key derived from the render id).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import difflib
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import msgspec
 
 from application.audio_pipeline.clips import ClipFitter, FittedCue, StageCounts
+from application.audio_pipeline.delivery import MediaSources, deliver_over_media
 from application.errors import ApplicationError, FieldError, InvalidInput
 from application.ports.audio import ClipProcessor, MixLevels, Placement, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
-from application.ports.media import DubDelivery, MediaDeliverer
+from application.ports.media import MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
 from domain.clips import normalise_text
 from domain.loudness import LoudnessGain, loudness_gain
-from domain.media import speech_spans
-from domain.render_options import DUCK_ATTACK_MS, DUCK_RELEASE_MS, RenderOptions
+from domain.render_options import RenderOptions
 from domain.render_report import (
     CueFitReport,
     DeliveryReport,
@@ -50,17 +48,6 @@ class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
 
 class RenderCancelled(ApplicationError):
     code = "render_cancelled"
-
-
-@dataclass(frozen=True)
-class MediaSources:
-    """Where the files a render over media reads are: the original (whose streams a delivered video
-    keeps) and the file the voice is mixed over (the original's chosen audio stream, or an M&E stem)."""
-
-    store: BlobStore
-    original_key: str | None
-    bed_key: str | None
-    bed_stream: int | None  # the original's audio stream index (voiceover); None: the stem's first
 
 
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
@@ -121,7 +108,9 @@ class RenderVoiceOver:
         levels, gain = await self._write_stem(layout, options, stem_key, tracker)
         delivery = None
         if media is not None and self._deliverer is not None:
-            delivery = await self._deliver(options, reports, stem_key, output_key, media, tracker)
+            delivery = await deliver_over_media(
+                self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
+            )
         size = self._store.size(output_key)
 
         return _report(reports, fitter.counts, levels, gain, options, layout.duration_ms, size, delivery)
@@ -147,68 +136,6 @@ class RenderVoiceOver:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
                 raise
         return levels, gain
-
-    async def _deliver(
-        self,
-        options: RenderOptions,
-        reports: Sequence[CueFitReport],
-        stem_key: str,
-        output_key: str,
-        media: MediaSources,
-        tracker: _Tracker,
-    ) -> DeliveryReport:
-        if self._deliverer is None:
-            raise RuntimeError("a container delivery needs a media deliverer")
-        deliverer = self._deliverer
-        language = options.language
-        plan = DubDelivery(
-            format=options.format,
-            mix=options.mix,
-            bed_stream=media.bed_stream,
-            duck_db=options.duck_db,
-            attack_ms=DUCK_ATTACK_MS,
-            release_ms=DUCK_RELEASE_MS,
-            speech=tuple(
-                speech_spans(
-                    ((fit.start_ms, fit.final_ms) for fit in reports),
-                    attack_ms=DUCK_ATTACK_MS,
-                    release_ms=DUCK_RELEASE_MS,
-                )
-            ),
-            language=language,
-            title=f"Dub ({language})" if language else "Dub",
-            dub_default=options.default_track == "dub",
-        )
-        watch = _DeliveryWatch()
-
-        def run() -> DeliveryReport:
-            with contextlib.ExitStack() as files:
-                voice = files.enter_context(self._store.reader(stem_key))
-                original = files.enter_context(media.store.reader(media.original_key)) if media.original_key else None
-                bed = files.enter_context(media.store.reader(media.bed_key)) if media.bed_key else None
-                sink = files.enter_context(self._store.writer(output_key))
-                return deliverer.deliver(
-                    plan, voice=voice, original=original, bed=bed, sink=sink, progress=watch.update
-                )
-
-        await tracker.mux_step(0.0)
-        work = asyncio.ensure_future(asyncio.to_thread(run))
-        try:
-            while not work.done():
-                await asyncio.wait({work}, timeout=0.5)
-                try:
-                    await tracker.mux_step(watch.fraction)
-                except RenderCancelled:
-                    watch.cancelled = True  # the thread stops at its next progress report
-            report = work.result()
-        except BaseException:
-            watch.cancelled = True
-            await asyncio.wait({work})
-            if not work.cancelled():
-                work.exception()  # retrieved: the error that matters is the one being raised
-            raise
-        await tracker.mux_step(1.0)
-        return report
 
     async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
         batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
@@ -252,19 +179,6 @@ class RenderVoiceOver:
                 )
             resolved[ref] = voices[ref.name]
         return resolved
-
-
-class _DeliveryWatch:
-    """Shared with the delivery's thread: how far it got, and whether it must stop."""
-
-    def __init__(self) -> None:
-        self.fraction = 0.0
-        self.cancelled = False
-
-    def update(self, fraction: float) -> None:
-        self.fraction = fraction
-        if self.cancelled:
-            raise RenderCancelled("the render was cancelled")
 
 
 class _Tracker:

@@ -17,7 +17,7 @@ from uuid import UUID
 import msgspec
 
 from adapters.media.languages import to_bcp47
-from application.audio_pipeline.voice_over import MediaSources
+from application.audio_pipeline.delivery import MediaSources
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
 from domain.delivery import bed_stream_for

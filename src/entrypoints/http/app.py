@@ -15,37 +15,23 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ControllerRouterHandler
 
 from adapters.queue.metrics import install as install_queue_metrics
+from entrypoints.http.allow import allow_header_fixer
 from entrypoints.http.auth import replay_counter
 from entrypoints.http.context import RequestIdMiddleware, echo_request_id
-from entrypoints.http.controllers.admin import AdminController
-from entrypoints.http.controllers.admin_jobs import AdminJobsController
-from entrypoints.http.controllers.catalogue import CatalogueController
-from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.identity import AuthController, MeController
-from entrypoints.http.controllers.media import media_routes
-from entrypoints.http.controllers.renders import RendersController, TrackRendersController
-from entrypoints.http.controllers.subtitles_routes import subtitles_routes
-from entrypoints.http.controllers.track_imports import TrackImportsController
 from entrypoints.http.dependencies import dependencies
 from entrypoints.http.errors import ERROR_LOG_STATE, EXCEPTION_HANDLERS, document_problem_responses, unhandled_error_log
 from entrypoints.http.idempotency import IdempotencyMiddleware
 from entrypoints.http.openapi import RefinedJsonRenderPlugin
 from entrypoints.http.requests import SubdubRequest
+from entrypoints.http.routes import api_routes
 from entrypoints.http.security import add_security_headers
-from entrypoints.http.studio import studio_routes
-from entrypoints.settings import Settings
 from entrypoints.wiring import Container, running
 
 log = structlog.get_logger(__name__)
-
-
-class MetricsController(PrometheusController):
-    path = "/metrics"
-    include_in_schema = False
 
 
 def _lifespan(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
@@ -67,24 +53,6 @@ def _lifespan(container: Container) -> Callable[[Litestar], AbstractAsyncContext
         log.info("api.stopped")
 
     return lifespan
-
-
-def _routes(settings: Settings) -> list[ControllerRouterHandler]:
-    return [
-        HealthController,
-        MetricsController,
-        AuthController,
-        MeController,
-        AdminController,
-        *subtitles_routes(settings),
-        media_routes(settings),
-        CatalogueController,
-        TrackImportsController,
-        TrackRendersController,
-        RendersController,
-        AdminJobsController,
-        *studio_routes(),
-    ]
 
 
 def _middleware(container: Container) -> list[Any]:
@@ -111,7 +79,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
     """`extra_route_handlers` lets tests mount probe routes on the real app (same middleware and error table)."""
     settings = container.settings()
     app = Litestar(
-        route_handlers=[*_routes(settings), *extra_route_handlers],
+        route_handlers=[*api_routes(settings), *extra_route_handlers],
         dependencies=dependencies(container),
         state=State({"container": container, ERROR_LOG_STATE: unhandled_error_log()}),
         exception_handlers=EXCEPTION_HANDLERS,
@@ -134,4 +102,5 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
         debug=False,
     )
     document_problem_responses(app)
+    app.before_send.append(allow_header_fixer(app))
     return app

@@ -46,7 +46,7 @@ def _header(description: str, schema: dict[str, Any] | None = None) -> dict[str,
     return {"description": description, "schema": schema or {"type": "string"}}
 
 
-ETAG = _header('the version of the resource, e.g. `"3"`; send it back in `If-Match`')
+ETAG = _header('the version of the resource, e.g. `"v3"`; send it back in `If-Match`')
 LOCATION = _header("the URL of the created resource")
 RETRY_AFTER = _header("seconds to wait before trying again", {"type": "integer", "minimum": 1})
 REPLAYED = _header("`true` when this is the stored answer of an earlier request with the same Idempotency-Key")
@@ -96,6 +96,8 @@ def _binary(media_types: tuple[str, ...]) -> dict[str, Any]:
 
 def _media_types(path: str, method: str, operation: dict[str, Any]) -> None:
     responses = operation.get("responses", {})
+    if "204" in responses:
+        responses["204"].pop("content", None)  # a 204 has no body (Litestar documents `null` as JSON)
     if path.endswith("/audio") and method == "get":
         ok = responses.setdefault("200", {"description": "the audio file"})
         ok["content"] = _binary(AUDIO_TYPES)

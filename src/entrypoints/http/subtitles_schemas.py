@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 
 from application.ports.projects import ProjectAccess
+from application.ports.subtitles import ParsedSubtitles
 from application.ports.tracks import StoredCue
 from application.use_cases.subtitles.common import MAX_CUES_PER_REQUEST, MAX_SYNC_CHANGES
 from application.use_cases.subtitles.sync import Rejection
@@ -163,8 +164,43 @@ class TrackOut(msgspec.Struct, kw_only=True):
         )
 
 
+class SkippedOut(msgspec.Struct, kw_only=True):
+    line: int
+    reason: str
+
+
+class SpeakerCountOut(msgspec.Struct, kw_only=True):
+    name: str
+    cues: int
+
+
+class ImportReportOut(msgspec.Struct, kw_only=True):
+    """What reading an uploaded file found: how many cues, which were skipped and why, how it was decoded."""
+
+    cues_read: int
+    skipped: list[SkippedOut]  # the first 1000, by line
+    skipped_total: int
+    encoding: str
+    confidence: float
+    speakers: list[SpeakerCountOut]
+    non_speech: int
+
+    @classmethod
+    def of(cls, parsed: ParsedSubtitles) -> ImportReportOut:
+        return cls(
+            cues_read=len(parsed.cues),
+            skipped=[SkippedOut(line=s.line, reason=s.reason) for s in parsed.skipped],
+            skipped_total=parsed.skipped_total,
+            encoding=parsed.encoding,
+            confidence=parsed.confidence,
+            speakers=[SpeakerCountOut(name=name, cues=count) for name, count in parsed.speakers.items()],
+            non_speech=parsed.non_speech,
+        )
+
+
 class CreatedTrackOut(TrackOut, kw_only=True):
     warnings: list[str] = msgspec.field(default_factory=list)
+    report: ImportReportOut | None = None
 
 
 class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

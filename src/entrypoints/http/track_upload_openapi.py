@@ -11,7 +11,13 @@ _INTEGER = Schema(type=OpenAPIType.INTEGER)
 _CUE = Schema(
     type=OpenAPIType.OBJECT,
     required=["start_ms", "end_ms", "text"],
-    properties={"start_ms": _INTEGER, "end_ms": _INTEGER, "text": _STRING},
+    properties={
+        "start_ms": _INTEGER,
+        "end_ms": _INTEGER,
+        "text": _STRING,
+        "speaker": Schema(type=OpenAPIType.STRING, max_length=100),
+        "spoken": Schema(type=OpenAPIType.BOOLEAN),
+    },
 )
 _JSON_BODY = Schema(
     type=OpenAPIType.OBJECT,
@@ -25,6 +31,9 @@ _UPLOAD_BODY = Schema(
         "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY, description="SRT, WebVTT, ASS or SSA"),
         "language": _STRING,
         "label": _STRING,
+        "encoding": Schema(
+            type=OpenAPIType.STRING, description="read the file in this encoding (e.g. cp1252) instead of detecting one"
+        ),
     },
 )
 

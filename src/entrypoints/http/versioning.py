@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+# One or more entity tags, or `*` (RFC 9110 §13.1.1); anything else is a malformed header (400).
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$'
 _ETAG = re.compile(r'^\s*(?:W/)?"v(\d{1,18})"\s*$')
 
 

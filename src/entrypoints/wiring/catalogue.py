@@ -6,7 +6,6 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from application.use_cases.catalogue.lookup_video import LookupVideo
@@ -35,6 +34,6 @@ class CatalogueContainer(containers.DeclarativeContainer):
         core.unit_of_work,
         core.clock,
         core.ids,
-        providers.Singleton(Pysubs2SubtitleCodec),
+        core.subtitle_codec,
         subtitle_catalog,
     )

@@ -27,7 +27,7 @@ class Container(containers.DeclarativeContainer):
 
     core = providers.Container(CoreContainer, settings=settings, database_url=database_url)
     external = providers.Container(ExternalContainer, settings=settings)
-    voice = providers.Container(VoiceContainer, settings=settings, external=external)
+    voice = providers.Container(VoiceContainer, settings=settings, core=core, external=external)
     identity = providers.Container(IdentityContainer, core=core)
     subtitles = providers.Container(SubtitlesContainer, core=core, external=external, voice=voice)
     catalogue = providers.Container(CatalogueContainer, core=core, external=external)

@@ -12,6 +12,7 @@ from adapters.postgres.queued_unit_of_work import PostgresQueuedUnitOfWork
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.procrastinate_app import ProcrastinateHealthProbe, make_queue_app
 from adapters.queue.retry import JobRetryPolicy
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.system import SystemClock, Uuid7Generator
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, Connects, closed_at_exit, opened_pool, opened_queue
@@ -45,6 +46,10 @@ class CoreContainer(containers.DeclarativeContainer):
     # The same transaction with the job queue on it: a job exists if and only if its data does.
     queued_unit_of_work = providers.Factory(PostgresQueuedUnitOfWork, pool=pool, queue_app=queue_app)
     idempotency_keys = providers.Singleton(PostgresIdempotencyKeys, pool, ids)
+
+    # Subtitle files are read in child processes within a wall-clock limit (one reader pool per process).
+    subtitle_codec = providers.Singleton(IsolatedSubtitleCodec, time_limit_s=settings.provided.subtitle_read_seconds)
+    subtitle_codec_closed = Closes(closed_at_exit, subtitle_codec)
 
     # Shared key-value store (Litestar's): Redis when REDIS_URL is set, in-process otherwise.
     redis_client = providers.Singleton(make_redis_client, settings.provided.redis_url)

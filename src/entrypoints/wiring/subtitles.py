@@ -6,7 +6,6 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from application.use_cases.media import project_media
 from application.use_cases.subtitles import cues, members, projects, sync, tracks
 from entrypoints.wiring.use_case import UseCase, WriteUseCase
@@ -20,7 +19,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     clock: Any = core.clock
     ids: Any = core.ids
 
-    codec = providers.Singleton(Pysubs2SubtitleCodec)
+    codec: Any = core.subtitle_codec
 
     list_projects = UseCase(projects.ListProjects, unit_of_work)
     get_project = UseCase(projects.GetProject, unit_of_work)

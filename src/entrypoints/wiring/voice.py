@@ -15,7 +15,6 @@ from adapters.media.pyav_deliverer import PyAvMediaDeliverer
 from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.storage.health import BlobStoreHealthProbe
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.audio_pipeline.voice_over import RenderVoiceOver
@@ -43,6 +42,7 @@ def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynth
 
 class VoiceContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    core: providers.DependenciesContainer = providers.DependenciesContainer()
     external: providers.DependenciesContainer = providers.DependenciesContainer()
 
     blob_store = providers.Singleton(make_blob_store, settings)  # SUBDUB_BLOB_URL: a directory or a bucket
@@ -76,4 +76,4 @@ class VoiceContainer(containers.DeclarativeContainer):
         output_store=blob_store,
         deliverer=media_deliverer,
     )
-    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=providers.Singleton(Pysubs2SubtitleCodec))
+    subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=core.subtitle_codec)

@@ -10,7 +10,7 @@ from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from application.audio_pipeline.voice_over import RenderVoiceOver
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("audio_format", ["wav", "flac"])
 async def test_two_cold_renders_are_byte_identical(shared_dir: Path, tmp_path: Path, audio_format: str) -> None:
-    cues = CodecSubtitleFileReader(Pysubs2SubtitleCodec()).read(shared_dir / "corpus/subtitles/no-indexes.srt").cues
+    cues = CodecSubtitleFileReader(IsolatedSubtitleCodec()).read(shared_dir / "corpus/subtitles/no-indexes.srt").cues
     engine = EspeakSpeechSynthesizer(workers=2)
     outputs = FsBlobStore(tmp_path / "out")
     try:

@@ -46,6 +46,8 @@ async def render_and_run(
     await execute.execute(UUID(render_id), final_attempt=True)
     done = (await client.get(f"/api/v1/renders/{render_id}", headers=headers)).json()["data"]
     assert done["status"] == "succeeded", done["error"]
+    assert done["progress"]["done"] == done["progress"]["total"] == 3 * len(CUES)  # the delivery counts
+    assert done["stats"]["delivery"]["dub_codec"] == "aac"
     return dict(done)
 
 

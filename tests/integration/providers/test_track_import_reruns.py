@@ -11,7 +11,7 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.subtitles.pysubs2_codec import Pysubs2SubtitleCodec
+from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.ports.catalog import DownloadedSubtitleFile, SubtitleCatalog
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from entrypoints.worker.tasks import import_track
@@ -124,7 +124,7 @@ async def test_two_runs_of_a_job_racing_past_the_check_leave_one_track(
             container.core.unit_of_work(),
             container.core.clock(),
             container.core.ids(),
-            Pysubs2SubtitleCodec(),
+            IsolatedSubtitleCodec(),
             overtaken,
         )
         first_context = SimpleNamespace(

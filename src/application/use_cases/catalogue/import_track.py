@@ -64,7 +64,7 @@ class ImportSubtitleTrack(_TrackWriter):
             return done
         check_language(cmd.language)
         downloaded = await self._catalog.download(cmd.file_id)
-        parsed = await self._codec.parse(downloaded.content, filename=downloaded.file_name)
+        parsed = await self._codec.parse(downloaded.content, filename=downloaded.file_name, language=cmd.language)
         source = TrackSource(kind="import", format=parsed.format, filename=downloaded.file_name)
         label = (cmd.label if cmd.label is not None else downloaded.file_name)[:200]
         if cmd.job_id is None:

@@ -13,7 +13,8 @@ from uuid import UUID
 
 import msgspec
 
-from application.audio_pipeline.voice_over import MediaSources, RenderCancelled, RenderProgress, RenderVoiceOver
+from application.audio_pipeline.delivery import MediaSources
+from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from application.errors import (
     ApplicationError,
     DependencyUnavailable,

@@ -10,7 +10,7 @@ import msgspec
 from application.actor import Actor
 from application.errors import FieldError, InvalidInput, PayloadTooLarge
 from application.ports.clock import Clock, IdGenerator
-from application.ports.subtitles import SubtitleCodec
+from application.ports.subtitles import ParsedSubtitles, SubtitleCodec
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
 from application.ports.tracks import CueKey
 from application.use_cases.subtitles.common import (
@@ -49,11 +49,13 @@ class UploadTrackCommand(msgspec.Struct, frozen=True, kw_only=True):
     data: bytes
     filename: str | None = None
     label: str | None = None
+    encoding: str | None = None  # read the file in this encoding instead of detecting one
 
 
 class CreatedTrack(msgspec.Struct, frozen=True, kw_only=True):
     track: Track
     warnings: list[str]
+    parsed: ParsedSubtitles | None = None  # the import report of an uploaded file
 
 
 def contents_of(cues: Sequence[NewCue]) -> list[CueContent]:
@@ -153,11 +155,11 @@ class UploadTrack(_TrackWriter):
     async def execute(self, actor: Actor, cmd: UploadTrackCommand) -> CreatedTrack:
         await self._authorize(actor, cmd.project_id)
         check_language(cmd.language)  # before the work of parsing
-        parsed = await self._codec.parse(cmd.data, filename=cmd.filename)
+        parsed = await self._codec.parse(cmd.data, filename=cmd.filename, language=cmd.language, encoding=cmd.encoding)
         source = TrackSource(kind="upload", format=parsed.format, filename=cmd.filename)
         label = cmd.label if cmd.label is not None else (cmd.filename or "")
         track = await self._create(actor, cmd.project_id, cmd.language, label[:200], source, parsed.cues)
-        return CreatedTrack(track=track, warnings=parsed.warnings)
+        return CreatedTrack(track=track, warnings=parsed.warnings, parsed=parsed)
 
 
 class ListTracks:

@@ -26,10 +26,16 @@ from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
 from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
 from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
-from entrypoints.http.versioning import etag, expected_version
+from entrypoints.http.versioning import IF_MATCH_PATTERN, etag, expected_version
 
 IfMatch = Annotated[
-    str | None, HeaderParameter(name="If-Match", required=False, description="the ETag of the version you read")
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='the ETag of the version you read (e.g. `"v3"`), or `*`',
+        pattern=IF_MATCH_PATTERN,
+    ),
 ]
 
 

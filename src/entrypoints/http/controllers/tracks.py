@@ -33,7 +33,7 @@ from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
 from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
 from entrypoints.http.schemas import Envelope, Page
-from entrypoints.http.subtitles_schemas import CreatedTrackOut, TrackIn, TrackOut, TrackPatch
+from entrypoints.http.subtitles_schemas import CreatedTrackOut, ImportReportOut, TrackIn, TrackOut, TrackPatch
 from entrypoints.http.track_upload_openapi import TrackCreationOperation
 from entrypoints.http.versioning import etag, expected_version
 
@@ -80,8 +80,10 @@ class ProjectTracksController(Controller):
         "/",
         summary="Create a track from JSON cues, or upload an SRT / WebVTT / ASS / SSA file (multipart `file`)",
         description=(
-            "JSON body `{language, label, cues}`; or `multipart/form-data` with `file`, `language` and optional "
-            "`label`. Uploads are limited to 5 MiB (413); a file that is not subtitles answers 422 naming the line."
+            "JSON body `{language, label, cues}`; or `multipart/form-data` with `file`, `language`, optional "
+            "`label` and optional `encoding` (read the file in it instead of detecting one). Uploads are limited to "
+            "5 MiB (413); a file without a usable cue answers 422 naming the first bad line, one that takes too long "
+            "to read 422 `subtitles_too_complex`. The answer's `report` says what was read, skipped and recognised."
         ),
         opt=IDEMPOTENCY_HONOURED,
         operation_class=TrackCreationOperation,
@@ -114,7 +116,10 @@ class ProjectTracksController(Controller):
             created = await create_track.execute(actor, cmd)
         else:
             raise HTTPException(status_code=415, detail="send application/json or multipart/form-data")
-        out = CreatedTrackOut(**msgspec.structs.asdict(TrackOut.of(created.track)), warnings=created.warnings)
+        report = None if created.parsed is None else ImportReportOut.of(created.parsed)
+        out = CreatedTrackOut(
+            **msgspec.structs.asdict(TrackOut.of(created.track)), warnings=created.warnings, report=report
+        )
         return _track_response(out, 201)
 
     @staticmethod
@@ -136,7 +141,12 @@ class ProjectTracksController(Controller):
         if len(data) > limit:
             raise PayloadTooLarge(f"uploads are limited to {limit} bytes", code="upload_too_large")
         return UploadTrackCommand(
-            project_id=project_id, language=language, data=data, filename=upload.filename, label=_field(form, "label")
+            project_id=project_id,
+            language=language,
+            data=data,
+            filename=upload.filename,
+            label=_field(form, "label"),
+            encoding=_field(form, "encoding") or None,
         )
 
 
