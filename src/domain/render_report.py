@@ -21,6 +21,8 @@ class CueFitReport(msgspec.Struct, frozen=True, kw_only=True):
     action: FitAction
     overlapping: bool = False  # its speech overlaps another cue's speech (dialogue or overflow)
     flags: tuple[str, ...] = ()  # e.g. "script_unsupported:Han"
+    voice: str | None = None  # the voice that spoke it, engine:name
+    speaker: str | None = None
 
 
 class FitTotals(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,8 +42,12 @@ class LoudnessReport(msgspec.Struct, frozen=True, kw_only=True):
     target_lufs: float
     measured_lufs: float | None  # None for a silent mix
     gain_db: float
-    peak_dbfs: float | None  # sample peak after the gain
-    peak_limited: bool  # the -1 dBFS peak ceiling stopped the gain short of the target
+    peak_dbfs: float | None  # sample peak after the gain and the limiter
+    peak_limited: bool  # the true-peak limiter turned some peaks down
+    output_lufs: float | None = None  # the loudness of what was encoded (through the limiter)
+    true_peak_dbtp: float | None = None  # of what was encoded (4x oversampled)
+    limited_ms: int = 0  # how long the limiter was turning the signal down
+    limiter_max_db: float = 0.0  # its deepest reduction (negative dB)
 
 
 class RenderStats(msgspec.Struct, frozen=True, kw_only=True):

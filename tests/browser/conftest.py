@@ -72,6 +72,8 @@ def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
             _wait_until_live(base, process, data_dir / "run.log")
             _warm_up(base)
             yield base
+            if process.poll() is not None:
+                raise AssertionError(f"subdub run died during the tests:\n{(data_dir / 'run.log').read_text()[-4000:]}")
         finally:
             process.terminate()
             try:

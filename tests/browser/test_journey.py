@@ -10,7 +10,7 @@ import pytest
 from tests.browser.studio import Api, srt, unique_email
 
 pytestmark = [pytest.mark.slow, pytest.mark.db]
-LINES = ["Hello there.", "This is a test.", "Speech follows the cues.", "Goodbye now."]
+LINES = ["ADA: Hello there.", "BOB: This is a test.", "ADA: Speech follows the cues.", "BOB: Goodbye now."]
 WIDTHS = (1280, 360)
 
 
@@ -69,7 +69,11 @@ def test_sign_up_upload_edit_preview_voice_render_play_download(
     page.get_by_role("button", name="Upload", exact=True).click()
     report = page.locator("section.report")
     report.wait_for()
-    assert "Cues4" in report.locator("dl").inner_text().replace("\n", "").replace("\t", "")
+    summary = report.locator("dl").inner_text().replace("\n", "").replace("\t", "")
+    assert "Cues4" in summary
+    if "Speakers" in summary:  # the import report of the server names the speakers it found
+        assert "ADA (2)" in summary and "BOB (2)" in summary
+    assert page.locator("#tracks li").count() == 1  # the new track is listed at once
     shoot(page, screenshots, "studio-project")
     page.get_by_role("link", name="Open the cue table").click()
     page.locator("main[data-ready=cues]").wait_for()
@@ -88,6 +92,8 @@ def test_sign_up_upload_edit_preview_voice_render_play_download(
         page.locator("#edit-voice").select_option("espeak:en-gb")
         page.get_by_role("button", name="Save").click()
         page.locator("#cue-table").get_by_text("This is an edited line.").wait_for()
+        if page.locator("#cue-table thead th", has_text="Speaker").count():
+            assert "BOB" in page.locator("#cue-table tbody tr[data-id]").nth(1).inner_text()
         edited = api.cues(track_id)[1]
         assert edited["text"] == "This is an edited line." and edited["voice"] == {"engine": "espeak", "name": "en-gb"}
 

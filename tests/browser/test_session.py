@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -20,9 +21,16 @@ def test_the_page_and_its_assets_come_with_a_strict_policy(studio_url: str) -> N
     assert "default-src 'none'" in policy and "script-src 'self';" in policy and "style-src 'self';" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy
     assert "<script>" not in page.text and " style=" not in page.text and " on" not in page.text.split("<body")[1][:1]
-    script = httpx.get(f"{studio_url}/studio/app.js")
+    assert page.headers["cache-control"] == "no-cache"
+    # Assets live under a folder named by their content's digest: cached for a year, moved by any change.
+    app_js = re.search(r'src="(/studio/[0-9a-f]{12}/app\.js)"', page.text)
+    assert app_js, page.text
+    script = httpx.get(f"{studio_url}{app_js.group(1)}")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
-    assert httpx.get(f"{studio_url}/studio/../pyproject.toml").status_code == 404
+    assert "immutable" in script.headers["cache-control"] and "max-age=31536000" in script.headers["cache-control"]
+    assert "script-src 'self'" in script.headers["content-security-policy"]
+    assert httpx.get(f"{studio_url}/studio/app.js").status_code == 404
+    assert httpx.get(f"{studio_url}{app_js.group(1).replace('app.js', '../../../pyproject.toml')}").status_code == 404
     assert "unsafe-inline" in httpx.get(f"{studio_url}/schema").headers["content-security-policy"]
 
 

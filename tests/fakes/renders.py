@@ -13,6 +13,7 @@ from uuid import UUID
 import msgspec
 
 from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackImportJob, TrackRole
+from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
@@ -29,6 +30,8 @@ class RendersState:
     reports: dict[UUID, list[CueFitReport]] = field(default_factory=dict)
     tracks: dict[UUID, list[RenderCue]] = field(default_factory=dict)
     roles: dict[tuple[UUID, UUID], ProjectRole] = field(default_factory=dict)  # (track, user) -> role
+    languages: dict[UUID, str] = field(default_factory=dict)  # track -> language
+    casts: dict[UUID, Cast] = field(default_factory=dict)  # track -> its project's cast
     jobs: dict[int, JobInfo] = field(default_factory=dict)
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
@@ -53,6 +56,9 @@ class InMemoryRenderRepository:
         if render is None:
             return None
         return RenderAccess(render=render, role=self._s.roles.get((render.track_id, user_id)))
+
+    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
+        return list(self._s.reports.get(render_id, []))[offset : offset + limit]
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         return list(self._s.cues.get(render_id, []))
@@ -173,7 +179,12 @@ class InMemoryTrackSource:
     async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
         if track_id not in self._s.tracks:
             return None
-        return TrackRole(track_id=track_id, role=self._s.roles.get((track_id, user_id)))
+        return TrackRole(
+            track_id=track_id,
+            role=self._s.roles.get((track_id, user_id)),
+            language=self._s.languages.get(track_id, "en"),
+            cast=self._s.casts.get(track_id),
+        )
 
     async def snapshot(self, track_id: UUID) -> list[RenderCue]:
         return sorted(self._s.tracks[track_id], key=lambda cue: (cue.start_ms, cue.id))

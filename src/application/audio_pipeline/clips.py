@@ -190,7 +190,8 @@ class ClipFitter:
 
     def _fitted(self, window: CueWindow, natural_ms: float, fit: Fit, key: str, pcm: bytes) -> FittedCue:
         cue = window.cue
-        voice = self._voices[self._voice_of(window)]
+        ref = self._voice_of(window)
+        voice = self._voices[ref]
         flags = tuple(f"script_unsupported:{script}" for script in unreadable_scripts(cue.text, voice.language))
         report = CueFitReport(
             cue_id=cue.id,
@@ -203,6 +204,8 @@ class ClipFitter:
             overflow_ms=fit.overflow_ms,
             action=fit.action,
             flags=flags,
+            voice=str(ref),
+            speaker=cue.speaker,
         )
         samples = len(pcm) // 2
         placement = Placement(start_ms=cue.start_ms, clip_key=key, samples=samples) if samples else None

@@ -13,20 +13,18 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import msgspec
 
-from application.audio_pipeline.clips import ClipFitter, FittedCue, StageCounts
+from application.audio_pipeline.clips import ClipFitter, FittedCue
 from application.audio_pipeline.delivery import MediaSources, deliver_over_media
 from application.errors import ApplicationError, FieldError, InvalidInput
-from application.ports.audio import ClipProcessor, MixLevels, Placement, TrackLayout, TrackMixer
+from application.ports.audio import ClipProcessor, MixSession, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.media import MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
 from domain.clips import normalise_text
-from domain.loudness import LoudnessGain, loudness_gain
+from domain.loudness import loudness_gain, secant_gain
 from domain.render_options import RenderOptions
 from domain.render_report import (
-    CueFitReport,
-    DeliveryReport,
     LoudnessReport,
     RenderReport,
     RenderStats,
@@ -38,8 +36,8 @@ from domain.voices import Voice, VoiceRef
 
 
 class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
-    stage: str  # "synthesizing", "measuring", "encoding", "muxing"
-    done: int  # work units: synthesis counts one per cue, mixing and encoding one per cue together,
+    stage: str  # "synthesizing", "measuring", "limiting", "encoding", "muxing"
+    done: int  # work units: synthesis counts one per cue, the three mix passes one per cue together,
     # delivery over media (mixing with the soundtrack and muxing) one per cue
     total: int  # twice the number of cues, three times with media
     cues_done: int
@@ -48,6 +46,11 @@ class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
 
 class RenderCancelled(ApplicationError):
     code = "render_cancelled"
+
+
+MAX_REHEARSALS = 3
+LOUDNESS_TOLERANCE_LU = 0.1
+MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
 
 
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
@@ -104,21 +107,13 @@ class RenderVoiceOver:
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
         fitted = await self._fit_all(fitter, windows, tracker)
         reports = mark_overlaps([item.report for item in fitted])
-        layout = _layout(windows, tuple(item.placement for item in fitted if item.placement is not None), options)
-        levels, gain = await self._write_stem(layout, options, stem_key, tracker)
-        delivery = None
-        if media is not None and self._deliverer is not None:
-            delivery = await deliver_over_media(
-                self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
-            )
-        size = self._store.size(output_key)
+        placements = tuple(item.placement for item in fitted if item.placement is not None)
+        duration_ms = max(
+            max(w.cue.end_ms for w in windows),
+            max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
+        )
+        layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
 
-        return _report(reports, fitter.counts, levels, gain, options, layout.duration_ms, size, delivery)
-
-    async def _write_stem(
-        self, layout: TrackLayout, options: RenderOptions, stem_key: str, tracker: _Tracker
-    ) -> tuple[MixLevels, LoudnessGain]:
-        """Mix, measure, normalise and encode the voice stem; its loudness levels and the gain applied."""
         with self._store.writer(stem_key) as sink:
             session = self._mixer.start(layout, self._cache, sink, options.stem_format)
             try:
@@ -128,14 +123,74 @@ class RenderVoiceOver:
                     await _in_thread(_each, session.measure, first, last)
                 levels = session.levels()
                 gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
+                gain_db, output_lufs = gain.gain_db, levels.integrated_lufs
+                if output_lufs is not None:
+                    output_lufs += gain_db
+                if gain.may_limit:
+                    gain_db, output_lufs = await self._rehearse(session, tracker, gain_db, options.loudness_lufs)
+                else:
+                    await tracker.step("limiting", session.chunk_count)
                 for first, last in _groups(session.chunk_count, self._chunks_per_step):
                     await tracker.step("encoding", last - first)
-                    await _in_thread(_each, session.encode, first, last, gain.gain_db)
+                    await _in_thread(_each, session.encode, first, last, gain_db)
                 await _in_thread(session.finish)
             except BaseException:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
                 raise
-        return levels, gain
+        delivery = None
+        if media is not None and self._deliverer is not None:
+            delivery = await deliver_over_media(
+                self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
+            )
+        size = self._store.size(output_key)
+        limiter = session.limiter_report()
+
+        totals = fit_totals(reports)
+        measured = levels.integrated_lufs
+        loudness = LoudnessReport(
+            target_lufs=options.loudness_lufs,
+            measured_lufs=_rounded(measured),
+            gain_db=round(gain_db, 2),
+            peak_dbfs=_rounded(limiter.peak_dbfs),
+            peak_limited=limiter.limited_samples > 0,
+            output_lufs=_rounded(output_lufs),
+            true_peak_dbtp=_rounded(limiter.true_peak_dbtp),
+            limited_ms=round(limiter.limited_samples * 1000 / options.sample_rate),
+            limiter_max_db=round(limiter.deepest_db, 2),
+        )
+        counts = fitter.counts
+        stats = RenderStats(
+            cues=len(reports),
+            synthesized=counts.synthesized,
+            refitted=counts.refitted,
+            from_cache=counts.from_cache,
+            sped_up=totals.sped_up + totals.compressed,
+            truncated=totals.truncated,
+            overlapping=totals.overlapping,
+            max_speed_used=totals.max_speed_used,
+            duration_ms=duration_ms if delivery is None else delivery.duration_ms,
+            size_bytes=size,
+            engine_requests=counts.engine_requests,
+        )
+        return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)
+
+    async def _rehearse(
+        self, session: MixSession, tracker: _Tracker, gain_db: float, target: float
+    ) -> tuple[float, float | None]:
+        """The gain whose limited mix reaches the target: the limiter takes some loudness away with the
+        peaks, so the mix goes through it (not encoded) and the gain is corrected by secant steps."""
+        tried: list[tuple[float, float]] = []
+        limited: float | None = None
+        for attempt in range(MAX_REHEARSALS):
+            for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                await tracker.step("limiting", last - first if attempt == 0 else 0)
+                await _in_thread(_each, session.rehearse, first, last, gain_db)
+            limited = session.rehearsed_lufs()
+            if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU or attempt == MAX_REHEARSALS - 1:
+                break  # the gain last rehearsed is the one encoded: the report's loudness is measured
+            tried.append((gain_db, limited))
+            gain_db = secant_gain(tried, target)
+        return gain_db, limited
 
     async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
         batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
@@ -174,8 +229,12 @@ class RenderVoiceOver:
             if ref.name not in voices:
                 close = difflib.get_close_matches(ref.name, list(voices), n=5, cutoff=0.5)
                 hint = f"; did you mean {', '.join(f'{ref.engine}:{name}' for name in close)}?" if close else ""
+                speakers = sorted({cue.speaker for cue in cues if cue.voice == ref and cue.speaker})
+                said_by = f" (the voice of {', '.join(speakers)})" if speakers else ""
                 raise InvalidInput(
-                    f"unknown voice {ref}{hint}", [FieldError("voice", f"unknown voice {ref}")], code="unknown_voice"
+                    f"unknown voice {ref}{said_by}{hint}",
+                    [FieldError("voice", f"unknown voice {ref}{said_by}")],
+                    code="unknown_voice",
                 )
             resolved[ref] = voices[ref.name]
         return resolved
@@ -204,7 +263,7 @@ class _Tracker:
         if self._progress is None:
             return
         # synthesis and mixing weigh one unit per cue each, so the total never changes mid-render
-        mixed = self.cues_total * self.chunk_steps // (2 * self.chunks) if self.chunks else 0
+        mixed = self.cues_total * self.chunk_steps // (MIX_PASSES * self.chunks) if self.chunks else 0
         await self._progress(
             RenderProgress(
                 stage=stage,
@@ -230,6 +289,10 @@ class _Tracker:
         await self._report("muxing")
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _groups(count: int, size: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, count)) for first in range(0, count, size)]
 
@@ -248,46 +311,3 @@ async def _in_thread(action: Callable[..., None], *args: object) -> None:
 def _each(action: Callable[..., None], first: int, last: int, *args: float) -> None:
     for index in range(first, last):
         action(index, *args)
-
-
-def _layout(windows: Sequence[CueWindow], placements: tuple[Placement, ...], options: RenderOptions) -> TrackLayout:
-    """The timeline: as long as the last cue, or the last clip when one plays on past it."""
-    duration_ms = max(
-        max(w.cue.end_ms for w in windows),
-        max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
-    )
-    return TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
-
-
-def _report(
-    reports: list[CueFitReport],
-    counts: StageCounts,
-    levels: MixLevels,
-    gain: LoudnessGain,
-    options: RenderOptions,
-    duration_ms: int,
-    size: int,
-    delivery: DeliveryReport | None,
-) -> RenderReport:
-    totals = fit_totals(reports)
-    loudness = LoudnessReport(
-        target_lufs=options.loudness_lufs,
-        measured_lufs=None if levels.integrated_lufs is None else round(levels.integrated_lufs, 2),
-        gain_db=round(gain.gain_db, 2),
-        peak_dbfs=None if levels.peak_dbfs is None else round(levels.peak_dbfs + gain.gain_db, 2),
-        peak_limited=gain.peak_limited,
-    )
-    stats = RenderStats(
-        cues=len(reports),
-        synthesized=counts.synthesized,
-        refitted=counts.refitted,
-        from_cache=counts.from_cache,
-        sped_up=totals.sped_up + totals.compressed,
-        truncated=totals.truncated,
-        overlapping=totals.overlapping,
-        max_speed_used=totals.max_speed_used,
-        duration_ms=duration_ms if delivery is None else delivery.duration_ms,
-        size_bytes=size,
-        engine_requests=counts.engine_requests,
-    )
-    return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)

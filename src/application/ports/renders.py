@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Render
@@ -22,6 +23,7 @@ class TrackRole(msgspec.Struct, frozen=True, kw_only=True):
     track_id: UUID
     role: ProjectRole | None
     language: str | None = None
+    cast: Cast | None = None  # the project's cast, when it has one
 
 
 class RenderAccess(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,6 +45,10 @@ class RenderRepository(Protocol):
 
     async def access(self, render_id: UUID, user_id: UUID) -> RenderAccess | None:
         """The render and the user's role in the project of its track; None: no such render."""
+        ...
+
+    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
+        """Entries `offset` .. `offset + limit` of a finished render's per-cue report (in timeline order)."""
         ...
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.ports.casts import CastRepository
 from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
 from application.ports.renders import JobQueue, RenderRepository, RenderTracks
@@ -17,6 +18,7 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     members: MemberRepository
     tracks: TrackRepository
     cues: CueRepository
+    casts: CastRepository
     media: MediaRepository
 
 

@@ -24,6 +24,7 @@ from domain.render_report import RenderReport, worst_fits
 STAGE_TEXT = {
     "synthesizing": "synthesizing cues",
     "measuring": "measuring loudness",
+    "limiting": "limiting peaks",
     "encoding": "encoding",
     "muxing": "mixing with the media and muxing",
 }
@@ -97,8 +98,17 @@ def print_summary(
     )
     print(f"clips: {stats.synthesized} synthesized, {stats.refitted} re-fitted, {stats.from_cache} from cache")
     measured = "silent" if loudness.measured_lufs is None else f"measured {loudness.measured_lufs:.1f} LUFS"
-    limited = "; the -1 dBFS peak limit stopped the gain short of the target" if loudness.peak_limited else ""
-    print(f"loudness: target {loudness.target_lufs:.1f} LUFS, {measured}, gain {loudness.gain_db:+.1f} dB{limited}")
+    out = "" if loudness.output_lufs is None else f", out {loudness.output_lufs:.1f} LUFS"
+    peak = "" if loudness.true_peak_dbtp is None else f", true peak {loudness.true_peak_dbtp:.1f} dBTP"
+    limited = (
+        f"; limiter {loudness.limiter_max_db:.1f} dB at most, {loudness.limited_ms / 1000:.1f} s in all"
+        if loudness.peak_limited
+        else ""
+    )
+    print(
+        f"loudness: target {loudness.target_lufs:.1f} LUFS, {measured}, gain {loudness.gain_db:+.1f} dB"
+        f"{out}{peak}{limited}"
+    )
     delivery = report.delivery
     if delivery is not None:
         mix = "silent" if delivery.mix_lufs is None else f"{delivery.mix_lufs:.1f} LUFS"

@@ -25,8 +25,9 @@ async def _list(args: argparse.Namespace) -> int:
             for voice in await synthesizer.list_voices():
                 if args.language and not voice.language.lower().startswith(args.language.lower()):
                     continue
-                gender = voice.gender or "-"
-                print(f"{voice.engine}:{voice.name:<24} {voice.language:<16} {gender:<7} {voice.sample_rate} Hz")
+                gender, tier = voice.gender or "-", voice.tier or "-"
+                ref = f"{voice.engine}:{voice.name}"
+                print(f"{ref:<32} {voice.language:<16} {gender:<7} {tier:<8} {voice.sample_rate} Hz")
                 shown += 1
         if not shown:
             print("no voice matches")

@@ -44,7 +44,13 @@ class IdentityContainer(containers.DeclarativeContainer):
     )
     opaque_tokens = providers.Singleton(RandomOpaqueTokens)
     pseudonymizer = providers.Singleton(HmacPseudonymizer, settings.provided.jwt_secret)
-    auth_states = providers.Singleton(CachedAuthStates, core.pool, core.store, ttl_s=settings.provided.auth_cache_s)
+    auth_states = providers.Singleton(
+        CachedAuthStates,
+        core.pool,
+        core.store,
+        ttl_s=settings.provided.auth_cache_s,
+        revoked_window_s=settings.provided.access_token_ttl_s,
+    )
     session_issuer = providers.Singleton(
         SessionIssuer,
         access_tokens,
@@ -63,8 +69,8 @@ class IdentityContainer(containers.DeclarativeContainer):
     log_in = WriteUseCase(
         LogIn, unit_of_work, password_hasher, session_issuer, core.rate_limiter, core.clock, login_policy
     )
-    refresh_session = WriteUseCase(RefreshSession, unit_of_work, opaque_tokens, session_issuer, core.clock)
-    log_out = WriteUseCase(LogOut, unit_of_work, opaque_tokens, core.clock)
+    refresh_session = WriteUseCase(RefreshSession, unit_of_work, opaque_tokens, session_issuer, core.clock, auth_states)
+    log_out = WriteUseCase(LogOut, unit_of_work, opaque_tokens, core.clock, auth_states)
     get_current_user = UseCase(GetCurrentUser, unit_of_work)
     list_users = UseCase(ListUsers, unit_of_work)
     change_user_role = WriteUseCase(ChangeUserRole, unit_of_work, auth_states, core.clock)

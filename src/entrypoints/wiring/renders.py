@@ -13,7 +13,7 @@ from application.use_cases.purge_project_blobs import PurgeProjectBlobs
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, GetRenderReport, ListTrackRenders
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from entrypoints.problems import problem_of
@@ -49,6 +49,7 @@ class RendersContainer(containers.DeclarativeContainer):
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, core.pool), voice.blob_store, clock
     )
     list_track_renders = UseCase(ListTrackRenders, uow=uow)
+    get_render_report = UseCase(GetRenderReport, uow=uow)
     cancel_render = WriteUseCase(CancelRender, uow=uow, clock=clock)
     watch_render = UseCase(WatchRender, uow=uow, events=render_events)
     list_jobs = UseCase(ListJobs, uow=uow)

@@ -7,7 +7,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from application.use_cases.media import project_media
-from application.use_cases.subtitles import cues, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, members, projects, sync, tracks
 from entrypoints.wiring.use_case import UseCase, WriteUseCase
 
 
@@ -54,4 +54,6 @@ class SubtitlesContainer(containers.DeclarativeContainer):
         max_bytes=core.settings.provided.max_media_bytes,
     )
     list_media = UseCase(project_media.ListMedia, unit_of_work)
+    get_cast = UseCase(cast.GetCast, unit_of_work)
+    put_cast = WriteUseCase(cast.PutCast, unit_of_work, clock, voice.speech_synthesizers)
     delete_media = WriteUseCase(project_media.DeleteMedia, unit_of_work, voice.blob_store)

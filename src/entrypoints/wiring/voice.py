@@ -17,9 +17,11 @@ from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.list_voices import ListVoices
+from application.use_cases.catalogue.voice_sample import GetVoiceSample
 from application.use_cases.prune_clip_cache import PruneClipCache
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, closed_at_exit
@@ -36,7 +38,7 @@ def _clip_budget_bytes(settings: Settings) -> int:
 
 
 def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
-    """Every configured engine by name (a None one is not configured)."""
+    """Every configured engine by name (the cloud ones only when they have credentials)."""
     return {engine.engine: engine for engine in engines if engine is not None}
 
 
@@ -61,9 +63,14 @@ class VoiceContainer(containers.DeclarativeContainer):
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
     espeak_closed = Closes(closed_at_exit, espeak_synthesizer)
-    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, external.google_speech)
+    hibari_synthesizer = providers.Singleton(HibariSpeechSynthesizer)  # the neural voice; its pool starts on demand
+    hibari_closed = Closes(closed_at_exit, hibari_synthesizer)
+    speech_synthesizers = providers.Callable(
+        _speech_engines, espeak_synthesizer, hibari_synthesizer, external.google_speech, external.openai_speech
+    )
     list_voices = UseCase(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
+    get_voice_sample = UseCase(GetVoiceSample, speech_synthesizers, clip_cache, clip_processor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
     media_probe = providers.Singleton(PyAvMediaProbe)
     media_deliverer = providers.Singleton(PyAvMediaDeliverer)

@@ -9,6 +9,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 import soundfile
+from scipy.signal import resample_poly
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
@@ -144,14 +145,19 @@ async def test_loudness_is_normalised_to_the_target() -> None:
     assert measured == pytest.approx(-20, abs=0.2)
 
 
-async def test_peak_ceiling_stops_the_gain_and_is_reported() -> None:
+async def test_a_loud_target_is_reached_with_the_limiter_holding_the_true_peak() -> None:
     rig = make_rig()
     cues = [cue(str(i), i * 3000, i * 3000 + 2500, 40) for i in range(4)]
-    report = await rig.render.execute(cues, RenderOptions(voice=VOICE, loudness_lufs=-5), KEY)
-    audio, _ = rig.decode()
-    assert report.loudness.peak_limited
-    assert 20 * np.log10(np.max(np.abs(audio))) <= -1.0 + 0.01
-    assert report.loudness.peak_dbfs == pytest.approx(-1.0, abs=0.01)
+    report = await rig.render.execute(cues, RenderOptions(voice=VOICE, loudness_lufs=-5.5), KEY)
+    audio, rate = rig.decode()
+    measured = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
+    true_peak = 20 * np.log10(np.max(np.abs(resample_poly(audio, 4, 1))))
+    assert measured == pytest.approx(-5.5, abs=0.5)
+    assert true_peak <= -1.0
+    loudness = report.loudness
+    assert loudness.peak_limited and loudness.limited_ms > 0 and loudness.limiter_max_db < 0
+    assert loudness.output_lufs == pytest.approx(measured, abs=0.3)
+    assert loudness.true_peak_dbtp is not None and loudness.true_peak_dbtp <= -1.0
 
 
 async def test_rerender_uses_the_cache_and_an_edit_synthesizes_only_that_cue() -> None:
@@ -241,7 +247,7 @@ async def test_progress_climbs_to_the_total() -> None:
     dones = [update.done for update in seen]
     assert dones == sorted(dones)
     assert seen[-1].done == seen[-1].total == 20
-    assert {update.stage for update in seen} == {"synthesizing", "measuring", "encoding"}
+    assert {update.stage for update in seen} == {"synthesizing", "measuring", "limiting", "encoding"}
     assert max(update.cues_done for update in seen) == 10
 
 

@@ -14,7 +14,9 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.queries import with_columns
+from adapters.postgres.repositories.casts import voices_of
 from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
+from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_options import RenderOptions
 from domain.render_report import CueFitReport
@@ -177,6 +179,11 @@ class PostgresRenderRepository:
         role = row["member_role"]
         return RenderAccess(render=render_from_row(row), role=None if role is None else ProjectRole(role))
 
+    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
+        params = {"id": render_id, "offset": offset, "limit": limit}
+        cur = await self._conn.execute(SELECT_REPORT_PAGE, params)
+        return [msgspec.convert(row[0], CueFitReport) for row in await cur.fetchall()]
+
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         cur = await self._conn.execute("SELECT cues::text FROM renders WHERE id = %(id)s", {"id": render_id})
         row = await cur.fetchone()
@@ -260,10 +267,16 @@ class PostgresRenderRepository:
         return changed
 
 
+# a page of the stored report: the array is unnested in its order, never sent whole
+SELECT_REPORT_PAGE = """
+SELECT entry FROM renders, jsonb_array_elements(COALESCE(report, '[]'::jsonb)) WITH ORDINALITY AS r(entry, n)
+WHERE renders.id = %(id)s ORDER BY n OFFSET %(offset)s LIMIT %(limit)s
+"""
 TRACK_ACCESS = """
-SELECT t.id, m.role, t.language FROM tracks t
+SELECT t.id, m.role, t.language, pc.speakers, pc.defaults FROM tracks t
 JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
 LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
+LEFT JOIN project_casts pc ON pc.project_id = p.id
 WHERE t.id = %(id)s AND t.deleted_at IS NULL
 """
 TRACK_CUES = """
@@ -283,7 +296,14 @@ class PostgresRenderTracks:
         if row is None:
             return None
         role = row["role"]
-        return TrackRole(track_id=row["id"], role=None if role is None else ProjectRole(role), language=row["language"])
+        cast = (
+            None
+            if row["speakers"] is None
+            else Cast(speakers=voices_of(row["speakers"]), defaults=voices_of(row["defaults"]))
+        )
+        return TrackRole(
+            track_id=row["id"], role=None if role is None else ProjectRole(role), language=row["language"], cast=cast
+        )
 
     async def snapshot(self, track_id: UUID) -> list[RenderCue]:
         return [

@@ -184,6 +184,12 @@ class ExecuteRender:
             "engine_requests": stats.engine_requests,
             "loudness_lufs": report.loudness.measured_lufs,
             "gain_db": report.loudness.gain_db,
+            "target_lufs": report.loudness.target_lufs,
+            "output_lufs": report.loudness.output_lufs,
+            "true_peak_dbtp": report.loudness.true_peak_dbtp,
+            "limited_ms": report.loudness.limited_ms,
+            "limiter_max_db": report.loudness.limiter_max_db,
+            "voices": sorted({fit.voice for fit in report.cues if fit.voice}),
         }
         if report.delivery is not None:
             public["delivery"] = msgspec.to_builtins(report.delivery)

@@ -14,6 +14,7 @@ from application.errors import Conflict, InvalidInput, NotFound
 from application.ports.blobs import BlobStore
 from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.projects import ProjectAction
+from domain.render_report import CueFitReport
 from domain.renders import Render, RenderStatus
 
 MAX_PAGE = 200
@@ -42,6 +43,26 @@ class GetRender:
             raise NotFound("render", render_id)
         authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
         return access.render
+
+
+class GetRenderReport:
+    """A page of what a render did with each cue: fit, speed, the voice that spoke it."""
+
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def execute(
+        self, actor: Actor, render_id: UUID, *, offset: int, limit: int
+    ) -> tuple[list[CueFitReport], int | None]:
+        check_limit(limit)
+        async with self._uow() as uow:
+            access = await uow.renders.access(render_id, actor.user_id)
+            if access is None:
+                raise NotFound("render", render_id)
+            authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
+            rows = await uow.renders.report(render_id, offset=max(0, offset), limit=limit + 1)
+            await uow.commit()
+        return rows[:limit], (offset + limit if len(rows) > limit else None)
 
 
 class ListTrackRenders:

@@ -14,9 +14,16 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
 from application.use_cases.renders.cancel_render import CancelRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders, RenderAudio
+from application.use_cases.renders.read_renders import (
+    GetRender,
+    GetRenderAudio,
+    GetRenderReport,
+    ListTrackRenders,
+    RenderAudio,
+)
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
+from domain.render_report import CueFitReport
 from domain.renders import MEDIA_TYPES
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.errors import problem_response, problem_responses
@@ -76,6 +83,24 @@ class RendersController(Controller):
         self, actor: NamedDependency[Actor], render_id: FromPath[UUID], get_render: NamedDependency[GetRender]
     ) -> Envelope[RenderOut]:
         return Envelope(data=RenderOut.of(await get_render.execute(actor, render_id)))
+
+    @get(
+        "/report",
+        summary="What the render did with each cue: fit, speed, the voice that spoke it (paged)",
+        responses=problem_responses(400, 401, 404),
+    )
+    async def report(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_report: NamedDependency[GetRenderReport],
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> Page[CueFitReport]:
+        offset = position_of(cursor, int) or 0
+        rows, next_offset = await get_render_report.execute(actor, render_id, offset=offset, limit=limit)
+        next_cursor = None if next_offset is None else encode_cursor(next_offset)
+        return Page(data=rows, meta=PageMeta(limit=limit, next_cursor=next_cursor))
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
     async def cancel(

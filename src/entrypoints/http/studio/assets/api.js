@@ -104,13 +104,15 @@ export async function call(path, options) {
   return { data: body.data, meta: body.meta || {}, etag: response.headers.get("ETag") };
 }
 
-export async function everyPage(path, limit = 200) {
+// Every item of a cursor-paged list; `onPage` sees each page as it arrives.
+export async function everyPage(path, limit = 200, onPage = null) {
   const items = [];
   let cursor = null;
   do {
     const joiner = path.includes("?") ? "&" : "?";
     const page = await call(`${path}${joiner}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     items.push(...page.data);
+    if (onPage) onPage(page.data);
     cursor = page.meta.next_cursor || null;
   } while (cursor);
   return items;

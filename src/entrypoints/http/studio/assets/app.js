@@ -32,6 +32,7 @@ async function route() {
   const hash = location.hash;
   if (hash && !hash.startsWith("#/")) return; // in-page anchors such as the skip link
   delete main.dataset.ready;
+  delete main.dataset.complete;
   const controller = new AbortController();
   leaving = () => controller.abort();
   if (!signedIn()) {

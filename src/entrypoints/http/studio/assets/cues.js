@@ -44,17 +44,19 @@ export class CueTable {
       columns.preview ? ", P plays its preview." : ".");
   }
 
-  fill(cues) {
-    this.rows.clear();
+  // Rows for more cues, after those already shown (the table fills page by page as the cues arrive).
+  append(cues) {
     const fragment = document.createDocumentFragment();
-    cues.forEach((cue, index) => {
-      const row = this.row(cue, index);
+    const start = this.rows.size;
+    cues.forEach((cue, offset) => {
+      const row = this.row(cue, start + offset);
       this.rows.set(cue.id, row);
       fragment.append(row);
     });
-    this.body.replaceChildren(fragment);
-    const first = this.body.firstElementChild;
-    if (first) first.tabIndex = 0;
+    this.body.append(fragment);
+    if (!this.body.querySelector("tr[tabindex='0']") && this.body.firstElementChild) {
+      this.body.firstElementChild.tabIndex = 0;
+    }
   }
 
   row(cue, index) {

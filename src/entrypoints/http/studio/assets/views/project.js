@@ -13,18 +13,24 @@ function trackItem(track) {
 }
 
 function importReport(track) {
-  const report = track.report || {};
+  const report = track.report;
   const rows = [
     ["Format", track.source && track.source.format],
     ["Cues", track.cue_count],
     ["Duration", formatMs(track.duration_ms)],
-    ...Object.entries(report).map(([key, value]) => [key.replaceAll("_", " "),
-      typeof value === "object" ? JSON.stringify(value) : value]),
-  ].filter(([, value]) => value !== undefined && value !== null && value !== "");
+    report && ["Encoding", `${report.encoding} (confidence ${Math.round(report.confidence * 100)} %)`],
+    report && ["Skipped", String(report.skipped_total)],
+    report && ["Not spoken", String(report.non_speech)],
+    report && ["Speakers", report.speakers.length
+      ? report.speakers.map((s) => `${s.name} (${s.cues})`).join(", ") : "none named"],
+  ].filter((row) => row && row[1] !== undefined && row[1] !== null && row[1] !== "");
   const warnings = track.warnings || [];
+  const skipped = report ? report.skipped : [];
   return h("section", { class: "card report", "aria-labelledby": "report-title" },
     h("h3", { id: "report-title" }, `Imported “${track.label || track.language}”`),
     h("dl", {}, rows.map(([key, value]) => [h("dt", {}, key), h("dd", {}, String(value))])),
+    skipped.length > 0 && [h("p", {}, "Skipped lines:"),
+      h("ul", {}, skipped.slice(0, 50).map((s) => h("li", {}, `line ${s.line}: ${s.reason}`)))],
     warnings.length
       ? [h("p", {}, `${warnings.length} repaired defect(s):`), h("ul", {}, warnings.map((w) => h("li", {}, w)))]
       : h("p", {}, "No defect found."),
@@ -127,8 +133,10 @@ export async function projectView(main, projectId) {
   ]);
   const list = h("ul", { class: "list", id: "tracks" }, tracks.map(trackItem));
   const reportSlot = h("div", {});
+  const empty = h("p", { class: "muted", hidden: tracks.length > 0 }, "No track yet: upload a subtitle file.");
   const upload = uploadForm(projectId, (track) => {
     list.append(trackItem(track));
+    empty.hidden = true;
     clear(reportSlot, importReport(track));
     reportSlot.querySelector("h3").setAttribute("tabindex", "-1");
     reportSlot.querySelector("h3").focus();
@@ -139,7 +147,7 @@ export async function projectView(main, projectId) {
     h("p", { class: "muted" }, `Your role: ${project.data.role}`),
     h("section", { "aria-labelledby": "tracks-title" },
       h("h2", { id: "tracks-title" }, "Subtitle tracks"),
-      tracks.length ? list : h("p", { class: "muted" }, "No track yet: upload a subtitle file.")),
+      list, empty),
     project.data.role !== "viewer" && upload,
     reportSlot,
     castPanel(projectId, project.data.role),

@@ -16,16 +16,27 @@ const FIT_CHECK = "/api/v1/tracks/{track_id}/fit-check";
 export async function trackView(main, trackId, signal) {
   main.dataset.view = "track";
   delete main.dataset.ready;
-  const [track, cueList] = await Promise.all([
-    call(`/api/v1/tracks/${trackId}`),
-    everyPage(`/api/v1/tracks/${trackId}/cues`),
-  ]);
-  const cues = new Map(cueList.map((cue) => [cue.id, cue]));
+  const cues = new Map();
   const columns = {
     speaker: bodyHas(CUE_PATCH, "patch", "speaker"),
     spoken: bodyHas(CUE_PATCH, "patch", "spoken"),
     preview: offers(PREVIEW, "post"),
   };
+  const table = new CueTable({
+    columns,
+    onEdit: (id) => edit(id).catch((e) => { tableError.textContent = problemText(e); }),
+    onPreview: (id) => preview(id).catch((e) => { tableError.textContent = problemText(e); }),
+  });
+  // The table shows the first page of cues as soon as it arrives and grows as the others come.
+  let firstPageShown;
+  const firstPage = new Promise((resolve) => { firstPageShown = resolve; });
+  const trackLoaded = call(`/api/v1/tracks/${trackId}`);
+  const allCues = everyPage(`/api/v1/tracks/${trackId}/cues`, 200, (page) => {
+    for (const cue of page) cues.set(cue.id, cue);
+    table.append(page);
+    firstPageShown();
+  });
+  allCues.catch(firstPageShown);
   const currentVoice = { get: () => null };
   const conflicts = h("ul", { class: "conflicts", id: "conflicts", "aria-live": "assertive" });
   const queueState = h("p", { id: "queue-state", class: "muted", role: "status" });
@@ -212,12 +223,6 @@ export async function trackView(main, trackId, signal) {
     await previewPlayer.play().catch(() => null);
   };
 
-  const table = new CueTable({
-    columns,
-    onEdit: (id) => edit(id).catch((e) => { tableError.textContent = problemText(e); }),
-    onPreview: (id) => preview(id).catch((e) => { tableError.textContent = problemText(e); }),
-  });
-  table.fill(cueList);
 
   const onlyProblems = h("input", { type: "checkbox", id: "only-problems" });
   onlyProblems.addEventListener("change", () => {
@@ -239,10 +244,12 @@ export async function trackView(main, trackId, signal) {
     },
   }, "Check fit");
 
+  const [track] = await Promise.all([trackLoaded, firstPage]);
+  if (signal.aborted) return;
   clear(main,
     h("p", { class: "crumbs" }, h("a", { href: `#/projects/${track.data.project_id}` }, "Project"), " / "),
     h("h1", {}, track.data.label || `Track (${track.data.language})`),
-    h("p", { class: "muted" }, `${track.data.language} · ${cueList.length} cues · ${formatMs(track.data.duration_ms)}`),
+    h("p", { class: "muted" }, `${track.data.language} · ${track.data.cue_count} cues · ${formatMs(track.data.duration_ms)}`),
     h("div", { class: "toolbar" },
       h("label", { class: "check" }, onlyProblems, " only cues that are sped up or overflow"),
       fitButton,
@@ -252,10 +259,18 @@ export async function trackView(main, trackId, signal) {
     tableError,
     h("div", { class: "table-wrap" }, table.help, table.element),
     renderPanel(track.data, signal, { currentVoice }));
-  applyPending();
   main.dataset.ready = "cues";
   performance.mark("cue-table-interactive");
   focusHeading(main);
+  try {
+    await allCues;
+  } catch (failure) {
+    tableError.textContent = `Some cues could not be loaded: ${problemText(failure)}`;
+  }
+  if (signal.aborted) return;
+  performance.mark("cue-table-complete");
+  main.dataset.complete = "cues";
+  applyPending();
 
   const onOnline = () => flush();
   window.addEventListener("online", onOnline);
