@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -12,13 +12,16 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.lexicons import StoredLexicon
 from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackImportJob, TrackRole
 from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
+from domain.speaking_rate import RateSums
 from domain.timing import RenderCue
 from tests.fakes.media import InMemoryMediaRepository
+from tests.fakes.subtitles import InMemoryLexicons
 
 replace = msgspec.structs.replace
 
@@ -35,6 +38,8 @@ class RendersState:
     jobs: dict[int, JobInfo] = field(default_factory=dict)
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    speaking_rates: dict[str, RateSums] = field(default_factory=dict)
+    lexicons: dict[UUID, StoredLexicon] = field(default_factory=dict)  # by track (one project per track here)
     commits: int = 0
     media: dict[UUID, Any] = field(default_factory=dict)
     track_projects: dict[UUID, UUID] = field(default_factory=dict)
@@ -62,6 +67,10 @@ class InMemoryRenderRepository:
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         return list(self._s.cues.get(render_id, []))
+
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        found = self._s.reports.get(render_id)
+        return None if found is None else list(found)
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         rows = sorted((r for r in self._s.renders.values() if r.track_id == track_id), key=lambda r: r.id, reverse=True)
@@ -190,6 +199,18 @@ class InMemoryTrackSource:
         return sorted(self._s.tracks[track_id], key=lambda cue: (cue.start_ms, cue.id))
 
 
+class InMemorySpeakingRates:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def get(self, voices: Iterable[str]) -> dict[str, RateSums]:
+        return {voice: self._s.speaking_rates[voice] for voice in voices if voice in self._s.speaking_rates}
+
+    async def add(self, sums: Mapping[str, RateSums]) -> None:
+        for voice, item in sums.items():
+            self._s.speaking_rates[voice] = self._s.speaking_rates.get(voice, RateSums()).merged(item)
+
+
 class InMemoryJobQueue:
     def __init__(self, state: RendersState) -> None:
         self._s = state
@@ -279,6 +300,8 @@ class InMemoryRendersUnitOfWork:
         self.jobs = InMemoryJobQueue(self._work)
         self.media = InMemoryMediaRepository(self._work.media, self._work.track_projects)
         self.audit = RecordingAuditLog(self._work)
+        self.speaking_rates = InMemorySpeakingRates(self._work)
+        self.lexicons = InMemoryLexicons(self._work.lexicons, {})
         return self
 
     async def __aexit__(
@@ -287,6 +310,17 @@ class InMemoryRendersUnitOfWork:
         return None
 
     async def commit(self) -> None:
-        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit"):
+        for name in (
+            "renders",
+            "cues",
+            "reports",
+            "tracks",
+            "roles",
+            "jobs",
+            "job_args",
+            "audit",
+            "speaking_rates",
+            "lexicons",
+        ):
             setattr(self._shared, name, getattr(self._work, name))
         self._shared.commits += 1

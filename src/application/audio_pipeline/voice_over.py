@@ -10,6 +10,7 @@ import asyncio
 import difflib
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 import msgspec
 
@@ -21,17 +22,21 @@ from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.media import MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.lexicon_text import with_lexicon
 from domain.clips import normalise_text
+from domain.lexicon import Lexicon, LexiconMatcher
 from domain.loudness import loudness_gain, secant_gain
+from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.render_options import RenderOptions
 from domain.render_report import (
+    CueFitReport,
     LoudnessReport,
     RenderReport,
     RenderStats,
     fit_totals,
     mark_overlaps,
 )
-from domain.timing import CueWindow, RenderCue, cue_windows
+from domain.timing import RenderCue
 from domain.voices import Voice, VoiceRef
 
 
@@ -53,6 +58,7 @@ LOUDNESS_TOLERANCE_LU = 0.1
 MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
 
 
+_T = TypeVar("_T")
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
 CancelCheck = Callable[[], Awaitable[bool]]
 
@@ -70,7 +76,9 @@ class RenderVoiceOver:
         batch_size: int = 64,
         batches_in_flight: int = 4,
         chunks_per_step: int = 8,
+        lexicon_matcher: Callable[[Lexicon], LexiconMatcher] | None = None,
     ) -> None:
+        self._lexicon_matcher = lexicon_matcher
         self._synthesizers = synthesizers
         self._cache = clip_cache
         self._processor = processor
@@ -91,25 +99,45 @@ class RenderVoiceOver:
         cancel: CancelCheck | None = None,
         stem_key: str | None = None,
         media: MediaSources | None = None,
+        lexicon: Lexicon | None = None,
     ) -> RenderReport:
         """Writes the voice stem to `stem_key` (default: `output_key`); with media, then mixes it over the
         soundtrack and delivers the result (a video or the mixed audio) to `output_key`."""
         if options.with_media and (media is None or self._deliverer is None or stem_key in (None, output_key)):
             raise InvalidInput("a render over media needs the media and a stem key of its own", code="media_missing")
         stem_key = stem_key or output_key
-        speakable = [cue for cue in cues if normalise_text(cue.text)]
+        spoken, silenced = self._with_lexicon(cues, options, lexicon or Lexicon())
+        speakable = sorted(
+            (cue for cue in spoken if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
+        )
         if not speakable:
             raise InvalidInput("the track has no cue with text to speak", code="empty_track")
         voices = await self._resolve_voices(speakable, options)
-        windows = cue_windows(speakable, options.borrow_ms)
-        tracker = _Tracker(len(windows), progress, cancel, with_media=options.with_media)
+        tracker = _Tracker(len(speakable), progress, cancel, with_media=options.with_media)
 
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
-        fitted = await self._fit_all(fitter, windows, tracker)
-        reports = mark_overlaps([item.report for item in fitted])
+        natural_ms = await self._naturals(fitter, speakable, tracker)
+        plans = plan_timing(
+            [
+                PlanCue(
+                    id=cue.id,
+                    start_ms=cue.start_ms,
+                    end_ms=cue.end_ms,
+                    natural_ms=ms,
+                    group=cue.speaker or str(fitter.voice_of(cue)),
+                )
+                for cue, ms in zip(speakable, natural_ms, strict=True)
+            ],
+            options.plan_rules,
+        )
+        fitted = await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
+        reports = mark_overlaps(
+            sorted([item.report for item in fitted] + silenced, key=lambda fit: (fit.start_ms, fit.end_ms))
+        )
+
         placements = tuple(item.placement for item in fitted if item.placement is not None)
         duration_ms = max(
-            max(w.cue.end_ms for w in windows),
+            max(cue.end_ms for cue in speakable),
             max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
         )
         layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
@@ -192,26 +220,64 @@ class RenderVoiceOver:
             gain_db = secant_gain(tried, target)
         return gain_db, limited
 
-    async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
-        batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
+    def _with_lexicon(
+        self, cues: Sequence[RenderCue], options: RenderOptions, lexicon: Lexicon
+    ) -> tuple[list[RenderCue], list[CueFitReport]]:
+        """Each cue with the text its engine is sent; the cues the lexicon left with nothing to say are
+        reported (flag `silenced_by_lexicon`), not spoken."""
+        spoken, silenced = with_lexicon(cues, options.voice, lexicon, self._lexicon_matcher)
+        reports = [
+            CueFitReport(cue_id=cue.id, start_ms=cue.start_ms, end_ms=cue.end_ms, window_end_ms=cue.end_ms,
+                         natural_ms=0, final_ms=0, speed=1.0, overflow_ms=0, action="fit",
+                         flags=("silenced_by_lexicon",))
+            for cue in silenced
+        ]  # fmt: skip
+        return spoken, reports
+
+    def _batches(self, count: int) -> list[range]:
+        return [range(i, min(i + self._batch_size, count)) for i in range(0, count, self._batch_size)]
+
+    async def _naturals(self, fitter: ClipFitter, cues: list[RenderCue], tracker: _Tracker) -> list[float]:
+        async def run(batch: range) -> list[float]:
+            await tracker.check_cancel()
+            lengths = await fitter.naturals([cues[i] for i in batch])
+            await tracker.cues_fitted(len(batch))
+            return lengths
+
+        results = await self._in_flight_all(run, self._batches(len(cues)))
+        return [ms for batch in results for ms in batch]
+
+    async def _fit_all(
+        self,
+        fitter: ClipFitter,
+        cues: list[RenderCue],
+        plans: list[PlannedCue],
+        natural_ms: list[float],
+        tracker: _Tracker,
+    ) -> list[FittedCue]:
+        async def run(batch: range) -> list[FittedCue]:
+            await tracker.check_cancel()
+            return await fitter.fit([cues[i] for i in batch], [plans[i] for i in batch], [natural_ms[i] for i in batch])
+
+        results = await self._in_flight_all(run, self._batches(len(cues)))
+        return [item for batch in results for item in batch]
+
+    async def _in_flight_all(self, run: Callable[[range], Awaitable[list[_T]]], batches: list[range]) -> list[list[_T]]:
+        """Each batch through `run`, a few at a time; on a failure the others are cancelled."""
         gate = asyncio.Semaphore(self._in_flight)
 
-        async def run(batch: list[CueWindow]) -> list[FittedCue]:
+        async def gated(batch: range) -> list[_T]:
             async with gate:
-                await tracker.check_cancel()
-                fitted = await fitter.fit(batch)
-                await tracker.cues_fitted(len(batch))
-                return fitted
+                return await run(batch)
 
-        tasks = [asyncio.create_task(run(batch)) for batch in batches]
+        tasks = [asyncio.create_task(gated(batch)) for batch in batches]
         try:
-            results = await asyncio.gather(*tasks)
+            return list(await asyncio.gather(*tasks))
         except BaseException:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return [item for batch in results for item in batch]
 
     async def _resolve_voices(self, cues: Sequence[RenderCue], options: RenderOptions) -> dict[VoiceRef, Voice]:
         wanted = {options.voice} | {cue.voice for cue in cues if cue.voice is not None}

@@ -55,6 +55,10 @@ class RenderRepository(Protocol):
         """The cues snapshotted at request time, in timeline order."""
         ...
 
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        """The per-cue fit report of a finished render; None before it finished."""
+        ...
+
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         """Newest first (ids are time-ordered), `limit` rows."""
         ...

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from application.ports.casts import CastRepository
+from application.ports.lexicons import LexiconRepository
 from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
 from application.ports.renders import JobQueue, RenderRepository, RenderTracks
+from application.ports.speaking_rates import SpeakingRateRepository
 from application.ports.tracks import CueRepository, TrackRepository
 from application.ports.unit_of_work import UnitOfWork
 
@@ -20,9 +22,11 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     cues: CueRepository
     casts: CastRepository
     media: MediaRepository
+    lexicons: LexiconRepository
 
 
 class QueuedUnitOfWork(SubtitlesUnitOfWork, Protocol):
     jobs: JobQueue
     renders: RenderRepository
     track_source: RenderTracks
+    speaking_rates: SpeakingRateRepository

@@ -25,6 +25,7 @@ from application.voice_checks import cast_voices, check_voices, default_voice
 from domain.cast import Cast, checked_cast
 from domain.delivery import bed_stream_for
 from domain.errors import DomainError
+from domain.lexicon import Lexicon
 from domain.media import Media, media_kind
 from domain.render_options import DEFAULT_VOICE, MIX_MODES, OVERFLOW_POLICIES, RENDER_FORMATS, RenderOptions
 from domain.render_report import RenderReport
@@ -75,10 +76,25 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (default 1.6)")
     parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
-    parser.add_argument("--borrow-ms", type=int, default=500, help="silence a cue may borrow after its end (500)")
+    parser.add_argument(
+        "--borrow",
+        "--borrow-ms",
+        dest="borrow",
+        default="gap",
+        help='silence a cue may use after its end: "gap" (up to the next cue, default) or milliseconds',
+    )
+    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300, 0)")
+    parser.add_argument(
+        "--max-rate-step", type=float, default=0.15, help="largest speed change between a speaker's lines (0.15)"
+    )
     parser.add_argument("--lufs", type=float, default=-16.0, help="target integrated loudness (default -16)")
     parser.add_argument("--sample-rate", type=int, default=24000, help="output sample rate (default 24000)")
     parser.add_argument("--report", type=Path, help="write the per-cue fit report as JSON here")
+    parser.add_argument(
+        "--lexicon",
+        type=Path,
+        help='pronunciation lexicon, JSON {"entries": [{"match", "replace", "kind", "case_sensitive", "whole_word"}]}',
+    )
     parser.set_defaults(handler=run)
 
 
@@ -92,6 +108,16 @@ def _writable_target(path: Path, what: str) -> None:
         raise UsageError(f"cannot write {what} {path}: folder {parent} is not writable")
     if path.exists() and not os.access(path, os.W_OK):
         raise UsageError(f"cannot write {what} {path}: the file is read-only")
+
+
+def parse_borrow(text: str) -> int | None:
+    """`gap` → None (the whole silence), else whole milliseconds."""
+    if text.strip().lower() == "gap":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f'--borrow must be "gap" or milliseconds, not {text!r}') from None
 
 
 def options_from(args: argparse.Namespace) -> RenderOptions:
@@ -110,6 +136,7 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     for media in (args.media, args.music_effects):
         if media is not None and not media.is_file():
             raise UsageError(f"media {media} is not a file")
+    borrow = parse_borrow(args.borrow)
     mix: Any = args.mix or ("replace" if args.music_effects else "voiceover" if args.media else "voice")
     if args.cast is not None and not args.cast.is_file():
         raise UsageError(f"cast {args.cast} is not a file")
@@ -121,7 +148,9 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
             loudness_lufs=args.lufs,
             max_speed=args.max_speed,
             overflow=args.overflow,
-            borrow_ms=args.borrow_ms,
+            borrow_ms=borrow,
+            lead_ms=args.lead_ms,
+            max_rate_step=args.max_rate_step,
             mix=mix,
             media_id=_LOCAL_MEDIA if args.media else None,
             music_effects_id=_LOCAL_STEM if args.music_effects else None,
@@ -135,6 +164,19 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     if options.with_media:
         _writable_target(_stem_path(args.output, options), "voice stem")
     return options
+
+
+def read_lexicon(path: Path | None) -> Lexicon | None:
+    if path is None:
+        return None
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=Lexicon)
+    except OSError as exc:
+        raise UsageError(f"cannot read lexicon {path}: {exc.strerror}") from None
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise UsageError(f"lexicon {path}: {exc}") from None
+    except DomainError as exc:
+        raise UsageError(f"lexicon {path}: {exc.message}") from None
 
 
 class CastFile(msgspec.Struct, forbid_unknown_fields=True):
@@ -211,7 +253,9 @@ def _local_media(container: Container, args: argparse.Namespace, options: Render
     )
 
 
-async def _render(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
+async def _render(
+    container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
+) -> int:
     subtitles = container.voice.subtitle_file_reader().read(args.input)
     synthesizers = container.voice.speech_synthesizers()
     language = args.language or language_of(args.input)
@@ -236,7 +280,13 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     stem_key = _stem_path(output, options).name if options.with_media else None
     with ProgressDisplay() as display:
         report = await render.execute(
-            cues, options, output.name, progress=display.update, stem_key=stem_key, media=media
+            cues,
+            options,
+            output.name,
+            progress=display.update,
+            stem_key=stem_key,
+            media=media,
+            lexicon=lexicon,
         )
     texts = {cue.id: cue.text for cue in subtitles.cues}
     if args.report is not None:
@@ -245,9 +295,9 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     return 0
 
 
-async def _render_and_close(args: argparse.Namespace, options: RenderOptions) -> int:
+async def _render_and_close(args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None) -> int:
     async with running(bootstrap(needs_database=False).container, database=False) as container:
-        return await _render(container, args, options)
+        return await _render(container, args, options, lexicon)
 
 
 def _write_report(container: Container, path: Path, report: RenderReport) -> None:
@@ -259,11 +309,12 @@ def _write_report(container: Container, path: Path, report: RenderReport) -> Non
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
+        lexicon = read_lexicon(args.lexicon)
     except UsageError as exc:
         print(f"subdub render: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return asyncio.run(_render_and_close(args, options))
+        return asyncio.run(_render_and_close(args, options, lexicon))
     except InvalidInput as exc:
         print(f"subdub render: {exc.detail}", file=sys.stderr)
         return EXIT_BAD_INPUT

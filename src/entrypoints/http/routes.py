@@ -8,9 +8,12 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.catalogue import CatalogueController
+from entrypoints.http.controllers.fit_check import TrackFitCheckController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.lexicon import LexiconController
 from entrypoints.http.controllers.media import media_routes
+from entrypoints.http.controllers.preview import CuePreviewController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
@@ -35,6 +38,9 @@ def api_routes(settings: Settings) -> list[ControllerRouterHandler]:
         CatalogueController,
         TrackImportsController,
         TrackRendersController,
+        TrackFitCheckController,
+        CuePreviewController,
+        LexiconController,
         RendersController,
         AdminJobsController,
         *studio_routes(),

@@ -7,7 +7,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from application.use_cases.media import project_media
-from application.use_cases.subtitles import cast, cues, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, lexicon, members, projects, sync, tracks
 from entrypoints.wiring.use_case import UseCase, WriteUseCase
 
 
@@ -55,5 +55,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     )
     list_media = UseCase(project_media.ListMedia, unit_of_work)
     get_cast = UseCase(cast.GetCast, unit_of_work)
+    get_lexicon = UseCase(lexicon.GetLexicon, unit_of_work)
+    put_lexicon = WriteUseCase(lexicon.PutLexicon, unit_of_work, clock)
     put_cast = WriteUseCase(cast.PutCast, unit_of_work, clock, voice.speech_synthesizers)
     delete_media = WriteUseCase(project_media.DeleteMedia, unit_of_work, voice.blob_store)

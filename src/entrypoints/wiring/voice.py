@@ -16,6 +16,7 @@ from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.render_input import CodecSubtitleFileReader
+from adapters.text.lexicon_matcher import lexicon_matcher
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.audio_pipeline.voice_over import RenderVoiceOver
@@ -82,5 +83,6 @@ class VoiceContainer(containers.DeclarativeContainer):
         mixer=track_mixer,
         output_store=blob_store,
         deliverer=media_deliverer,
+        lexicon_matcher=providers.Object(lexicon_matcher),
     )
     subtitle_file_reader = providers.Singleton(CodecSubtitleFileReader, codec=core.subtitle_codec)

@@ -96,6 +96,7 @@ WHERE id = %(id)s AND status IN ('failed', 'cancelled')
 NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
 
 _cues = msgspec.json.Decoder(list[RenderCue])
+_report = msgspec.json.Decoder(list[CueFitReport])
 
 
 def render_from_row(row: Mapping[str, Any]) -> Render:
@@ -188,6 +189,11 @@ class PostgresRenderRepository:
         cur = await self._conn.execute("SELECT cues::text FROM renders WHERE id = %(id)s", {"id": render_id})
         row = await cur.fetchone()
         return [] if row is None else _cues.decode(row[0])
+
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        cur = await self._conn.execute("SELECT report::text FROM renders WHERE id = %(id)s", {"id": render_id})
+        row = await cur.fetchone()
+        return None if row is None or row[0] is None else _report.decode(row[0])
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         params = {"track_id": track_id, "before": before_id or MAX_UUID, "limit": limit}

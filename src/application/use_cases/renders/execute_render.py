@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
@@ -25,9 +25,13 @@ from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
 from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.delivery import bed_stream_for
+from domain.lexicon import Lexicon
 from domain.media import Media
+from domain.render_options import RenderOptions
 from domain.render_report import RenderReport
 from domain.renders import Render
+from domain.speaking_rate import rate_sums
+from domain.timing import RenderCue
 
 T = TypeVar("T")
 ProblemOf = Callable[[BaseException, str | None], dict[str, Any]]
@@ -76,7 +80,7 @@ class ExecuteRender:
         started = await self._durably(lambda: self._start(render_id))
         if started is None:
             return RenderOutcome.SKIPPED
-        render, cues, media = started
+        render, cues, media, lexicon = started
         run = render.attempts  # this run's number: its writes apply only while no later run took over
         if render.cancel_requested:
             await self._durably(lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run)))
@@ -92,6 +96,7 @@ class ExecuteRender:
                     cancel=beat.cancel,
                     stem_key=render.stem_key,
                     media=media,
+                    lexicon=lexicon,
                 )
             )
         except RenderCancelled:
@@ -124,7 +129,7 @@ class ExecuteRender:
             if not requeued:
                 return RenderOutcome.SKIPPED
             raise RenderRetry(problem.get("detail", str(exc))) from exc
-        if not await self._durably(lambda: self._succeed(render_id, report, run)):
+        if not await self._durably(lambda: self._succeed(render_id, report, run, cues, render.options)):
             return RenderOutcome.SKIPPED
         # leftovers of runs that died mid-write (a run that still writes is no owner: its publish may fail)
         self._artifacts.discard_partials(render.blob_key)
@@ -135,15 +140,16 @@ class ExecuteRender:
     def _now(self) -> Any:
         return self._clock.now()
 
-    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None] | None:
+    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None, Lexicon | None] | None:
         async with self._uow() as uow:
             render = await uow.renders.start(render_id, at=self._now())
             if render is None:
                 return None
             cues = await uow.renders.cues(render_id)
             media = await self._media_of(uow, render)
+            lexicon = await uow.lexicons.for_track(render.track_id)
             await uow.commit()
-        return render, cues, media
+        return render, cues, media, lexicon
 
     async def _media_of(self, uow: QueuedUnitOfWork, render: Render) -> MediaSources | None:
         """The files of a render over media (deleted since the request: the render fails, 404 `media`)."""
@@ -170,7 +176,9 @@ class ExecuteRender:
             raise NotFound("media", media_id)
         return media
 
-    async def _succeed(self, render_id: UUID, report: RenderReport, run: int) -> bool:
+    async def _succeed(
+        self, render_id: UUID, report: RenderReport, run: int, cues: Sequence[RenderCue], options: RenderOptions
+    ) -> bool:
         stats = report.stats
         public = {
             "cues": stats.cues,
@@ -193,8 +201,9 @@ class ExecuteRender:
         }
         if report.delivery is not None:
             public["delivery"] = msgspec.to_builtins(report.delivery)
-        return await self._write(
-            lambda uow: uow.renders.succeed(
+
+        async def succeed(uow: QueuedUnitOfWork) -> bool:
+            done = await uow.renders.succeed(
                 render_id,
                 stats=public,
                 report=report.cues,
@@ -203,7 +212,11 @@ class ExecuteRender:
                 at=self._now(),
                 run=run,
             )
-        )
+            if done:
+                await uow.speaking_rates.add(rate_sums(cues, report.cues, options.voice))
+            return done
+
+        return await self._write(succeed)
 
     async def _write(self, action: Callable[[QueuedUnitOfWork], Awaitable[T]]) -> T:
         async with self._uow() as uow:
