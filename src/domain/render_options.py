@@ -9,6 +9,7 @@ import msgspec
 
 from domain.errors import InvariantViolated
 from domain.media import CONTAINERS, valid_language
+from domain.planner import MAX_LEAD_MS, PlanRules
 from domain.voices import VoiceRef
 
 AudioFormat = Literal["wav", "flac", "ogg", "mp3"]
@@ -37,7 +38,9 @@ class RenderOptions(msgspec.Struct, frozen=True, kw_only=True):
     loudness_lufs: float = -16.0
     max_speed: float = 1.6
     overflow: OverflowPolicy = "overlap"
-    borrow_ms: int = 500
+    borrow_ms: int | None = None  # silence a cue may use after its end; None: all of it, up to the next cue
+    lead_ms: int = 0  # how early a cue may start into the silence before it
+    max_rate_step: float = 0.15  # the largest speed change between neighbouring lines of one speaker
     mix: MixMode = "voice"
     media_id: UUID | None = None  # the original video or audio
     music_effects_id: UUID | None = None  # the stem the `replace` mix puts the voice over
@@ -63,8 +66,14 @@ class RenderOptions(msgspec.Struct, frozen=True, kw_only=True):
             raise InvariantViolated("loudness_lufs must be between -40 and -5", field="loudness_lufs")
         if not 1.0 <= self.max_speed <= SPEED_CEILING:
             raise InvariantViolated(f"max_speed must be between 1.0 and {SPEED_CEILING}", field="max_speed")
-        if not 0 <= self.borrow_ms <= MAX_BORROW_MS:
-            raise InvariantViolated(f"borrow_ms must be between 0 and {MAX_BORROW_MS}", field="borrow_ms")
+        if self.borrow_ms is not None and not 0 <= self.borrow_ms <= MAX_BORROW_MS:
+            raise InvariantViolated(
+                f'borrow_ms must be "gap" (None) or between 0 and {MAX_BORROW_MS}', field="borrow_ms"
+            )
+        if not 0 <= self.lead_ms <= MAX_LEAD_MS:
+            raise InvariantViolated(f"lead_ms must be between 0 and {MAX_LEAD_MS}", field="lead_ms")
+        if not 0.01 <= self.max_rate_step <= 1.0:
+            raise InvariantViolated("max_rate_step must be between 0.01 and 1", field="max_rate_step")
 
     def _check_mix(self) -> None:
         if self.mix not in MIX_MODES:
@@ -101,3 +110,9 @@ class RenderOptions(msgspec.Struct, frozen=True, kw_only=True):
     def speed_cap(self) -> float:
         """The fastest a clip may be made before the overflow policy takes over."""
         return SPEED_CEILING if self.overflow == "compress" else self.max_speed
+
+    @property
+    def plan_rules(self) -> PlanRules:
+        return PlanRules(
+            speed_cap=self.speed_cap, borrow_ms=self.borrow_ms, lead_ms=self.lead_ms, max_rate_step=self.max_rate_step
+        )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import msgspec
 
+from domain.planner import PlanReason
 from domain.timing import FitAction
 
 
@@ -21,6 +22,17 @@ class CueFitReport(msgspec.Struct, frozen=True, kw_only=True):
     action: FitAction
     overlapping: bool = False  # its speech overlaps another cue's speech (dialogue or overflow)
     flags: tuple[str, ...] = ()  # e.g. "script_unsupported:Han"
+    window_start_ms: int | None = None  # where the speech starts (start_ms - lead_ms); older reports lack it
+    lead_ms: int = 0
+    planned_speed: float = 1.0  # the speed the planner chose for the whole track
+    why: PlanReason = "fits"
+
+    voice: str | None = None  # the voice that spoke it, engine:name
+    speaker: str | None = None
+
+    @property
+    def speech_start_ms(self) -> int:
+        return self.start_ms if self.window_start_ms is None else self.window_start_ms
 
 
 class FitTotals(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,8 +52,12 @@ class LoudnessReport(msgspec.Struct, frozen=True, kw_only=True):
     target_lufs: float
     measured_lufs: float | None  # None for a silent mix
     gain_db: float
-    peak_dbfs: float | None  # sample peak after the gain
-    peak_limited: bool  # the -1 dBFS peak ceiling stopped the gain short of the target
+    peak_dbfs: float | None  # sample peak after the gain and the limiter
+    peak_limited: bool  # the true-peak limiter turned some peaks down
+    output_lufs: float | None = None  # the loudness of what was encoded (through the limiter)
+    true_peak_dbtp: float | None = None  # of what was encoded (4x oversampled)
+    limited_ms: int = 0  # how long the limiter was turning the signal down
+    limiter_max_db: float = 0.0  # its deepest reduction (negative dB)
 
 
 class RenderStats(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,7 +96,10 @@ class RenderReport(msgspec.Struct, frozen=True, kw_only=True):
 
 def mark_overlaps(fits: Sequence[CueFitReport]) -> list[CueFitReport]:
     """Flag every cue whose cue span or speech overlaps another cue's (both sides are flagged)."""
-    spans = [(fit.start_ms, max(fit.end_ms, fit.start_ms + fit.final_ms), index) for index, fit in enumerate(fits)]
+    spans = [
+        (fit.speech_start_ms, max(fit.end_ms, fit.speech_start_ms + fit.final_ms), index)
+        for index, fit in enumerate(fits)
+    ]
     spans.sort()
     flagged: set[int] = set()
     reach_end, reach_index = -1, -1

@@ -1,7 +1,7 @@
 """Cue timing windows and the fitting plan: pure rules, in milliseconds.
 
-A cue's window runs from its start to its end plus up to `borrow_ms` of the silence before the
-next cue. A clip that fits is played as it is (speech is never slowed down); a longer one is
+`cue_windows` is the fixed-borrow window of each cue alone (the whole-track planner is in
+`domain.planner`). A clip that fits is played as it is (speech is never slowed down); a longer one is
 re-synthesized faster (rate = length / window, capped), a small residual is time-stretched or
 accepted, and what still overflows follows the overflow policy.
 """
@@ -91,17 +91,14 @@ def synthesis_rate(natural_ms: float, window_ms: int, options: RenderOptions) ->
     return min(round(_round_rate_up(natural_ms / window_ms), 2), options.speed_cap)
 
 
-def corrected_rate(
-    natural_ms: float, window_ms: int, rate: float, produced_ms: float, options: RenderOptions
-) -> float | None:
-    """A second try when the engine's rate control missed the wanted speed by more than the tolerance.
+def corrected_rate(natural_ms: float, wanted: float, rate: float, produced_ms: float) -> float | None:
+    """A second try when the engine's rate control missed the `wanted` speed by more than the tolerance.
 
     Engines do not scale pauses and phonemes linearly: espeak-ng at rate 1.6 speaks ~1.7x faster.
     Returns None when `rate` did well enough (or was not a speed-up).
     """
     if rate == 1.0 or natural_ms <= 0 or produced_ms <= 0:
         return None
-    wanted = min(natural_ms / window_ms, options.speed_cap)
     achieved = natural_ms / produced_ms
     if abs(achieved / wanted - 1.0) <= RESIDUAL_TOLERANCE:
         return None

@@ -109,3 +109,5 @@ class AuthState(msgspec.Struct, frozen=True, kw_only=True):
     role: GlobalRole
     token_epoch: int
     active: bool
+    # Sessions (refresh-token families) revoked recently enough that their access tokens may still be unexpired.
+    revoked_sessions: frozenset[UUID] = frozenset()

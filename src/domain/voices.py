@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 
 from domain.errors import InvariantViolated
@@ -9,6 +11,8 @@ from domain.text import check_plain
 
 MAX_ENGINE_CHARS = 32
 MAX_VOICE_NAME_CHARS = 200
+
+VoiceTier = Literal["neural", "formant", "cloud"]
 
 
 class VoiceRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,6 +44,7 @@ class Voice(msgspec.Struct, frozen=True, kw_only=True):
     language: str
     sample_rate: int
     gender: str | None = None
+    tier: VoiceTier | None = None  # neural, formant (espeak) or cloud
 
     @property
     def ref(self) -> VoiceRef:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +33,9 @@ from adapters.storage.health import BlobStoreHealthProbe
 from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.system import SystemClock, Uuid7Generator
+from adapters.text.lexicon_matcher import lexicon_matcher
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
@@ -41,6 +44,7 @@ from application.use_cases.catalogue.lookup_video import LookupVideo
 from application.use_cases.catalogue.refresh_pending_videos import RefreshPendingVideos
 from application.use_cases.catalogue.request_track_import import RequestTrackImport
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
+from application.use_cases.catalogue.voice_sample import GetVoiceSample
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, ListUsers
 from application.use_cases.identity.authenticate import Authenticate
@@ -58,7 +62,15 @@ from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
+from application.use_cases.renders.fit_check import FitCheck, FitForecaster
+from application.use_cases.renders.preview_cue import PreviewCue, PreviewLimits
+from application.use_cases.renders.read_renders import (
+    GetRender,
+    GetRenderAudio,
+    GetRenderReport,
+    GetRenderSubtitles,
+    ListTrackRenders,
+)
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from application.use_cases.subtitles.data_rights import ProjectsDataContributor
@@ -75,12 +87,16 @@ def _clips_dir(settings: Settings) -> Path:
     return local_blobs_dir(settings) / CLIP_PREFIX
 
 
+def _previews_dir(settings: Settings) -> Path:
+    return local_blobs_dir(settings) / "previews"
+
+
 def _clip_budget_bytes(settings: Settings) -> int:
     return settings.clip_cache_mb * 1024 * 1024
 
 
 def _speech_engines(*engines: SpeechSynthesizer | None) -> dict[str, SpeechSynthesizer]:
-    """Every configured engine by name (Google only when it has credentials)."""
+    """Every configured engine by name (the cloud ones only when they have credentials)."""
     return {engine.engine: engine for engine in engines if engine is not None}
 
 
@@ -106,6 +122,7 @@ class Container(containers.DeclarativeContainer):
     subtitle_catalog = providers.Callable(lambda external: external.opensubtitles, external)
     video_catalog = providers.Callable(lambda external: external.dailymotion, external)
     google_speech = providers.Callable(lambda external: external.google_tts, external)
+    openai_speech = providers.Callable(lambda external: external.openai_tts, external)
     provider_probes = providers.Callable(lambda external: external.health_probes(), external)
     search_subtitles = providers.Factory(SearchSubtitles, subtitle_catalog)
     lookup_video = providers.Factory(LookupVideo, video_catalog)
@@ -146,7 +163,13 @@ class Container(containers.DeclarativeContainer):
     )
     opaque_tokens = providers.Singleton(RandomOpaqueTokens)
     pseudonymizer = providers.Singleton(HmacPseudonymizer, settings.provided.jwt_secret)
-    auth_states = providers.Singleton(CachedAuthStates, pool, store, ttl_s=settings.provided.auth_cache_s)
+    auth_states = providers.Singleton(
+        CachedAuthStates,
+        pool,
+        store,
+        ttl_s=settings.provided.auth_cache_s,
+        revoked_window_s=settings.provided.access_token_ttl_s,
+    )
     session_issuer = providers.Singleton(
         SessionIssuer,
         access_tokens,
@@ -164,8 +187,8 @@ class Container(containers.DeclarativeContainer):
     authenticate = providers.Singleton(Authenticate, access_tokens, auth_states)
     register_user = providers.Factory(RegisterUser, unit_of_work, password_hasher, ids, clock)
     log_in = providers.Factory(LogIn, unit_of_work, password_hasher, session_issuer, rate_limiter, clock, login_policy)
-    refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock)
-    log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock)
+    refresh_session = providers.Factory(RefreshSession, unit_of_work, opaque_tokens, session_issuer, clock, auth_states)
+    log_out = providers.Factory(LogOut, unit_of_work, opaque_tokens, clock, auth_states)
     get_current_user = providers.Factory(GetCurrentUser, unit_of_work)
     list_users = providers.Factory(ListUsers, unit_of_work)
     change_user_role = providers.Factory(ChangeUserRole, unit_of_work, auth_states, clock)
@@ -190,9 +213,13 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(_clip_budget_bytes, settings),
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores
-    speech_synthesizers = providers.Callable(_speech_engines, espeak_synthesizer, google_speech)
+    hibari_synthesizer = providers.Singleton(HibariSpeechSynthesizer)  # the neural voice; its pool starts on demand
+    speech_synthesizers = providers.Callable(
+        _speech_engines, espeak_synthesizer, hibari_synthesizer, google_speech, openai_speech
+    )
     list_voices = providers.Factory(ListVoices, speech_synthesizers)
     clip_processor = providers.Singleton(NumpyClipProcessor)
+    get_voice_sample = providers.Factory(GetVoiceSample, speech_synthesizers, clip_cache, clip_processor)
     track_mixer = providers.Singleton(StreamingTrackMixer)
     media_probe = providers.Singleton(PyAvMediaProbe)
     media_deliverer = providers.Singleton(PyAvMediaDeliverer)
@@ -203,6 +230,7 @@ class Container(containers.DeclarativeContainer):
         processor=clip_processor,
         mixer=track_mixer,
         output_store=blob_store,
+        lexicon_matcher=providers.Object(lexicon_matcher),
         deliverer=media_deliverer,
     )
     # One reader pool per process: files are read in child processes within a wall-clock limit.
@@ -218,6 +246,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         video_catalog=video_catalog,
+        synthesizers=speech_synthesizers,
         codec=subtitle_codec,
         blob_store=blob_store,
         media_probe=media_probe,
@@ -228,6 +257,27 @@ class Container(containers.DeclarativeContainer):
     queue_metrics = providers.Singleton(QueueMetrics, pool=pool)
     request_render = providers.Factory(
         RequestRender, uow=renders_uow.provider, synthesizers=speech_synthesizers, clock=clock, ids=ids
+    )
+    fit_forecaster = providers.Factory(FitForecaster, synthesizers=speech_synthesizers, cache=clip_cache)
+    fit_check = providers.Factory(FitCheck, uow=renders_uow.provider, forecaster=fit_forecaster)
+    # One-cue previews: rendered in the API process (its engine pool serves nobody else), a few at a time.
+    preview_scratch = providers.Singleton(FsBlobStore, root=providers.Callable(_previews_dir, settings), durable=False)
+    preview_cue = providers.Factory(
+        PreviewCue,
+        uow=renders_uow.provider,
+        renderer=providers.Factory(
+            RenderVoiceOver,
+            synthesizers=speech_synthesizers,
+            clip_cache=clip_cache,
+            processor=clip_processor,
+            mixer=track_mixer,
+            output_store=preview_scratch,
+            lexicon_matcher=providers.Object(lexicon_matcher),
+        ),
+        scratch=preview_scratch,
+        rate_limiter=rate_limiter,
+        limits=providers.Object(PreviewLimits()),
+        slots=providers.Singleton(asyncio.Semaphore, PreviewLimits().at_once),
     )
     execute_render = providers.Factory(
         ExecuteRender,
@@ -240,6 +290,8 @@ class Container(containers.DeclarativeContainer):
     )
     get_render = providers.Factory(GetRender, uow=renders_uow.provider)
     get_render_audio = providers.Factory(GetRenderAudio, uow=renders_uow.provider, artifacts=blob_store)
+    get_render_subtitles = providers.Factory(GetRenderSubtitles, uow=renders_uow.provider, codec=subtitle_codec)
+    get_render_report = providers.Factory(GetRenderReport, uow=renders_uow.provider)
     purge_project_blobs = providers.Factory(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, pool), blob_store, clock
     )
@@ -253,6 +305,12 @@ class Container(containers.DeclarativeContainer):
     import_subtitle_track = providers.Factory(
         ImportSubtitleTrack, unit_of_work, clock, ids, subtitle_codec, subtitle_catalog
     )
+
+
+def close_engines(container: Container) -> None:
+    """Stops the process pools of the offline engines (those that were started)."""
+    container.espeak_synthesizer().close()
+    container.hibari_synthesizer().close()
 
 
 def build_container(settings: Settings, database_url: str) -> Container:

@@ -18,6 +18,7 @@ from adapters.http.health import ProviderHealthProbe
 from adapters.http.resilience import AsyncCircuitBreaker
 from adapters.tts.google import GoogleSpeechSynthesizer
 from adapters.tts.google_auth import ApiKeyCredentials, GoogleCredentials, ServiceAccountCredentials
+from adapters.tts.openai import OpenAiSpeechSynthesizer, parse_voices
 from application.ports.health import HealthProbe
 from entrypoints.settings import Settings
 
@@ -30,6 +31,7 @@ class ExternalProviders:
     opensubtitles: OpenSubtitlesCatalog | None = None
     dailymotion: DailymotionVideoCatalog | None = None
     google_tts: GoogleSpeechSynthesizer | None = None
+    openai_tts: OpenAiSpeechSynthesizer | None = None
     clients: list[ResilientHttpClient] = field(default_factory=list)
 
     def health_probes(self) -> list[HealthProbe]:
@@ -39,6 +41,7 @@ class ExternalProviders:
             ProviderHealthProbe("opensubtitles", self.opensubtitles.client if self.opensubtitles else None, os_quota),
             ProviderHealthProbe("dailymotion", self.dailymotion.client if self.dailymotion else None),
             ProviderHealthProbe("google_tts", self.google_tts.client if self.google_tts else None),
+            ProviderHealthProbe("openai_tts", self.openai_tts.client if self.openai_tts else None),
         ]
 
     async def aclose(self) -> None:
@@ -107,5 +110,17 @@ def build_external_providers(settings: Settings) -> ExternalProviders:
             external.cache,
             concurrency=settings.google_tts_concurrency,
             requests_per_minute=settings.google_tts_requests_per_minute,
+        )
+    if settings.openai_tts_base_url:
+        client = _client(settings, "openai_tts", settings.openai_tts_base_url)
+        external.clients.append(client)
+        external.openai_tts = OpenAiSpeechSynthesizer(
+            client,
+            base_url=settings.openai_tts_base_url,
+            model=settings.openai_tts_model,
+            voices=parse_voices(settings.openai_tts_voices, 24000),
+            api_key=settings.openai_tts_api_key,
+            concurrency=settings.openai_tts_concurrency,
+            requests_per_minute=settings.openai_tts_requests_per_minute,
         )
     return external

@@ -56,7 +56,9 @@ def bootstrap(*, needs_database: bool = True, check_store: bool = True) -> Runti
         try:
             check_blob_store(container.blob_store(), settings)
         except SettingsError as exc:
-            print(f"subdub: configuration error: {exc}", file=sys.stderr)
-            raise SystemExit(EXIT_CONFIG) from None
+            print(f"subdub: configuration error: {exc}", file=sys.stderr, flush=True)
+            # Nothing is open yet; exiting at once skips interpreter finalization, during which the
+            # object-store client's background runtime can abort the process (exit -6 instead of 2).
+            os._exit(EXIT_CONFIG)
     structlog.get_logger(__name__).debug("runtime.ready", env=settings.env)
     return Runtime(settings=settings, database_url=database_url, container=container)

@@ -70,7 +70,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Var(
             "SUBDUB_TRUSTED_PROXIES",
             "addresses or networks of proxies whose X-Forwarded-For / -Proto give the client's",
-            default_doc="loopback only",
+            default_doc="none: forwarded headers are ignored",
         ),
     ] = ()
     log_format: Annotated[
@@ -123,6 +123,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     google_tts_requests_per_minute: Annotated[
         int, Var("GOOGLE_TTS_REQUESTS_PER_MINUTE", "Google per-minute budget", minimum=1)
     ] = 1000
+    openai_tts_base_url: Annotated[
+        str | None, Var("SUBDUB_OPENAI_TTS_BASE_URL", "OpenAI-compatible speech server (unset: disabled)", schemes=HTTP)
+    ] = None
+    openai_tts_api_key: Annotated[
+        str | None, Var("SUBDUB_OPENAI_TTS_API_KEY", "its bearer key (local servers may need none)")
+    ] = None
+    openai_tts_model: Annotated[str, Var("SUBDUB_OPENAI_TTS_MODEL", "the `model` asked for")] = "tts-1"
+    openai_tts_voices: Annotated[
+        str, Var("SUBDUB_OPENAI_TTS_VOICES", "its voices: name[:language[:gender]], comma-separated")
+    ] = "alloy,ash,coral,echo,fable,nova,onyx,sage,shimmer"
+    openai_tts_concurrency: Annotated[
+        int, Var("SUBDUB_OPENAI_TTS_CONCURRENCY", "OpenAI-compatible calls in flight", minimum=1)
+    ] = 8
+    openai_tts_requests_per_minute: Annotated[
+        int, Var("SUBDUB_OPENAI_TTS_REQUESTS_PER_MINUTE", "its per-minute budget", minimum=1)
+    ] = 500
     dailymotion_enabled: Annotated[bool, Var("DAILYMOTION_ENABLED", "false turns the Dailymotion lookup off")] = True
     provider_breaker_failures: Annotated[
         int, Var("SUBDUB_PROVIDER_BREAKER_FAILURES", "failures that open a provider's circuit", minimum=1)

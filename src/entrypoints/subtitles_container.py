@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
 from application.use_cases.media import project_media
-from application.use_cases.subtitles import cues, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, members, projects, sync, tracks
 
 
 def _with_retries(use_case: Any) -> Any:
@@ -30,6 +30,7 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Any] = providers.Dependency()
     ids: providers.Dependency[Any] = providers.Dependency()
     video_catalog: providers.Dependency[Any] = providers.Dependency(default=None)  # None: Dailymotion disabled
+    synthesizers: providers.Dependency[Any] = providers.Dependency(default={})  # the enabled speech engines
     blob_store: providers.Dependency[Any] = providers.Dependency()
     media_probe: providers.Dependency[Any] = providers.Dependency()
     max_media_bytes: providers.Dependency[Any] = providers.Dependency(instance_of=int)
@@ -58,6 +59,8 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     delete_cue = retrying(cues.DeleteCue, unit_of_work, clock)
     push_changes = retrying(sync.PushChanges, unit_of_work, clock)
     pull_changes = providers.Factory(sync.PullChanges, unit_of_work)
+    get_cast = providers.Factory(cast.GetCast, unit_of_work)
+    put_cast = retrying(cast.PutCast, unit_of_work, clock, synthesizers)
     upload_media = providers.Factory(
         project_media.UploadMedia, unit_of_work, blob_store, media_probe, clock, ids, max_bytes=max_media_bytes
     )
@@ -79,5 +82,6 @@ USE_CASES = tuple(
         "blob_store",
         "media_probe",
         "max_media_bytes",
+        "synthesizers",
     }
 )

@@ -53,6 +53,14 @@ def test_clips_stored_together_are_found_together_and_misses_are_left_out(cache:
     assert all(cache.get(k) == pcm for k, pcm in clips.items())
 
 
+def test_sizes_are_known_without_reading_the_clips(cache: ClipCache) -> None:
+    clips = {key(str(n)): bytes([n]) * (10 + n) for n in range(5)}
+    cache.put_many(clips)
+    cache.put(key("empty"), b"")
+    wanted = [key("1"), key("missing"), key("4"), key("empty")]
+    assert cache.sizes(wanted) == {key("1"): 11, key("4"): 14, key("empty"): 0}
+
+
 def test_an_empty_clip_is_a_hit_not_a_miss(cache: ClipCache) -> None:
     # a cue of pure silence trims to nothing: found empty, so it is not synthesized again
     cache.put_many({key("silence"): b"", key("word"): b"\1\2"})

@@ -1,4 +1,4 @@
-"""One contract for every SpeechSynthesizer: the fake and the offline espeak-ng engine."""
+"""One contract for every SpeechSynthesizer: the fake and the offline engines (espeak-ng, hibari)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from adapters.tts.hibari import HibariSpeechSynthesizer
 from application.errors import InvalidInput
 from application.ports.speech import SpeechSynthesizer, SynthesisRequest
 from domain.voices import VoiceRef
 from tests.fakes.speech import FakeSpeechSynthesizer
 
 SENTENCE = "The quick brown fox jumps over the lazy dog."
-ENGLISH = {"fake": "en-test", "espeak": "en-us"}
+ENGLISH = {"fake": "en-test", "espeak": "en-us", "hibari": "heart"}
 
 
-@pytest.fixture(params=["fake", pytest.param("espeak", marks=pytest.mark.slow)], scope="module")
+@pytest.fixture(
+    params=["fake", pytest.param("espeak", marks=pytest.mark.slow), pytest.param("hibari", marks=pytest.mark.slow)],
+    scope="module",
+)
 async def synthesizer(request: pytest.FixtureRequest) -> AsyncIterator[SpeechSynthesizer]:
     if request.param == "fake":
         yield FakeSpeechSynthesizer()
         return
-    engine = EspeakSpeechSynthesizer(workers=2)
+    engine = EspeakSpeechSynthesizer(workers=2) if request.param == "espeak" else HibariSpeechSynthesizer(workers=2)
     try:
         yield engine
     finally:

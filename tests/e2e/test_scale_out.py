@@ -43,7 +43,11 @@ def subdub(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproce
         yield proc
     finally:
         if proc.poll() is None:
-            proc.kill()
+            proc.terminate()  # graceful: the worker's speech process pool goes with it
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         proc.wait(timeout=30)
 
 

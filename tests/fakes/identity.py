@@ -269,7 +269,10 @@ class FakeAuthStates:
         user = self.s.users.get(user_id)
         if user is None:
             return None
-        return AuthState(role=user.role, token_epoch=user.token_epoch, active=user.deleted_at is None)
+        revoked = frozenset(t.family_id for t in self.s.tokens.values() if t.user_id == user_id and t.revoked_at)
+        return AuthState(
+            role=user.role, token_epoch=user.token_epoch, active=user.deleted_at is None, revoked_sessions=revoked
+        )
 
     async def forget(self, user_id: UUID) -> None:
         self.forgotten.append(user_id)

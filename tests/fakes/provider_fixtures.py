@@ -11,7 +11,7 @@ import pytest
 
 from entrypoints.provider_wiring import ExternalProviders, build_external_providers
 from entrypoints.settings import Settings, load_settings
-from tests.fakes.provider_servers import FakeDailymotion, FakeGoogleTts, FakeOpenSubtitles
+from tests.fakes.provider_servers import FakeDailymotion, FakeGoogleTts, FakeOpenAiSpeech, FakeOpenSubtitles
 
 
 def provider_settings(tmp_path: Path, **env: str) -> Settings:
@@ -26,7 +26,7 @@ def provider_settings(tmp_path: Path, **env: str) -> Settings:
     return load_settings({**base, **env})
 
 
-FakeT = TypeVar("FakeT", FakeOpenSubtitles, FakeDailymotion, FakeGoogleTts)
+FakeT = TypeVar("FakeT", FakeOpenSubtitles, FakeDailymotion, FakeGoogleTts, FakeOpenAiSpeech)
 
 
 @asynccontextmanager
@@ -55,6 +55,20 @@ async def dailymotion_server() -> AsyncIterator[FakeDailymotion]:
 async def google_server() -> AsyncIterator[FakeGoogleTts]:
     async with running(FakeGoogleTts()) as fake:
         yield fake
+
+
+@pytest.fixture
+async def openai_server() -> AsyncIterator[FakeOpenAiSpeech]:
+    async with running(FakeOpenAiSpeech()) as fake:
+        yield fake
+
+
+def openai_env(server: FakeOpenAiSpeech) -> dict[str, str]:
+    return {
+        "SUBDUB_OPENAI_TTS_BASE_URL": server.server.url,
+        "SUBDUB_OPENAI_TTS_API_KEY": server.API_KEY,
+        "SUBDUB_OPENAI_TTS_VOICES": "alloy:en-US:female, nova, onyx:en:male",
+    }
 
 
 def opensubtitles_env(server: FakeOpenSubtitles, *, login: bool = True) -> dict[str, str]:

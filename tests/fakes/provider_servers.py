@@ -12,6 +12,8 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from tests.fakes.http_server import FakeHttpServer, FakeRequest, FakeResponse
 
 OWN_PAYLOADS = Path(__file__).resolve().parents[1] / "payloads" / "providers"
@@ -206,3 +208,53 @@ class FakeGoogleTts:
         samples = int(sample_rate * 0.06 * max(1, len(text)) / rate / 10)  # ~6 ms per character at rate 1
         audio = base64.b64encode(wav_bytes(sample_rate, samples)).decode()
         return FakeResponse.json({"audioContent": audio})
+
+
+def tone_wav(sample_rate: int, samples: int) -> bytes:
+    """Audible mono int16 WAV (a 220 Hz tone): survives the renderer's edge-silence trimming."""
+    t = np.arange(samples) / sample_rate
+    pcm = (8000 * np.sin(2 * np.pi * 220 * t)).astype("<i2")
+    pcm[np.abs(pcm) < 200] = 200
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+class FakeOpenAiSpeech:
+    """`POST /v1/audio/speech` as OpenAI documents it: a JSON body in, the audio bytes out in the asked
+    `response_format`; JSON error envelopes for 400/401; `input` limited to 4 096 characters."""
+
+    API_KEY = "sk-test-openai"
+    MAX_INPUT = 4096
+
+    def __init__(self, *, require_key: bool = True) -> None:
+        self.server = FakeHttpServer(self.handle)
+        self.require_key = require_key
+        self.spoken: list[dict[str, Any]] = []
+
+    @staticmethod
+    def error(status: int, message: str, kind: str = "invalid_request_error") -> FakeResponse:
+        return FakeResponse.json({"error": {"message": message, "type": kind, "param": None, "code": None}}, status)
+
+    async def handle(self, request: FakeRequest) -> FakeResponse:
+        if request.path != "/v1/audio/speech" or request.method != "POST":
+            return self.error(404, f"Invalid URL ({request.method} {request.path})")
+        if self.require_key and request.headers.get("authorization") != f"Bearer {self.API_KEY}":
+            return self.error(401, "Incorrect API key provided.")
+        body = request.json()
+        text, speed = body.get("input", ""), float(body.get("speed", 1.0))
+        if not text or len(text) > self.MAX_INPUT:
+            return self.error(400, f"input must be 1 to {self.MAX_INPUT} characters")
+        if body.get("voice") not in {"alloy", "nova", "onyx"}:
+            return self.error(400, f"Invalid value for 'voice': {body.get('voice')!r}")
+        if not 0.25 <= speed <= 4.0:
+            return self.error(400, "speed must be between 0.25 and 4.0")
+        self.spoken.append(body)
+        samples = int(24000 * 0.06 * max(1, len(text)) / speed / 1)  # ~60 ms per character at speed 1
+        if body.get("response_format") != "wav":
+            return FakeResponse(body=b"\xff\xfb\x90\x00" + b"\x00" * 400, content_type="audio/mpeg")
+        return FakeResponse(body=tone_wav(24000, samples), content_type="audio/wav")

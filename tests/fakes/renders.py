@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -13,9 +13,11 @@ from uuid import UUID
 import msgspec
 
 from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackImportJob, TrackRole
+from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Progress, Render, RenderStatus
+from domain.speaking_rate import RateSums
 from domain.timing import RenderCue
 from tests.fakes.media import InMemoryMediaRepository
 
@@ -29,9 +31,12 @@ class RendersState:
     reports: dict[UUID, list[CueFitReport]] = field(default_factory=dict)
     tracks: dict[UUID, list[RenderCue]] = field(default_factory=dict)
     roles: dict[tuple[UUID, UUID], ProjectRole] = field(default_factory=dict)  # (track, user) -> role
+    languages: dict[UUID, str] = field(default_factory=dict)  # track -> language
+    casts: dict[UUID, Cast] = field(default_factory=dict)  # track -> its project's cast
     jobs: dict[int, JobInfo] = field(default_factory=dict)
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    speaking_rates: dict[str, RateSums] = field(default_factory=dict)
     commits: int = 0
     media: dict[UUID, Any] = field(default_factory=dict)
     track_projects: dict[UUID, UUID] = field(default_factory=dict)
@@ -54,8 +59,15 @@ class InMemoryRenderRepository:
             return None
         return RenderAccess(render=render, role=self._s.roles.get((render.track_id, user_id)))
 
+    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
+        return list(self._s.reports.get(render_id, []))[offset : offset + limit]
+
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         return list(self._s.cues.get(render_id, []))
+
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        found = self._s.reports.get(render_id)
+        return None if found is None else list(found)
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         rows = sorted((r for r in self._s.renders.values() if r.track_id == track_id), key=lambda r: r.id, reverse=True)
@@ -173,10 +185,27 @@ class InMemoryTrackSource:
     async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
         if track_id not in self._s.tracks:
             return None
-        return TrackRole(track_id=track_id, role=self._s.roles.get((track_id, user_id)))
+        return TrackRole(
+            track_id=track_id,
+            role=self._s.roles.get((track_id, user_id)),
+            language=self._s.languages.get(track_id, "en"),
+            cast=self._s.casts.get(track_id),
+        )
 
     async def snapshot(self, track_id: UUID) -> list[RenderCue]:
         return sorted(self._s.tracks[track_id], key=lambda cue: (cue.start_ms, cue.id))
+
+
+class InMemorySpeakingRates:
+    def __init__(self, state: RendersState) -> None:
+        self._s = state
+
+    async def get(self, voices: Iterable[str]) -> dict[str, RateSums]:
+        return {voice: self._s.speaking_rates[voice] for voice in voices if voice in self._s.speaking_rates}
+
+    async def add(self, sums: Mapping[str, RateSums]) -> None:
+        for voice, item in sums.items():
+            self._s.speaking_rates[voice] = self._s.speaking_rates.get(voice, RateSums()).merged(item)
 
 
 class InMemoryJobQueue:
@@ -268,6 +297,7 @@ class InMemoryRendersUnitOfWork:
         self.jobs = InMemoryJobQueue(self._work)
         self.media = InMemoryMediaRepository(self._work.media, self._work.track_projects)
         self.audit = RecordingAuditLog(self._work)
+        self.speaking_rates = InMemorySpeakingRates(self._work)
         return self
 
     async def __aexit__(
@@ -276,6 +306,6 @@ class InMemoryRendersUnitOfWork:
         return None
 
     async def commit(self) -> None:
-        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit"):
+        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit", "speaking_rates"):
             setattr(self._shared, name, getattr(self._work, name))
         self._shared.commits += 1

@@ -13,6 +13,9 @@ from application.errors import FieldError, InvalidInput, Unauthenticated
 from application.ports.speech import SpeechClip, SynthesisFailed, SynthesisRequest
 from domain.voices import Voice
 
+NEURAL_VOICES = (  # a neural engine speaks only its own languages
+    Voice(engine="neural", name="aria", language="en-US", sample_rate=16000, gender="female", tier="neural"),
+)
 FAKE_VOICES = (
     Voice(engine="fake", name="en-test", language="en", sample_rate=16000, gender="female"),
     Voice(engine="fake", name="fr-test", language="fr", sample_rate=16000, gender="male"),
@@ -37,7 +40,11 @@ class FakeSpeechSynthesizer:
         padding_ms: int = 40,
         rate_response: float = 1.0,
         fail_marker: str | None = None,
+        engine: str = "fake",
+        voices: Sequence[Voice] = FAKE_VOICES,
     ) -> None:
+        self.engine = engine
+        self.voices = tuple(voices)
         self.ms_per_char = ms_per_char
         self.sample_rate = sample_rate
         self.padding_ms = padding_ms
@@ -50,14 +57,14 @@ class FakeSpeechSynthesizer:
         return f"fake-1 ({self.ms_per_char} ms/char)"
 
     async def list_voices(self) -> Sequence[Voice]:
-        return FAKE_VOICES
+        return self.voices
 
     def speech_ms(self, text: str, rate: float = 1.0) -> float:
         effective = 1.0 + (rate - 1.0) * self.rate_response
         return len(text) * self.ms_per_char / effective
 
     async def synthesize(self, requests: Sequence[SynthesisRequest]) -> list[SpeechClip]:
-        names = {voice.name for voice in FAKE_VOICES}
+        names = {voice.name for voice in self.voices}
         clips = []
         for index, request in enumerate(requests):
             if request.voice.engine != self.engine or request.voice.name not in names:

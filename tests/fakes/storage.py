@@ -95,6 +95,9 @@ class InMemoryClipCache:
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         return {key: self.clips[key] for key in keys if key in self.clips}
 
+    def sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        return {key: len(self.clips[key]) for key in keys if key in self.clips}
+
     def put(self, key: str, pcm: bytes) -> None:
         self.clips[key] = pcm
 

@@ -12,8 +12,10 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.ports.casts import StoredCast
 from application.ports.projects import ProjectAccess
 from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
+from domain.cast import Cast
 from domain.projects import Member, Project, VideoRef
 from domain.subtitles import Track
 from domain.sync import CueVersion
@@ -32,6 +34,7 @@ class Store:
     cues: dict[UUID, StoredCue] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     users_by_email: dict[str, Any] = field(default_factory=dict)
+    casts: dict[UUID, StoredCast] = field(default_factory=dict)
     media: dict[UUID, Any] = field(default_factory=dict)
 
 
@@ -215,6 +218,27 @@ class FakeAudit:
         self.s.audit.append({"actor": actor, "action": action, "entity": entity, "id": entity_id, "changes": changes})
 
 
+class FakeCasts:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def get(self, project_id: UUID, *, for_update: bool = False) -> StoredCast | None:
+        return self.s.casts.get(project_id)
+
+    async def save(self, project_id: UUID, cast: Cast, *, version: int, at: datetime) -> None:
+        self.s.casts[project_id] = StoredCast(project_id=project_id, cast=cast, version=version, updated_at=at)
+
+    async def speakers(self, project_id: UUID) -> set[str]:
+        tracks = {
+            t.id for t in self.s.tracks.values() if t.project_id == project_id and t.id not in self.s.deleted_tracks
+        }
+        return {
+            stored.cue.speaker
+            for stored in self.s.cues.values()
+            if stored.track_id in tracks and not stored.deleted and stored.cue.speaker is not None
+        }
+
+
 class FakeUsers:
     def __init__(self, s: Store) -> None:
         self.s = s
@@ -232,6 +256,7 @@ class FakeSubtitlesUnitOfWork:
         self.members = FakeMembers(store)
         self.tracks = FakeTracks(store)
         self.cues = FakeCues(store)
+        self.casts = FakeCasts(store)
         self.audit = FakeAudit(store)
         self.users = FakeUsers(store)
         self.media = InMemoryMediaRepository(store.media)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import psycopg
 import pytest
 
 from adapters.cache.packed_clip_cache import PackedClipCache
@@ -187,3 +188,23 @@ def test_a_second_machine_reuses_the_clips_the_first_stored_in_the_bucket(s3_end
     fresh, _ = machine("b")
     assert fresh.get(f"{3:064x}") == clips[f"{3:064x}"]
     assert first_dir.exists()
+
+
+async def test_a_deleted_project_with_a_render_in_flight_is_purged_once_it_settles(
+    clean_database: str, tmp_path: Path
+) -> None:
+    async with api_client(clean_database, tmp_path) as client:  # the filesystem store: the sweep is the same
+        crew = await team(client)
+        render_id = await request_render(client, crew)  # queued: a worker could still write its file
+        deleted = await client.delete(f"/api/v1/projects/{crew.project['id']}", headers=crew.as_("owner"))
+        assert deleted.status_code == 204
+        purge = client.container.purge_project_blobs()
+        assert (await purge.execute()).postponed == 1
+        store = client.container.blob_store()
+        with store.writer(f"renders/{render_id}.wav") as sink:  # the in-flight render finishes after all
+            sink.write(b"RIFF late")
+        with psycopg.connect(clean_database, autocommit=True) as conn:
+            conn.execute("UPDATE renders SET status = 'succeeded' WHERE id = %s", (render_id,))
+        report = await purge.execute()
+        assert (report.projects, report.blobs, report.postponed) == (1, 1, 0)
+        assert not store.exists(f"renders/{render_id}.wav")

@@ -1,9 +1,10 @@
-"""The streaming mix: clips placed on the timeline chunk by chunk, measured, then encoded with soundfile."""
+"""The streaming mix: clips placed on the timeline chunk by chunk, measured, then encoded with soundfile
+after the gain and a true-peak limiter (rehearsed first when it may take loudness away)."""
 
 from __future__ import annotations
 
 import threading
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import soundfile
@@ -11,11 +12,16 @@ import soundfile
 from adapters.audio.loudness import StreamingLoudnessMeter
 from adapters.audio.pcm import pcm_to_float
 from application.errors import DependencyUnavailable
-from application.ports.audio import MixLevels, Placement, TrackLayout
+from application.ports.audio import LimiterReport, MixLevels, Placement, TrackLayout
 from application.ports.clip_cache import ClipCache
 from domain.render_options import AudioFormat
 
+if TYPE_CHECKING:
+    from adapters.audio.limiter import TruePeakLimiter, TruePeakMeter
+
 CHUNK_SECONDS = 10
+# a hair under the -1 dBTP promise: true-peak meters differ by their interpolators (and int16 rounds)
+LIMITER_CEILING_DBTP = -1.1
 # soundfile (libsndfile) container and codec per output format
 ENCODINGS: dict[str, tuple[str, str]] = {
     "wav": ("WAV", "PCM_16"),
@@ -78,6 +84,14 @@ class StreamingMixSession:
         self._layout = layout
         self._encoding = (container, subtype)
         self._file: soundfile.SoundFile | None = None
+        # imported here: scipy takes seconds to import and only a render needs it
+        from adapters.audio import limiter
+
+        self._limiters = limiter
+        self._rehearsal: tuple[TruePeakLimiter, StreamingLoudnessMeter] | None = None
+        self._limiter: TruePeakLimiter | None = None
+        self._true_peak: TruePeakMeter | None = None
+        self._peak = 0.0
 
     @property
     def chunk_count(self) -> int:
@@ -89,13 +103,54 @@ class StreamingMixSession:
     def levels(self) -> MixLevels:
         return MixLevels(integrated_lufs=self._meter.integrated_lufs(), peak_dbfs=self._meter.peak_dbfs)
 
+    def _limited(self, limiter: TruePeakLimiter, index: int, gain_db: float) -> np.ndarray:
+        chunk = self._timeline.mix(index)
+        chunk *= np.float32(10 ** (gain_db / 20))
+        out = limiter.process(chunk)
+        if index == self._chunk_count - 1:
+            out = np.concatenate([out, limiter.flush()])
+        return out
+
+    def rehearse(self, index: int, gain_db: float) -> None:
+        if index == 0 or self._rehearsal is None:
+            self._timeline.rewind()
+            self._rehearsal = (
+                self._new_limiter(),
+                StreamingLoudnessMeter(self._layout.sample_rate, self._timeline.total),
+            )
+        limiter, meter = self._rehearsal
+        meter.add(self._limited(limiter, index, gain_db))
+
+    def rehearsed_lufs(self) -> float | None:
+        return None if self._rehearsal is None else self._rehearsal[1].integrated_lufs()
+
+    def _new_limiter(self) -> TruePeakLimiter:
+        return self._limiters.TruePeakLimiter(self._layout.sample_rate, LIMITER_CEILING_DBTP)
+
     def encode(self, index: int, gain_db: float) -> None:
         out = self._open()
-        chunk = self._timeline.mix(index) * np.float32(10 ** (gain_db / 20))
+        if self._limiter is None or self._true_peak is None:
+            self._limiter = self._new_limiter()
+            self._true_peak = self._limiters.TruePeakMeter(self._limiter.ceiling * self._limiters.HOT_MARGIN)
+        chunk = self._limited(self._limiter, index, gain_db)
+        self._true_peak.add(chunk, last=index == self._chunk_count - 1)
+        if chunk.size:
+            self._peak = max(self._peak, float(np.max(np.abs(chunk))))
         if self._format in ("wav", "flac"):
             out.write(np.clip(np.round(chunk * 32768.0), -32768, 32767).astype(np.int16))
         else:
             out.write(np.clip(chunk, -1.0, 1.0))
+
+    def limiter_report(self) -> LimiterReport:
+        limiter = self._limiter
+        true_peak = self._true_peak.peak if self._true_peak else 0.0
+        peak = max(true_peak, self._peak)  # the true peak is never under the sample peak
+        return LimiterReport(
+            true_peak_dbtp=20 * float(np.log10(peak)) if peak > 0 else None,
+            peak_dbfs=20 * float(np.log10(self._peak)) if self._peak > 0 else None,
+            limited_samples=limiter.limited_samples if limiter else 0,
+            deepest_db=limiter.deepest_db if limiter else 0.0,
+        )
 
     def _open(self) -> soundfile.SoundFile:
         if self._file is None:
@@ -115,7 +170,10 @@ class StreamingMixSession:
 
 
 def _preload_meter_libraries() -> None:
-    import pyloudnorm  # noqa: F401 - scipy takes seconds to import: done while the clips are synthesized
+    # scipy takes seconds to import: done while the clips are synthesized
+    import pyloudnorm  # noqa: F401
+
+    import adapters.audio.limiter  # noqa: F401
 
 
 class StreamingTrackMixer:

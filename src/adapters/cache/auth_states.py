@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 import msgspec
@@ -12,16 +13,27 @@ from adapters.postgres.errors import translated_errors
 from domain.users import AuthState, GlobalRole
 
 _decode = msgspec.json.Decoder(AuthState)
+# One round trip: the user's epoch and role, and the sessions revoked within an access token's lifetime
+# (refresh_tokens_user_idx serves the subquery).
+_STATE = """
+SELECT u.role, u.token_epoch, u.deleted_at IS NULL,
+       ARRAY(SELECT DISTINCT r.family_id FROM refresh_tokens r
+             WHERE r.user_id = u.id AND r.revoked_at > now() - %(window)s::interval)
+FROM users u WHERE u.id = %(id)s
+"""
 _GONE = b"gone"
 
 
 class CachedAuthStates:
     """A write elsewhere calls `forget`, so with the shared (Redis) store a change is seen by every replica at once."""
 
-    def __init__(self, pool: AsyncConnectionPool, store: Store, *, ttl_s: int = 30) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, store: Store, *, ttl_s: int = 30, revoked_window_s: int = 900
+    ) -> None:
         self._pool = pool
         self._store = store
         self._ttl_s = ttl_s
+        self._revoked_window_s = revoked_window_s  # the access-token lifetime: older revocations matter no more
 
     @staticmethod
     def _key(user_id: UUID) -> str:
@@ -33,11 +45,13 @@ class CachedAuthStates:
             return None if cached == _GONE else _decode.decode(cached)
         with translated_errors():
             async with self._pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT role, token_epoch, deleted_at IS NULL FROM users WHERE id = %(id)s", {"id": user_id}
-                )
+                cur = await conn.execute(_STATE, {"id": user_id, "window": timedelta(seconds=self._revoked_window_s)})
                 row = await cur.fetchone()
-        state = AuthState(role=GlobalRole(row[0]), token_epoch=row[1], active=row[2]) if row else None
+        state = (
+            AuthState(role=GlobalRole(row[0]), token_epoch=row[1], active=row[2], revoked_sessions=frozenset(row[3]))
+            if row
+            else None
+        )
         await self._store.set(
             self._key(user_id), msgspec.json.encode(state) if state else _GONE, expires_in=self._ttl_s
         )

@@ -30,6 +30,16 @@ class BlobClipCache:
         found = {key: self.get(key) for key in keys}
         return {key: pcm for key, pcm in found.items() if pcm is not None}
 
+    def size(self, key: str) -> int | None:
+        try:
+            return self._store.size(self._key(key))
+        except NotFound:
+            return None
+
+    def sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        found = {key: self.size(key) for key in keys}
+        return {key: size for key, size in found.items() if size is not None}
+
     def put(self, key: str, pcm: bytes) -> None:
         with self._store.writer(self._key(key)) as blob:
             blob.write(pcm)

@@ -118,6 +118,18 @@ class PackedClipCache:
                     found[key] = pcm
         return found
 
+    def sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(keys))
+        if any(key not in self._index for key in wanted):
+            self._scan(force=len(wanted) > 1)
+        found: dict[str, int] = {}
+        for key in wanted:
+            entry = self._index.get(key)
+            size = entry.length if entry is not None else self._legacy.size(key)
+            if size is not None:
+                found[key] = size
+        return found
+
     def _read(self, pack: str, entries: list[tuple[str, _Entry]]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         now = time.monotonic()

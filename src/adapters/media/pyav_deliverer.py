@@ -254,6 +254,7 @@ class _Delivery:
 def _copy(out: av.container.OutputContainer, stream: av.stream.Stream) -> av.stream.Stream:
     copied = out.add_stream_from_template(stream)
     _copy_tags(stream, copied)
+    copied.disposition = stream.disposition  # audio streams' default flags are set again by the plan
     return copied
 
 

@@ -12,7 +12,9 @@ import msgspec
 from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.repositories.casts import voices_of
 from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
+from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_options import RenderOptions
 from domain.render_report import CueFitReport
@@ -92,6 +94,7 @@ WHERE id = %(id)s AND status IN ('failed', 'cancelled')
 NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
 
 _cues = msgspec.json.Decoder(list[RenderCue])
+_report = msgspec.json.Decoder(list[CueFitReport])
 
 
 def render_from_row(row: Sequence[Any]) -> Render:
@@ -163,10 +166,20 @@ class PostgresRenderRepository:
             return None
         return RenderAccess(render=render_from_row(row), role=None if row[21] is None else ProjectRole(row[21]))
 
+    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
+        params = {"id": render_id, "offset": offset, "limit": limit}
+        cur = await self._conn.execute(SELECT_REPORT_PAGE, params)
+        return [msgspec.convert(row[0], CueFitReport) for row in await cur.fetchall()]
+
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         cur = await self._conn.execute("SELECT cues::text FROM renders WHERE id = %(id)s", {"id": render_id})
         row = await cur.fetchone()
         return [] if row is None else _cues.decode(row[0])
+
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        cur = await self._conn.execute("SELECT report::text FROM renders WHERE id = %(id)s", {"id": render_id})
+        row = await cur.fetchone()
+        return None if row is None or row[0] is None else _report.decode(row[0])
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         params = {"track_id": track_id, "before": before_id or MAX_UUID, "limit": limit}
@@ -250,10 +263,16 @@ class PostgresRenderRepository:
         return changed
 
 
+# a page of the stored report: the array is unnested in its order, never sent whole
+SELECT_REPORT_PAGE = """
+SELECT entry FROM renders, jsonb_array_elements(COALESCE(report, '[]'::jsonb)) WITH ORDINALITY AS r(entry, n)
+WHERE renders.id = %(id)s ORDER BY n OFFSET %(offset)s LIMIT %(limit)s
+"""
 TRACK_ACCESS = """
-SELECT t.id, m.role, t.language FROM tracks t
+SELECT t.id, m.role, t.language, pc.speakers, pc.defaults FROM tracks t
 JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
 LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
+LEFT JOIN project_casts pc ON pc.project_id = p.id
 WHERE t.id = %(id)s AND t.deleted_at IS NULL
 """
 TRACK_CUES = """
@@ -273,7 +292,10 @@ class PostgresTrackSource:
         row = await cur.fetchone()
         if row is None:
             return None
-        return TrackRole(track_id=row[0], role=None if row[1] is None else ProjectRole(row[1]), language=row[2])
+        cast = None if row[3] is None else Cast(speakers=voices_of(row[3]), defaults=voices_of(row[4]))
+        return TrackRole(
+            track_id=row[0], role=None if row[1] is None else ProjectRole(row[1]), language=row[2], cast=cast
+        )
 
     async def snapshot(self, track_id: UUID) -> list[RenderCue]:
         cur = await self._conn.execute(TRACK_CUES, {"id": track_id})

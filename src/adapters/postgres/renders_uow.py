@@ -6,6 +6,7 @@ from procrastinate import App
 from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres.renders import PostgresRenderRepository, PostgresTrackSource
+from adapters.postgres.speaking_rates import PostgresSpeakingRates
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.jobs import ProcrastinateJobQueue
 
@@ -14,6 +15,7 @@ class PostgresRendersUnitOfWork(PostgresUnitOfWork):
     renders: PostgresRenderRepository
     track_source: PostgresTrackSource
     jobs: ProcrastinateJobQueue
+    speaking_rates: PostgresSpeakingRates
 
     def __init__(self, pool: AsyncConnectionPool, queue_app: App) -> None:
         super().__init__(pool)
@@ -24,3 +26,4 @@ class PostgresRendersUnitOfWork(PostgresUnitOfWork):
         self.renders = PostgresRenderRepository(self.connection)
         self.track_source = PostgresTrackSource(self.connection)
         self.jobs = ProcrastinateJobQueue(self._queue_app, self.connection)
+        self.speaking_rates = PostgresSpeakingRates(self.connection)

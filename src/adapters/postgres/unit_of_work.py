@@ -10,6 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
+from adapters.postgres.repositories.casts import PostgresCastRepository
 from adapters.postgres.repositories.cues import PostgresCueRepository
 from adapters.postgres.repositories.media import PostgresMediaRepository
 from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
@@ -30,6 +31,7 @@ class PostgresUnitOfWork:
     members: PostgresMemberRepository
     tracks: PostgresTrackRepository
     cues: PostgresCueRepository
+    casts: PostgresCastRepository
     media: PostgresMediaRepository
 
     def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
@@ -66,6 +68,7 @@ class PostgresUnitOfWork:
         self.members = PostgresMemberRepository(conn)
         self.tracks = PostgresTrackRepository(conn)
         self.cues = PostgresCueRepository(conn)
+        self.casts = PostgresCastRepository(conn)
         self.media = PostgresMediaRepository(conn)
 
     def _on_enter(self) -> None:

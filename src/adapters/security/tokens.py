@@ -32,9 +32,11 @@ class JwtAccessTokens:
         self._ids = ids
         self._ttl = ttl
 
-    def issue(self, user_id: UUID, role: GlobalRole, token_epoch: int) -> IssuedAccessToken:
+    def issue(
+        self, user_id: UUID, role: GlobalRole, token_epoch: int, session_id: UUID | None = None
+    ) -> IssuedAccessToken:
         now = self._clock.now()
-        claims = {
+        claims: dict[str, object] = {
             "sub": str(user_id),
             "role": role.value,
             "ep": token_epoch,
@@ -43,6 +45,8 @@ class JwtAccessTokens:
             "exp": int((now + self._ttl).timestamp()),
             "jti": str(self._ids.new_id()),
         }
+        if session_id is not None:
+            claims["sid"] = str(session_id)
         return IssuedAccessToken(
             token=jwt.encode(claims, self._key, algorithm=ALGORITHM), expires_in=int(self._ttl.total_seconds())
         )
@@ -64,6 +68,7 @@ class JwtAccessTokens:
                 issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
                 token_id=str(claims["jti"]),
+                session_id=UUID(str(claims["sid"])) if "sid" in claims else None,
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired", code="token_expired") from None

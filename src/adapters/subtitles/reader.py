@@ -66,7 +66,8 @@ def read_subtitles(
 def _read(text: str, filename: str | None) -> tuple[SubtitleFormat, Reading]:
     if has_signature(text):
         reading = read_vtt(text)
-        assert reading is not None
+        if reading is None:  # has_signature() said it is WebVTT: the reader cannot refuse it
+            raise RuntimeError("a WebVTT signature without a WebVTT reading")
         return SubtitleFormat.VTT, reading
     if is_substation(text):
         return (SubtitleFormat.SSA if is_ssa(text) else SubtitleFormat.ASS), read_ass(text)

@@ -88,7 +88,12 @@ class EspeakSpeechSynthesizer:
             for language, identifier, gender in listed:
                 if language not in voices:  # a few language codes have two voices: keep the first
                     voices[language] = Voice(
-                        engine=self.engine, name=language, language=language, sample_rate=sample_rate, gender=gender
+                        engine=self.engine,
+                        name=language,
+                        language=language,
+                        sample_rate=sample_rate,
+                        gender=gender,
+                        tier="formant",
                     )
                     self._identifiers[language] = identifier
             self._voices = sorted(voices.values(), key=lambda voice: voice.name)

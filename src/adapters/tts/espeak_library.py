@@ -17,6 +17,7 @@ from adapters.audio.pcm import edge_trimmed, resample_pcm
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
+ESPEAK_PHONEMES = 0x100  # phoneme mnemonics inside [[ ]] are spoken as such (lexicon pronunciations)
 ESPEAK_RATE = 1
 POS_CHARACTER = 1
 NORMAL_WPM = 175  # espeak-ng's default speaking rate: rate 1.0
@@ -125,7 +126,9 @@ class EspeakLibrary:
         self._lib.espeak_SetParameter(ESPEAK_RATE, wpm_for(rate), 0)
         encoded = text.encode() + b"\0"
         self._chunks = []
-        status = self._lib.espeak_Synth(encoded, len(encoded), 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
+        status = self._lib.espeak_Synth(
+            encoded, len(encoded), 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8 | ESPEAK_PHONEMES, None, None
+        )
         if status != 0:
             raise RuntimeError(f"espeak_Synth returned {status}")
         return b"".join(self._chunks)

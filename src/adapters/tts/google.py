@@ -16,6 +16,7 @@ from adapters.http.client import HttpResponse, ResilientHttpClient
 from adapters.http.decoding import decode_json, try_decode_json
 from adapters.http.resilience import SlidingWindowLimiter
 from adapters.tts.google_auth import PROVIDER, GoogleCredentials
+from adapters.tts.provider_failures import synthesis_failed
 from adapters.tts.text_chunks import split_text
 from application.errors import InvalidInput, ProviderAuthFailed, ProviderBadResponse, ProviderError
 from application.ports.cache import Cache
@@ -78,12 +79,7 @@ def pcm_of(audio: bytes, *, expected_rate: int) -> SpeechClip:
 
 
 def _synthesis_failed(index: int, exc: ProviderError) -> SynthesisFailed:
-    """The port's failure (naming the request) keeping the provider's stable code and retry advice."""
-    failure = SynthesisFailed(ENGINE, index, exc.detail)
-    failure.code = exc.code
-    failure.retry_after_s = exc.retry_after_s
-    failure.retryable = exc.retryable  # type: ignore[attr-defined]
-    return failure
+    return synthesis_failed(ENGINE, index, exc)
 
 
 class GoogleSpeechSynthesizer:
@@ -123,6 +119,7 @@ class GoogleSpeechSynthesizer:
                 language=v.languageCodes[0] if v.languageCodes else language_of(v.name),
                 sample_rate=v.naturalSampleRateHertz,
                 gender=GENDERS.get(v.ssmlGender or ""),
+                tier="cloud",
             )
             for v in decode_json(self.client, response, _Voices).voices
         ]

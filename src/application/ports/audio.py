@@ -28,6 +28,15 @@ class MixLevels(msgspec.Struct, frozen=True, kw_only=True):
     peak_dbfs: float | None
 
 
+class LimiterReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What the true-peak limiter did to the encoded mix."""
+
+    true_peak_dbtp: float | None  # None when the mix is silent
+    peak_dbfs: float | None
+    limited_samples: int
+    deepest_db: float  # its largest reduction (0 when it never worked)
+
+
 class ClipProcessor(Protocol):
     def prepare(self, clip: SpeechClip, sample_rate: int) -> bytes:
         """Resample to `sample_rate` and trim leading and trailing silence; int16 PCM out."""
@@ -39,7 +48,9 @@ class ClipProcessor(Protocol):
 
 
 class MixSession(Protocol):
-    """Mixes the layout in bounded chunks, twice: once to measure, once to encode with the gain."""
+    """Mixes the layout in bounded chunks: once to measure, once to encode with the gain and the
+    true-peak limiter, and in between, when the limiter may work, once through the limiter to
+    measure what it leaves of the loudness."""
 
     @property
     def chunk_count(self) -> int: ...
@@ -50,8 +61,18 @@ class MixSession(Protocol):
 
     def levels(self) -> MixLevels: ...
 
+    def rehearse(self, index: int, gain_db: float) -> None:
+        """Mix chunk `index` (in order) through the gain and the limiter and measure the result."""
+        ...
+
+    def rehearsed_lufs(self) -> float | None: ...
+
     def encode(self, index: int, gain_db: float) -> None:
-        """Mix chunk `index` again (in order), apply the gain and encode it into the sink."""
+        """Mix chunk `index` again (in order), apply the gain and the limiter and encode it into the sink."""
+        ...
+
+    def limiter_report(self) -> LimiterReport:
+        """After `finish`: the true peak of what was encoded and how much the limiter worked."""
         ...
 
     def finish(self) -> None:

@@ -14,6 +14,10 @@ class ClipCache(Protocol):
         """The clips found, by key (missing keys are left out)."""
         ...
 
+    def sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        """The byte length of each clip found, without reading the clips (missing keys are left out)."""
+        ...
+
     def put(self, key: str, pcm: bytes) -> None: ...
 
     def put_many(self, clips: Mapping[str, bytes]) -> None:

@@ -11,7 +11,9 @@ from uuid import UUID
 import msgspec
 
 from application.ports.media import MediaRepository
+from application.ports.speaking_rates import SpeakingRateRepository
 from application.ports.unit_of_work import UnitOfWork
+from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
 from domain.renders import Render
@@ -24,6 +26,7 @@ class TrackRole(msgspec.Struct, frozen=True, kw_only=True):
     track_id: UUID
     role: ProjectRole | None
     language: str | None = None
+    cast: Cast | None = None  # the project's cast, when it has one
 
 
 class RenderAccess(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,8 +50,16 @@ class RenderRepository(Protocol):
         """The render and the user's role in the project of its track; None: no such render."""
         ...
 
+    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
+        """Entries `offset` .. `offset + limit` of a finished render's per-cue report (in timeline order)."""
+        ...
+
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         """The cues snapshotted at request time, in timeline order."""
+        ...
+
+    async def full_report(self, render_id: UUID) -> list[CueFitReport] | None:
+        """The per-cue fit report of a finished render; None before it finished."""
         ...
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
@@ -171,6 +182,7 @@ class RendersUnitOfWork(UnitOfWork, Protocol):
     renders: RenderRepository
     track_source: TrackSource
     jobs: JobQueue
+    speaking_rates: SpeakingRateRepository
 
 
 class RenderEvents(Protocol):

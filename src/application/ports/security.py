@@ -33,6 +33,7 @@ class AccessClaims(msgspec.Struct, frozen=True, kw_only=True):
     issued_at: datetime
     expires_at: datetime
     token_id: str
+    session_id: UUID | None = None  # the refresh-token family the token was issued with
 
 
 class IssuedAccessToken(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,7 +42,9 @@ class IssuedAccessToken(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AccessTokens(Protocol):
-    def issue(self, user_id: UUID, role: GlobalRole, token_epoch: int) -> IssuedAccessToken: ...
+    def issue(
+        self, user_id: UUID, role: GlobalRole, token_epoch: int, session_id: UUID | None = None
+    ) -> IssuedAccessToken: ...
 
     def verify(self, token: str) -> AccessClaims:
         """The claims of a valid token; raises Unauthenticated for anything else."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.ports.casts import CastRepository
 from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
 from application.ports.tracks import CueRepository, TrackRepository
@@ -15,4 +16,5 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     members: MemberRepository
     tracks: TrackRepository
     cues: CueRepository
+    casts: CastRepository
     media: MediaRepository

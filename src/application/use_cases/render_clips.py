@@ -10,10 +10,11 @@ from application.ports.audio import ClipProcessor, Placement
 from application.ports.clip_cache import ClipCache
 from application.ports.speech import SpeechClip, SpeechSynthesizer, SynthesisFailed, SynthesisRequest
 from domain.clips import clip_key, normalise_text, shaped_clip_key
+from domain.planner import PlannedCue
 from domain.render_options import RenderOptions
 from domain.render_report import CueFitReport
 from domain.scripts import unreadable_scripts
-from domain.timing import TRUNCATE_FADE_MS, CueWindow, Fit, corrected_rate, settle_fit, synthesis_rate
+from domain.timing import TRUNCATE_FADE_MS, Fit, RenderCue, corrected_rate, settle_fit
 from domain.voices import Voice, VoiceRef
 
 
@@ -39,7 +40,8 @@ class _Wanted:
 
 
 class ClipFitter:
-    """Fits one batch of cue windows at a time; clips go through the content-addressed cache."""
+    """Clips through the content-addressed cache: first every cue's natural length (for the planner),
+    then each batch fitted to its planned window and speed."""
 
     def __init__(
         self,
@@ -55,13 +57,14 @@ class ClipFitter:
         self._options = options
         self._voices = voices
         self.counts = StageCounts()
+        self._fresh: set[str] = set()  # natural clips this render had to synthesize
 
-    def _voice_of(self, window: CueWindow) -> VoiceRef:
-        return window.cue.voice or self._options.voice
+    def voice_of(self, cue: RenderCue) -> VoiceRef:
+        return cue.voice or self._options.voice
 
-    def _wanted(self, window: CueWindow, rate: float) -> _Wanted:
-        voice = self._voice_of(window)
-        text = normalise_text(window.cue.text)
+    def _wanted(self, cue: RenderCue, rate: float) -> _Wanted:
+        voice = self.voice_of(cue)
+        text = normalise_text(cue.text)
         key = clip_key(
             engine_version=self._synthesizers[voice.engine].engine_version,
             voice=voice,
@@ -70,7 +73,7 @@ class ClipFitter:
             text=text,
         )
         request = SynthesisRequest(text=text, voice=voice, rate=rate, sample_rate=self._options.sample_rate)
-        return _Wanted(key=key, request=request, cue_ids=[window.cue.id])
+        return _Wanted(key=key, request=request, cue_ids=[cue.id])
 
     def _lookup(self, wanted: Sequence[_Wanted]) -> tuple[dict[str, bytes], dict[str, _Wanted]]:
         found = self._cache.get_many(item.key for item in wanted)
@@ -123,48 +126,55 @@ class ClipFitter:
     def _ms(self, pcm: bytes) -> float:
         return len(pcm) / 2 / self._options.sample_rate * 1000
 
-    async def fit(self, windows: Sequence[CueWindow]) -> list[FittedCue]:
-        """Natural clips; clips too long for their window again, faster; a second try where the
-        engine missed the wanted speed; then each cue settled and placed."""
-        natural = [self._wanted(window, 1.0) for window in windows]
-        pcm, natural_missed = await self._clips(natural)
-        natural_ms = [self._ms(pcm[item.key]) for item in natural]
-        chosen = list(natural)
-        rates = [synthesis_rate(ms, w.window_ms, self._options) for ms, w in zip(natural_ms, windows, strict=True)]
-        refit_missed: set[str] = set()
-        for round_ in range(2):
-            tries: dict[int, _Wanted] = {}
-            for i, window in enumerate(windows):
-                rate = rates[i]
-                if round_ == 1:
-                    produced = self._ms(pcm[chosen[i].key])
-                    rate = corrected_rate(natural_ms[i], window.window_ms, rates[i], produced, self._options) or 1.0
-                if rate != 1.0:
-                    rates[i] = rate
-                    tries[i] = self._wanted(window, rate)
-            more, missed = await self._clips(list(tries.values()))
-            pcm.update(more)
-            refit_missed |= missed
-            for i, item in tries.items():
-                chosen[i] = item
+    async def naturals(self, cues: Sequence[RenderCue]) -> list[float]:
+        """Each cue's clip length at the voice's own speed, in ms (synthesized and cached when missing)."""
+        natural = [self._wanted(cue, 1.0) for cue in cues]
+        pcm, missed = await self._clips(natural)
+        self._fresh |= missed
+        return [self._ms(pcm[item.key]) for item in natural]
 
-        for i in range(len(windows)):
-            if natural[i].key in natural_missed:
+    async def fit(
+        self, cues: Sequence[RenderCue], plans: Sequence[PlannedCue], natural_ms: Sequence[float]
+    ) -> list[FittedCue]:
+        """Each cue's clip at its planned speed; a second try where the engine missed that speed by more
+        than the tolerance; then each cue settled in its window and placed."""
+        rates = [plan.rate for plan in plans]
+        chosen = [self._wanted(cue, rate) for cue, rate in zip(cues, rates, strict=True)]
+        pcm, refit_missed = await self._clips(chosen)
+        tries: dict[int, _Wanted] = {}
+        for i, cue in enumerate(cues):
+            produced = self._ms(pcm[chosen[i].key])
+            better = corrected_rate(natural_ms[i], plans[i].rate, rates[i], produced)
+            if better is not None:
+                rates[i] = better
+                tries[i] = self._wanted(cue, better)
+        more, missed = await self._clips(list(tries.values()))
+        pcm.update(more)
+        refit_missed |= missed
+        for i, item in tries.items():
+            chosen[i] = item
+        for i in range(len(cues)):
+            if self._wanted(cues[i], 1.0).key in self._fresh:
                 self.counts.synthesized += 1
             elif chosen[i].key in refit_missed:
                 self.counts.refitted += 1
             else:
                 self.counts.from_cache += 1
         finals = [(item.key, pcm[item.key]) for item in chosen]
-        return await asyncio.to_thread(self._settle, windows, natural_ms, rates, finals)
+        return await asyncio.to_thread(self._settle, cues, plans, list(natural_ms), rates, finals)
 
     def _settle(
-        self, windows: Sequence[CueWindow], natural_ms: list[float], rates: list[float], finals: list[tuple[str, bytes]]
+        self,
+        cues: Sequence[RenderCue],
+        plans: Sequence[PlannedCue],
+        natural_ms: list[float],
+        rates: list[float],
+        finals: list[tuple[str, bytes]],
     ) -> list[FittedCue]:
         """Each cue's fit settled; the clips it stretches or cuts are looked up and stored together."""
         fits = [
-            settle_fit(natural_ms[i], window.window_ms, rates[i], self._ms(finals[i][1]), self._options)
-            for i, window in enumerate(windows)
+            settle_fit(natural_ms[i], plan.window_ms, rates[i], self._ms(finals[i][1]), self._options)
+            for i, plan in enumerate(plans)
         ]
         shapes: dict[int, tuple[str, float, int | None]] = {}
         for i, fit in enumerate(fits):
@@ -187,24 +197,30 @@ class ClipFitter:
         shaped.update(made)
         for i, (key, _, _) in shapes.items():
             finals[i] = (key, shaped[key])
-        return [self._fitted(window, natural_ms[i], fits[i], *finals[i]) for i, window in enumerate(windows)]
+        return [self._fitted(cue, plans[i], natural_ms[i], fits[i], *finals[i]) for i, cue in enumerate(cues)]
 
-    def _fitted(self, window: CueWindow, natural_ms: float, fit: Fit, key: str, pcm: bytes) -> FittedCue:
-        cue = window.cue
-        voice = self._voices[self._voice_of(window)]
+    def _fitted(self, cue: RenderCue, plan: PlannedCue, natural_ms: float, fit: Fit, key: str, pcm: bytes) -> FittedCue:
+        ref = self.voice_of(cue)
+        voice = self._voices[ref]
         flags = tuple(f"script_unsupported:{script}" for script in unreadable_scripts(cue.text, voice.language))
         report = CueFitReport(
             cue_id=cue.id,
             start_ms=cue.start_ms,
             end_ms=cue.end_ms,
-            window_end_ms=window.window_end_ms,
+            window_start_ms=plan.window_start_ms,
+            window_end_ms=plan.window_end_ms,
+            lead_ms=plan.lead_ms,
+            planned_speed=plan.rate,
+            why=plan.why,
             natural_ms=round(natural_ms),
             final_ms=round(self._ms(pcm)),
             speed=round(fit.speed, 3),
             overflow_ms=fit.overflow_ms,
             action=fit.action,
             flags=flags,
+            voice=str(ref),
+            speaker=cue.speaker,
         )
         samples = len(pcm) // 2
-        placement = Placement(start_ms=cue.start_ms, clip_key=key, samples=samples) if samples else None
+        placement = Placement(start_ms=plan.window_start_ms, clip_key=key, samples=samples) if samples else None
         return FittedCue(report=report, placement=placement)

@@ -44,7 +44,7 @@ class _Watch:
 def delivery_plan(options: RenderOptions, reports: Sequence[CueFitReport], bed_stream: int | None) -> DubDelivery:
     language = options.language
     spans = speech_spans(
-        ((fit.start_ms, fit.final_ms) for fit in reports), attack_ms=DUCK_ATTACK_MS, release_ms=DUCK_RELEASE_MS
+        ((fit.speech_start_ms, fit.final_ms) for fit in reports), attack_ms=DUCK_ATTACK_MS, release_ms=DUCK_RELEASE_MS
     )
     return DubDelivery(
         format=options.format,

@@ -10,11 +10,12 @@ import asyncio
 import difflib
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 import msgspec
 
 from application.errors import ApplicationError, FieldError, InvalidInput
-from application.ports.audio import ClipProcessor, TrackLayout, TrackMixer
+from application.ports.audio import ClipProcessor, MixSession, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.media import MediaDeliverer
@@ -22,22 +23,26 @@ from application.ports.speech import SpeechSynthesizer
 from application.use_cases.render_clips import ClipFitter, FittedCue
 from application.use_cases.render_delivery import MediaSources, deliver_over_media
 from domain.clips import normalise_text
-from domain.loudness import loudness_gain
+from domain.errors import InvariantViolated
+from domain.lexicon import Lexicon, LexiconMatcher, Piece, apply_lexicon, engine_text
+from domain.loudness import loudness_gain, secant_gain
+from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.render_options import RenderOptions
 from domain.render_report import (
+    CueFitReport,
     LoudnessReport,
     RenderReport,
     RenderStats,
     fit_totals,
     mark_overlaps,
 )
-from domain.timing import CueWindow, RenderCue, cue_windows
+from domain.timing import RenderCue
 from domain.voices import Voice, VoiceRef
 
 
 class RenderProgress(msgspec.Struct, frozen=True, kw_only=True):
-    stage: str  # "synthesizing", "measuring", "encoding", "muxing"
-    done: int  # work units: synthesis counts one per cue, mixing and encoding one per cue together,
+    stage: str  # "synthesizing", "measuring", "limiting", "encoding", "muxing"
+    done: int  # work units: synthesis counts one per cue, the three mix passes one per cue together,
     # delivery over media (mixing with the soundtrack and muxing) one per cue
     total: int  # twice the number of cues, three times with media
     cues_done: int
@@ -48,6 +53,12 @@ class RenderCancelled(ApplicationError):
     code = "render_cancelled"
 
 
+MAX_REHEARSALS = 3
+LOUDNESS_TOLERANCE_LU = 0.1
+MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
+
+
+_T = TypeVar("_T")
 ProgressCallback = Callable[[RenderProgress], Awaitable[None]]
 CancelCheck = Callable[[], Awaitable[bool]]
 
@@ -65,7 +76,9 @@ class RenderVoiceOver:
         batch_size: int = 64,
         batches_in_flight: int = 4,
         chunks_per_step: int = 8,
+        lexicon_matcher: Callable[[Lexicon], LexiconMatcher] | None = None,
     ) -> None:
+        self._lexicon_matcher = lexicon_matcher
         self._synthesizers = synthesizers
         self._cache = clip_cache
         self._processor = processor
@@ -86,25 +99,45 @@ class RenderVoiceOver:
         cancel: CancelCheck | None = None,
         stem_key: str | None = None,
         media: MediaSources | None = None,
+        lexicon: Lexicon | None = None,
     ) -> RenderReport:
         """Writes the voice stem to `stem_key` (default: `output_key`); with media, then mixes it over the
         soundtrack and delivers the result (a video or the mixed audio) to `output_key`."""
         if options.with_media and (media is None or self._deliverer is None or stem_key in (None, output_key)):
             raise InvalidInput("a render over media needs the media and a stem key of its own", code="media_missing")
         stem_key = stem_key or output_key
-        speakable = [cue for cue in cues if normalise_text(cue.text)]
+        spoken, silenced = self._with_lexicon(cues, options, lexicon or Lexicon())
+        speakable = sorted(
+            (cue for cue in spoken if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
+        )
         if not speakable:
             raise InvalidInput("the track has no cue with text to speak", code="empty_track")
         voices = await self._resolve_voices(speakable, options)
-        windows = cue_windows(speakable, options.borrow_ms)
-        tracker = _Tracker(len(windows), progress, cancel, with_media=options.with_media)
+        tracker = _Tracker(len(speakable), progress, cancel, with_media=options.with_media)
 
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
-        fitted = await self._fit_all(fitter, windows, tracker)
-        reports = mark_overlaps([item.report for item in fitted])
+        natural_ms = await self._naturals(fitter, speakable, tracker)
+        plans = plan_timing(
+            [
+                PlanCue(
+                    id=cue.id,
+                    start_ms=cue.start_ms,
+                    end_ms=cue.end_ms,
+                    natural_ms=ms,
+                    group=cue.speaker or str(fitter.voice_of(cue)),
+                )
+                for cue, ms in zip(speakable, natural_ms, strict=True)
+            ],
+            options.plan_rules,
+        )
+        fitted = await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
+        reports = mark_overlaps(
+            sorted([item.report for item in fitted] + silenced, key=lambda fit: (fit.start_ms, fit.end_ms))
+        )
+
         placements = tuple(item.placement for item in fitted if item.placement is not None)
         duration_ms = max(
-            max(w.cue.end_ms for w in windows),
+            max(cue.end_ms for cue in speakable),
             max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
         )
         layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
@@ -118,9 +151,16 @@ class RenderVoiceOver:
                     await _in_thread(_each, session.measure, first, last)
                 levels = session.levels()
                 gain = loudness_gain(levels.integrated_lufs, levels.peak_dbfs, options.loudness_lufs)
+                gain_db, output_lufs = gain.gain_db, levels.integrated_lufs
+                if output_lufs is not None:
+                    output_lufs += gain_db
+                if gain.may_limit:
+                    gain_db, output_lufs = await self._rehearse(session, tracker, gain_db, options.loudness_lufs)
+                else:
+                    await tracker.step("limiting", session.chunk_count)
                 for first, last in _groups(session.chunk_count, self._chunks_per_step):
                     await tracker.step("encoding", last - first)
-                    await _in_thread(_each, session.encode, first, last, gain.gain_db)
+                    await _in_thread(_each, session.encode, first, last, gain_db)
                 await _in_thread(session.finish)
             except BaseException:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
@@ -131,14 +171,20 @@ class RenderVoiceOver:
                 self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
             )
         size = self._store.size(output_key)
+        limiter = session.limiter_report()
 
         totals = fit_totals(reports)
+        measured = levels.integrated_lufs
         loudness = LoudnessReport(
             target_lufs=options.loudness_lufs,
-            measured_lufs=None if levels.integrated_lufs is None else round(levels.integrated_lufs, 2),
-            gain_db=round(gain.gain_db, 2),
-            peak_dbfs=None if levels.peak_dbfs is None else round(levels.peak_dbfs + gain.gain_db, 2),
-            peak_limited=gain.peak_limited,
+            measured_lufs=_rounded(measured),
+            gain_db=round(gain_db, 2),
+            peak_dbfs=_rounded(limiter.peak_dbfs),
+            peak_limited=limiter.limited_samples > 0,
+            output_lufs=_rounded(output_lufs),
+            true_peak_dbtp=_rounded(limiter.true_peak_dbtp),
+            limited_ms=round(limiter.limited_samples * 1000 / options.sample_rate),
+            limiter_max_db=round(limiter.deepest_db, 2),
         )
         counts = fitter.counts
         stats = RenderStats(
@@ -156,26 +202,98 @@ class RenderVoiceOver:
         )
         return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)
 
-    async def _fit_all(self, fitter: ClipFitter, windows: list[CueWindow], tracker: _Tracker) -> list[FittedCue]:
-        batches = [windows[i : i + self._batch_size] for i in range(0, len(windows), self._batch_size)]
+    async def _rehearse(
+        self, session: MixSession, tracker: _Tracker, gain_db: float, target: float
+    ) -> tuple[float, float | None]:
+        """The gain whose limited mix reaches the target: the limiter takes some loudness away with the
+        peaks, so the mix goes through it (not encoded) and the gain is corrected by secant steps."""
+        tried: list[tuple[float, float]] = []
+        limited: float | None = None
+        for attempt in range(MAX_REHEARSALS):
+            for first, last in _groups(session.chunk_count, self._chunks_per_step):
+                await tracker.step("limiting", last - first if attempt == 0 else 0)
+                await _in_thread(_each, session.rehearse, first, last, gain_db)
+            limited = session.rehearsed_lufs()
+            if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU or attempt == MAX_REHEARSALS - 1:
+                break  # the gain last rehearsed is the one encoded: the report's loudness is measured
+            tried.append((gain_db, limited))
+            gain_db = secant_gain(tried, target)
+        return gain_db, limited
+
+    def _with_lexicon(
+        self, cues: Sequence[RenderCue], options: RenderOptions, lexicon: Lexicon
+    ) -> tuple[list[RenderCue], list[CueFitReport]]:
+        """Each cue with the text its engine is sent; the cues the lexicon left with nothing to say are
+        reported (flag `silenced_by_lexicon`), not spoken."""
+        if lexicon.entries and self._lexicon_matcher is None:
+            raise InvalidInput("this renderer applies no lexicon", code="lexicon_unsupported")
+        matcher = self._lexicon_matcher(lexicon) if self._lexicon_matcher and lexicon.entries else None
+        spoken: list[RenderCue] = []
+        silenced: list[CueFitReport] = []
+        for cue in cues:
+            if not normalise_text(cue.text):
+                continue
+            engine = (cue.voice or options.voice).engine
+            pieces = [Piece(cue.text)] if matcher is None else apply_lexicon(cue.text, lexicon, matcher)
+            try:
+                text = engine_text(pieces, lexicon, engine)
+            except InvariantViolated as exc:
+                raise InvalidInput(exc.message, [FieldError(exc.field or "lexicon", exc.message)],
+                                   code="lexicon_unsupported") from None  # fmt: skip
+            if normalise_text(text):
+                spoken.append(msgspec.structs.replace(cue, text=text) if text != cue.text else cue)
+            else:
+                silenced.append(
+                    CueFitReport(cue_id=cue.id, start_ms=cue.start_ms, end_ms=cue.end_ms, window_end_ms=cue.end_ms,
+                                 natural_ms=0, final_ms=0, speed=1.0, overflow_ms=0, action="fit",
+                                 flags=("silenced_by_lexicon",))
+                )  # fmt: skip
+        return spoken, silenced
+
+    def _batches(self, count: int) -> list[range]:
+        return [range(i, min(i + self._batch_size, count)) for i in range(0, count, self._batch_size)]
+
+    async def _naturals(self, fitter: ClipFitter, cues: list[RenderCue], tracker: _Tracker) -> list[float]:
+        async def run(batch: range) -> list[float]:
+            await tracker.check_cancel()
+            lengths = await fitter.naturals([cues[i] for i in batch])
+            await tracker.cues_fitted(len(batch))
+            return lengths
+
+        results = await self._in_flight_all(run, self._batches(len(cues)))
+        return [ms for batch in results for ms in batch]
+
+    async def _fit_all(
+        self,
+        fitter: ClipFitter,
+        cues: list[RenderCue],
+        plans: list[PlannedCue],
+        natural_ms: list[float],
+        tracker: _Tracker,
+    ) -> list[FittedCue]:
+        async def run(batch: range) -> list[FittedCue]:
+            await tracker.check_cancel()
+            return await fitter.fit([cues[i] for i in batch], [plans[i] for i in batch], [natural_ms[i] for i in batch])
+
+        results = await self._in_flight_all(run, self._batches(len(cues)))
+        return [item for batch in results for item in batch]
+
+    async def _in_flight_all(self, run: Callable[[range], Awaitable[list[_T]]], batches: list[range]) -> list[list[_T]]:
+        """Each batch through `run`, a few at a time; on a failure the others are cancelled."""
         gate = asyncio.Semaphore(self._in_flight)
 
-        async def run(batch: list[CueWindow]) -> list[FittedCue]:
+        async def gated(batch: range) -> list[_T]:
             async with gate:
-                await tracker.check_cancel()
-                fitted = await fitter.fit(batch)
-                await tracker.cues_fitted(len(batch))
-                return fitted
+                return await run(batch)
 
-        tasks = [asyncio.create_task(run(batch)) for batch in batches]
+        tasks = [asyncio.create_task(gated(batch)) for batch in batches]
         try:
-            results = await asyncio.gather(*tasks)
+            return list(await asyncio.gather(*tasks))
         except BaseException:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return [item for batch in results for item in batch]
 
     async def _resolve_voices(self, cues: Sequence[RenderCue], options: RenderOptions) -> dict[VoiceRef, Voice]:
         wanted = {options.voice} | {cue.voice for cue in cues if cue.voice is not None}
@@ -193,8 +311,12 @@ class RenderVoiceOver:
             if ref.name not in voices:
                 close = difflib.get_close_matches(ref.name, list(voices), n=5, cutoff=0.5)
                 hint = f"; did you mean {', '.join(f'{ref.engine}:{name}' for name in close)}?" if close else ""
+                speakers = sorted({cue.speaker for cue in cues if cue.voice == ref and cue.speaker})
+                said_by = f" (the voice of {', '.join(speakers)})" if speakers else ""
                 raise InvalidInput(
-                    f"unknown voice {ref}{hint}", [FieldError("voice", f"unknown voice {ref}")], code="unknown_voice"
+                    f"unknown voice {ref}{said_by}{hint}",
+                    [FieldError("voice", f"unknown voice {ref}{said_by}")],
+                    code="unknown_voice",
                 )
             resolved[ref] = voices[ref.name]
         return resolved
@@ -223,7 +345,7 @@ class _Tracker:
         if self._progress is None:
             return
         # synthesis and mixing weigh one unit per cue each, so the total never changes mid-render
-        mixed = self.cues_total * self.chunk_steps // (2 * self.chunks) if self.chunks else 0
+        mixed = self.cues_total * self.chunk_steps // (MIX_PASSES * self.chunks) if self.chunks else 0
         await self._progress(
             RenderProgress(
                 stage=stage,
@@ -247,6 +369,10 @@ class _Tracker:
         await self.check_cancel()
         self.muxed = min(self.cues_total, int(self.cues_total * fraction))
         await self._report("muxing")
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _groups(count: int, size: int) -> list[tuple[int, int]]:

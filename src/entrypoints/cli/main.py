@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from entrypoints.cli import cache, doctor, migrate, render, serve, users, videos, voices, worker
+from entrypoints.cli import cache, doctor, fit_check, migrate, render, serve, users, videos, voices, worker
 
-COMMAND_MODULES = (serve, worker, migrate, doctor, render, voices, users, videos, cache)
+COMMAND_MODULES = (serve, worker, migrate, doctor, render, fit_check, voices, users, videos, cache)
 
 
 def build_parser() -> argparse.ArgumentParser:

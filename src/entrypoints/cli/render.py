@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -20,16 +21,20 @@ from adapters.media.languages import to_bcp47
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
 from application.use_cases.render_delivery import MediaSources
+from application.voice_checks import cast_voices, check_voices, default_voice
+from domain.cast import Cast, checked_cast
 from domain.delivery import bed_stream_for
 from domain.errors import DomainError
+from domain.lexicon import Lexicon
 from domain.media import Media, media_kind
-from domain.render_options import MIX_MODES, OVERFLOW_POLICIES, RENDER_FORMATS, RenderOptions
+from domain.render_options import DEFAULT_VOICE, MIX_MODES, OVERFLOW_POLICIES, RENDER_FORMATS, RenderOptions
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
-from entrypoints.container import Container
+from entrypoints.container import Container, close_engines
 from entrypoints.runtime import bootstrap
 
+LANGUAGE_IN_NAME = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
@@ -53,18 +58,44 @@ def register(sub: Any) -> None:
     parser.add_argument("--mix", default=None, help=f"{' | '.join(MIX_MODES)} (default voiceover with --media)")
     parser.add_argument("--music-effects", type=Path, help="music-and-effects stem the `replace` mix goes over")
     parser.add_argument("--duck-db", type=float, default=-12.0, help="the original's level under speech (-12 dB)")
-    parser.add_argument("--language", help="the dub track's language tag (BCP-47, e.g. de or pt-BR)")
+    parser.add_argument(
+        "--language",
+        help="the dub's language tag (BCP-47, e.g. de or pt-BR): tags the dub track and picks the default voice; "
+        "default: from a name like film.en.srt",
+    )
     parser.add_argument("--default-track", default="dub", help="dub | original: the track players pick first")
     parser.add_argument("--source-language", help="the original's audio stream to mix over, by language")
     parser.add_argument(
-        "--voice", default="espeak:en-us", help="engine:name (default espeak:en-us); see `subdub voices`"
+        "--voice",
+        help="engine:name; default: hibari:heart (neural) for English, else espeak-ng's voice of the language "
+        "(espeak:en-us when the language is not known); see `subdub voices`",
+    )
+    parser.add_argument(
+        "--cast",
+        type=Path,
+        help='JSON {"speakers": {"Ann": {"engine": "hibari", "name": "heart"}}, "defaults": {"en": {...}}}',
     )
     parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (default 1.6)")
     parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
-    parser.add_argument("--borrow-ms", type=int, default=500, help="silence a cue may borrow after its end (500)")
+    parser.add_argument(
+        "--borrow",
+        "--borrow-ms",
+        dest="borrow",
+        default="gap",
+        help='silence a cue may use after its end: "gap" (up to the next cue, default) or milliseconds',
+    )
+    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300, 0)")
+    parser.add_argument(
+        "--max-rate-step", type=float, default=0.15, help="largest speed change between a speaker's lines (0.15)"
+    )
     parser.add_argument("--lufs", type=float, default=-16.0, help="target integrated loudness (default -16)")
     parser.add_argument("--sample-rate", type=int, default=24000, help="output sample rate (default 24000)")
     parser.add_argument("--report", type=Path, help="write the per-cue fit report as JSON here")
+    parser.add_argument(
+        "--lexicon",
+        type=Path,
+        help='pronunciation lexicon, JSON {"entries": [{"match", "replace", "kind", "case_sensitive", "whole_word"}]}',
+    )
     parser.set_defaults(handler=run)
 
 
@@ -78,6 +109,16 @@ def _writable_target(path: Path, what: str) -> None:
         raise UsageError(f"cannot write {what} {path}: folder {parent} is not writable")
     if path.exists() and not os.access(path, os.W_OK):
         raise UsageError(f"cannot write {what} {path}: the file is read-only")
+
+
+def parse_borrow(text: str) -> int | None:
+    """`gap` → None (the whole silence), else whole milliseconds."""
+    if text.strip().lower() == "gap":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f'--borrow must be "gap" or milliseconds, not {text!r}') from None
 
 
 def options_from(args: argparse.Namespace) -> RenderOptions:
@@ -96,16 +137,21 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     for media in (args.media, args.music_effects):
         if media is not None and not media.is_file():
             raise UsageError(f"media {media} is not a file")
+    borrow = parse_borrow(args.borrow)
     mix: Any = args.mix or ("replace" if args.music_effects else "voiceover" if args.media else "voice")
+    if args.cast is not None and not args.cast.is_file():
+        raise UsageError(f"cast {args.cast} is not a file")
     try:
         options = RenderOptions(
-            voice=VoiceRef.parse(args.voice),
+            voice=VoiceRef.parse(args.voice) if args.voice else DEFAULT_VOICE,
             format=audio_format,
             sample_rate=args.sample_rate,
             loudness_lufs=args.lufs,
             max_speed=args.max_speed,
             overflow=args.overflow,
-            borrow_ms=args.borrow_ms,
+            borrow_ms=borrow,
+            lead_ms=args.lead_ms,
+            max_rate_step=args.max_rate_step,
             mix=mix,
             media_id=_LOCAL_MEDIA if args.media else None,
             music_effects_id=_LOCAL_STEM if args.music_effects else None,
@@ -119,6 +165,43 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     if options.with_media:
         _writable_target(_stem_path(args.output, options), "voice stem")
     return options
+
+
+def read_lexicon(path: Path | None) -> Lexicon | None:
+    if path is None:
+        return None
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=Lexicon)
+    except OSError as exc:
+        raise UsageError(f"cannot read lexicon {path}: {exc.strerror}") from None
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise UsageError(f"lexicon {path}: {exc}") from None
+    except DomainError as exc:
+        raise UsageError(f"lexicon {path}: {exc.message}") from None
+
+
+class CastFile(msgspec.Struct, forbid_unknown_fields=True):
+    speakers: dict[str, VoiceRef] = msgspec.field(default_factory=dict)
+    defaults: dict[str, VoiceRef] = msgspec.field(default_factory=dict)
+
+
+def _cast(path: Path | None) -> Cast | None:
+    if path is None:
+        return None
+    try:
+        parsed = msgspec.json.decode(path.read_bytes(), type=CastFile)
+        return checked_cast(parsed.speakers, parsed.defaults)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInput(f"cast {path.name}: {exc}") from None
+    except DomainError as exc:
+        raise InvalidInput(f"cast {path.name}: {exc.message}") from None
+
+
+def language_of(path: Path) -> str | None:
+    """`film.en.srt`, `film.pt-BR.vtt` → the tag before the extension (the usual naming of subtitle files)."""
+    parts = path.name.split(".")
+    tag = parts[-2] if len(parts) >= 3 else ""
+    return tag if LANGUAGE_IN_NAME.match(tag) else None
 
 
 # Local files stand for the project media a server render names by id.
@@ -171,8 +254,22 @@ def _local_media(container: Container, args: argparse.Namespace, options: Render
     )
 
 
-async def _render(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
+async def _render(
+    container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
+) -> int:
     subtitles = container.subtitle_file_reader().read(args.input)
+    synthesizers = container.speech_synthesizers()
+    language = args.language or language_of(args.input)
+    if args.voice is None:
+        options = msgspec.structs.replace(options, voice=await default_voice(synthesizers, language))
+    cast = _cast(args.cast)
+    cues, uses = cast_voices(list(subtitles.cues), cast, language, options.voice)
+    # the file is read now, so every entry is checked, used or not (as the API checks a cast it saves)
+    listed = [
+        (f"cast.{field}", ref, field.removeprefix("defaults.") if field.startswith("defaults.") else None)
+        for field, ref in (cast.entries() if cast else [])
+    ]
+    await check_voices(synthesizers, [*uses, *listed])
     for warning in subtitles.warnings[:5]:
         print(f"subdub: {args.input.name}: {warning}", file=sys.stderr)
     if len(subtitles.warnings) > 5:
@@ -184,7 +281,13 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     stem_key = _stem_path(output, options).name if options.with_media else None
     with ProgressDisplay() as display:
         report = await render.execute(
-            subtitles.cues, options, output.name, progress=display.update, stem_key=stem_key, media=media
+            cues,
+            options,
+            output.name,
+            progress=display.update,
+            stem_key=stem_key,
+            media=media,
+            lexicon=lexicon,
         )
     texts = {cue.id: cue.text for cue in subtitles.cues}
     if args.report is not None:
@@ -193,9 +296,11 @@ async def _render(container: Container, args: argparse.Namespace, options: Rende
     return 0
 
 
-async def _render_and_close(container: Container, args: argparse.Namespace, options: RenderOptions) -> int:
+async def _render_and_close(
+    container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
+) -> int:
     try:
-        return await _render(container, args, options)
+        return await _render(container, args, options, lexicon)
     finally:
         await container.external().aclose()  # the HTTP clients of external engines (Google), if any
 
@@ -209,12 +314,13 @@ def _write_report(container: Container, path: Path, report: RenderReport) -> Non
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
+        lexicon = read_lexicon(args.lexicon)
     except UsageError as exc:
         print(f"subdub render: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     container = bootstrap(needs_database=False).container
     try:
-        return asyncio.run(_render_and_close(container, args, options))
+        return asyncio.run(_render_and_close(container, args, options, lexicon))
     except InvalidInput as exc:
         print(f"subdub render: {exc.detail}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -231,4 +337,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"subdub render: cannot write the output: {exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:
-        container.espeak_synthesizer().close()
+        close_engines(container)

@@ -24,6 +24,7 @@ from domain.render_report import RenderReport, worst_fits
 STAGE_TEXT = {
     "synthesizing": "synthesizing cues",
     "measuring": "measuring loudness",
+    "limiting": "limiting peaks",
     "encoding": "encoding",
     "muxing": "mixing with the media and muxing",
 }
@@ -70,7 +71,7 @@ class ProgressDisplay:
             print(f"{percent:3d}% {STAGE_TEXT[update.stage]} (cues {cues})", file=self._stream, flush=True)
 
 
-def _clock(ms: int) -> str:
+def timestamp(ms: int) -> str:
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     return f"{hours:02d}:{minutes:02d}:{rest / 1000:06.3f}"
@@ -88,7 +89,7 @@ def print_summary(
     elapsed = time.perf_counter() - started
     factor = stats.duration_ms / 1000 / elapsed if elapsed > 0 else 0.0
     print(
-        f"rendered {output}: {stats.cues} cues, {_clock(stats.duration_ms)}, {stats.size_bytes / 1e6:.1f} MB "
+        f"rendered {output}: {stats.cues} cues, {timestamp(stats.duration_ms)}, {stats.size_bytes / 1e6:.1f} MB "
         f"{audio_format} {sample_rate} Hz in {elapsed:.1f} s ({factor:.0f}x real time)"
     )
     print(
@@ -97,13 +98,23 @@ def print_summary(
     )
     print(f"clips: {stats.synthesized} synthesized, {stats.refitted} re-fitted, {stats.from_cache} from cache")
     measured = "silent" if loudness.measured_lufs is None else f"measured {loudness.measured_lufs:.1f} LUFS"
-    limited = "; the -1 dBFS peak limit stopped the gain short of the target" if loudness.peak_limited else ""
-    print(f"loudness: target {loudness.target_lufs:.1f} LUFS, {measured}, gain {loudness.gain_db:+.1f} dB{limited}")
+    out = "" if loudness.output_lufs is None else f", out {loudness.output_lufs:.1f} LUFS"
+    peak = "" if loudness.true_peak_dbtp is None else f", true peak {loudness.true_peak_dbtp:.1f} dBTP"
+    limited = (
+        f"; limiter {loudness.limiter_max_db:.1f} dB at most, {loudness.limited_ms / 1000:.1f} s in all"
+        if loudness.peak_limited
+        else ""
+    )
+    print(
+        f"loudness: target {loudness.target_lufs:.1f} LUFS, {measured}, gain {loudness.gain_db:+.1f} dB"
+        f"{out}{peak}{limited}"
+    )
     delivery = report.delivery
     if delivery is not None:
         mix = "silent" if delivery.mix_lufs is None else f"{delivery.mix_lufs:.1f} LUFS"
         print(
-            f"delivered: dub track {delivery.dub_codec}, mix {mix}, {_clock(delivery.duration_ms)} (the media's length)"
+            f"delivered: dub track {delivery.dub_codec}, mix {mix}, "
+            f"{timestamp(delivery.duration_ms)} (the media's length)"
         )
         for note in (*(f"transcoded {t}" for t in delivery.transcoded), *(f"dropped {d}" for d in delivery.dropped)):
             print(f"  {note}")
@@ -117,6 +128,6 @@ def print_summary(
         print("worst-fitting cues:")
         for fit in worst:
             print(
-                f"  cue {fit.cue_id:>5} {_clock(fit.start_ms)}  {fit.action:<10} speed {fit.speed:.2f}x  "
+                f"  cue {fit.cue_id:>5} {timestamp(fit.start_ms)}  {fit.action:<10} speed {fit.speed:.2f}x  "
                 f"overflow {fit.overflow_ms} ms  {_short(texts.get(fit.cue_id, ''))!r}"
             )

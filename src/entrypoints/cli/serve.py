@@ -43,9 +43,10 @@ def server_config(settings: Settings, app: Any, *, workers: int = 1) -> uvicorn.
         http="httptools",
         log_config=None,
         access_log=False,
-        proxy_headers=True,
-        # uvicorn's own default (loopback) when unset; "*" is never implied
-        forwarded_allow_ips=list(settings.trusted_proxies) or None,
+        # Forwarded headers count only from the configured proxies: with none (the default) the peer address
+        # is the client, so a local process cannot pick its own address for the per-IP limits.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         timeout_worker_healthcheck=60,  # a process still importing on a loaded machine is not dead
         lifespan="on",

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
+from entrypoints.container import close_engines
 from entrypoints.runtime import bootstrap
 
 
@@ -26,14 +27,15 @@ async def _list(args: argparse.Namespace) -> int:
             for voice in await synthesizer.list_voices():
                 if args.language and not voice.language.lower().startswith(args.language.lower()):
                     continue
-                gender = voice.gender or "-"
-                print(f"{voice.engine}:{voice.name:<24} {voice.language:<16} {gender:<7} {voice.sample_rate} Hz")
+                gender, tier = voice.gender or "-", voice.tier or "-"
+                ref = f"{voice.engine}:{voice.name}"
+                print(f"{ref:<32} {voice.language:<16} {gender:<7} {tier:<8} {voice.sample_rate} Hz")
                 shown += 1
         if not shown:
             print("no voice matches")
         return 0
     finally:
-        container.espeak_synthesizer().close()
+        close_engines(container)
         await container.external().aclose()
 
 

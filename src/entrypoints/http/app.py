@@ -25,9 +25,11 @@ from entrypoints.http.context import RequestIdMiddleware, echo_request_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_jobs import AdminJobsController
 from entrypoints.http.controllers.catalogue import CatalogueController
+from entrypoints.http.controllers.fit_check import TrackFitCheckController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
 from entrypoints.http.controllers.media import media_routes
+from entrypoints.http.controllers.preview import CuePreviewController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
 from entrypoints.http.controllers.subtitles_routes import subtitles_routes
 from entrypoints.http.controllers.track_imports import TrackImportsController
@@ -93,6 +95,8 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             CatalogueController,
             TrackImportsController,
             TrackRendersController,
+            TrackFitCheckController,
+            CuePreviewController,
             RendersController,
             AdminJobsController,
             *studio_routes(),

@@ -25,7 +25,10 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     loudness_lufs: float = -16.0
     max_speed: float = 1.6
     overflow: Literal["compress", "truncate", "overlap"] = "overlap"
-    borrow_ms: int = 500
+    borrow: Literal["gap"] | int | None = None  # "gap" (default): the silence up to the next cue; or ms
+    borrow_ms: int | None = None  # the older spelling of a fixed `borrow`
+    lead_ms: int = 0
+    max_rate_step: float = 0.15
     mix: Literal["voice", "voiceover", "replace"] = "voice"
     media_id: UUID | None = None
     music_effects_id: UUID | None = None
@@ -36,6 +39,7 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def options(self) -> RenderOptions:
         """Ranges are checked by the domain (422 with the field named)."""
+        borrow = self.borrow if self.borrow is not None else self.borrow_ms
         return RenderOptions(
             voice=VoiceRef(engine=self.voice.engine, name=self.voice.name),
             format=self.format,
@@ -43,7 +47,9 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             loudness_lufs=self.loudness_lufs,
             max_speed=self.max_speed,
             overflow=self.overflow,
-            borrow_ms=self.borrow_ms,
+            borrow_ms=None if borrow == "gap" else borrow,
+            lead_ms=self.lead_ms,
+            max_rate_step=self.max_rate_step,
             mix=self.mix,
             media_id=self.media_id,
             music_effects_id=self.music_effects_id,
@@ -77,6 +83,9 @@ class RenderOut(msgspec.Struct, kw_only=True):
     loudness_lufs: float
     max_speed: float
     overflow: str
+    borrow: Literal["gap"] | int
+    lead_ms: int
+    max_rate_step: float
     mix: str
     media_id: UUID | None
     music_effects_id: UUID | None
@@ -111,6 +120,9 @@ class RenderOut(msgspec.Struct, kw_only=True):
             loudness_lufs=options.loudness_lufs,
             max_speed=options.max_speed,
             overflow=options.overflow,
+            borrow="gap" if options.borrow_ms is None else options.borrow_ms,
+            lead_ms=options.lead_ms,
+            max_rate_step=options.max_rate_step,
             mix=options.mix,
             media_id=options.media_id,
             music_effects_id=options.music_effects_id,

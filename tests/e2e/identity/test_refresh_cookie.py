@@ -61,10 +61,12 @@ async def test_refresh_through_the_cookie_needs_the_csrf_token_and_rotates(clean
             "/api/v1/auth/refresh", json={}, headers={**_cookie_header(cookies), "X-CSRF-Token": csrf}
         )
         rotated = _cookies(good)
+        fresh_access = {"Authorization": f"Bearer {good.json()['data']['access_token']}"}
+        me = await client.get("/api/v1/me", headers=fresh_access)
         replay = await client.post(
             "/api/v1/auth/refresh", json={}, headers={**_cookie_header(cookies), "X-CSRF-Token": csrf}
         )
-        me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {good.json()['data']['access_token']}"})
+        after_replay = await client.get("/api/v1/me", headers=fresh_access)
     assert no_header.status_code == wrong.status_code == 403
     assert no_header.json()["code"] == "csrf_token_invalid"
     assert good.status_code == 200, good.text
@@ -73,6 +75,7 @@ async def test_refresh_through_the_cookie_needs_the_csrf_token_and_rotates(clean
     assert rotated["subdub_csrf"].value != csrf
     assert replay.status_code == 401 and replay.json()["code"] == "refresh_token_reused"
     assert me.status_code == 200
+    assert after_replay.status_code == 401  # reuse revokes the whole session, its access tokens included
 
 
 # covers: S-SEC-3

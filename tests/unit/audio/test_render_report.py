@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.clips import clip_key
-from domain.loudness import loudness_gain
+from domain.loudness import loudness_gain, secant_gain
 from domain.render_report import CueFitReport, fit_totals, mark_overlaps, worst_fits
 from domain.scripts import unreadable_scripts
 from domain.voices import VoiceRef
@@ -64,18 +65,21 @@ def test_two_speakers_at_once_are_both_flagged_and_totals_count_them() -> None:
     assert [f.cue_id for f in worst_fits(fits)] == ["c", "b"]
 
 
-def test_loudness_gain_reaches_the_target_unless_peaks_forbid_it() -> None:
-    free = loudness_gain(-22.0, -10.0, -16.0)
+def test_loudness_gain_reaches_the_target_and_says_when_the_limiter_may_work() -> None:
+    free = loudness_gain(-22.0, -12.0, -16.0)
     assert free.gain_db == 6.0
-    assert not free.peak_limited
-    limited = loudness_gain(-22.0, -3.0, -16.0)
-    assert limited.gain_db == 2.0
-    assert limited.peak_limited
+    assert not free.may_limit  # peaks end at -6 dBFS: no inter-sample peak reaches -1 dBTP
+    peaky = loudness_gain(-22.0, -3.0, -16.0)
+    assert peaky.gain_db == 6.0  # the limiter, not the gain, keeps the peaks down
+    assert peaky.may_limit
     quieter = loudness_gain(-10.0, -0.5, -16.0)
     assert quieter.gain_db == -6.0
-    assert not quieter.peak_limited
+    assert not quieter.may_limit
     silent = loudness_gain(None, None, -16.0)
     assert silent.gain_db == 0.0
+    assert secant_gain([(6.0, -16.4)], -16.0) == pytest.approx(6.4)
+    # the second try bought 0.2 LU for 0.4 dB: half a unit per dB, so 0.2 LU more needs 0.4 dB more
+    assert secant_gain([(6.0, -16.4), (6.4, -16.2)], -16.0) == pytest.approx(6.8)
 
 
 def test_clip_key_normalises_text_and_separates_every_parameter() -> None:

@@ -89,7 +89,7 @@ def test_full_plan_never_slows_speech_and_obeys_the_policy(
 
     rate = synthesis_rate(natural, window, options)
     produced = engine(rate)
-    second = corrected_rate(natural, window, rate, produced, options)
+    second = corrected_rate(natural, min(natural / window, options.speed_cap), rate, produced)
     if second is not None:
         rate, produced = second, engine(second)
     fit = settle_fit(natural, window, rate, produced, options)
@@ -158,13 +158,12 @@ def test_a_small_residual_is_accepted_and_a_larger_one_stretched() -> None:
 
 
 def test_corrected_rate_answers_an_engine_that_overshoots() -> None:
-    options = RenderOptions()
     # asked 1.6, the engine spoke 1.76x: ask less the second time
-    better = corrected_rate(5000, 2500, 1.6, 5000 / 1.76, options)
+    better = corrected_rate(5000, 1.6, 1.6, 5000 / 1.76)
     assert better is not None
     assert 1.4 < better < 1.6
-    assert corrected_rate(3000, 2500, 1.2, 2500, options) is None  # on target
-    assert corrected_rate(1000, 2000, 1.0, 1000, options) is None  # no speed-up asked
+    assert corrected_rate(3000, 1.2, 1.2, 2500) is None  # on target
+    assert corrected_rate(1000, 1.0, 1.0, 1000) is None  # no speed-up asked
 
 
 @pytest.mark.parametrize(
@@ -177,6 +176,8 @@ def test_corrected_rate_answers_an_engine_that_overshoots() -> None:
         ("max_speed", {"max_speed": 0.9}),
         ("max_speed", {"max_speed": 2.5}),
         ("borrow_ms", {"borrow_ms": -1}),
+        ("lead_ms", {"lead_ms": 301}),
+        ("max_rate_step", {"max_rate_step": 0.0}),
     ],
 )
 def test_render_options_reject_bad_values(field: str, kwargs: dict[str, object]) -> None:

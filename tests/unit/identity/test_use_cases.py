@@ -47,7 +47,7 @@ class World:
         self.sessions = SessionIssuer(self.access, self.opaque, self.uow.state, self.clock)
         self.register = RegisterUser(self.uow, self.hasher, self.uow.state, self.clock)
         self.login = LogIn(self.uow, self.hasher, self.sessions, self.limiter, self.clock)
-        self.refresh = RefreshSession(self.uow, self.opaque, self.sessions, self.clock)
+        self.refresh = RefreshSession(self.uow, self.opaque, self.sessions, self.clock, self.states)
         self.authenticate = Authenticate(self.access, self.states)
 
     async def user(self, email: str = "ada@example.com", role: GlobalRole = GlobalRole.MEMBER) -> User:

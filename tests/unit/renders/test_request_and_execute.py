@@ -106,9 +106,12 @@ async def test_execute_renders_the_snapshot_stores_one_artifact_and_records_the_
     assert done.size_bytes == len(rig.store.blobs[done.blob_key])
     assert soundfile.info(io.BytesIO(rig.store.blobs[done.blob_key])).samplerate == 16000
     assert [fit.cue_id for fit in rig.state.reports[render.id]] == ["c0", "c1", "c2", "c3"]
+    (voice, sums), *others = rig.state.speaking_rates.items()  # the natural clips taught the voice's rate
+    assert not others and voice == str(done.options.voice) and sums.clips == 4 and sums.ms > 0
     # a second run of the same job (e.g. requeued while the first was slow) changes nothing
     assert await rig.execute().execute(render.id, final_attempt=False) is RenderOutcome.SKIPPED
     assert list(rig.store.blobs) == [f"renders/{render.id}.wav"]
+    assert rig.state.speaking_rates[voice].clips == 4  # counted once
 
 
 async def test_a_transient_failure_requeues_the_render_and_asks_for_a_retry() -> None:

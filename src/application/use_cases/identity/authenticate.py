@@ -20,4 +20,6 @@ class Authenticate:
         state = await self._states.get(claims.user_id)
         if state is None or not state.active or state.token_epoch != claims.token_epoch:
             raise Unauthenticated(REVOKED, code="token_revoked")
+        if claims.session_id is not None and claims.session_id in state.revoked_sessions:
+            raise Unauthenticated(REVOKED, code="session_revoked")
         return Actor(user_id=claims.user_id, role=state.role, trace_id=trace_id)

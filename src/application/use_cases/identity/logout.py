@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from application.actor import Actor
+from application.ports.auth_state import AuthStates
 from application.ports.clock import Clock
 from application.ports.security import OpaqueTokens
 from application.ports.unit_of_work import UnitOfWork
@@ -9,10 +10,11 @@ from application.ports.unit_of_work import UnitOfWork
 class LogOut:
     """Revokes the session (the token's whole family). Unknown tokens change nothing and say nothing."""
 
-    def __init__(self, uow: UnitOfWork, opaque_tokens: OpaqueTokens, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWork, opaque_tokens: OpaqueTokens, clock: Clock, states: AuthStates) -> None:
         self._uow = uow
         self._opaque = opaque_tokens
         self._clock = clock
+        self._states = states
 
     async def execute(self, refresh_token: str, *, trace_id: str | None = None) -> None:
         now = self._clock.now()
@@ -27,3 +29,4 @@ class LogOut:
                 actor, "session.revoked", "session", token.family_id, {"revoked_tokens": revoked}, trace_id=trace_id
             )
             await uow.commit()
+        await self._states.forget(token.user_id)  # the session's access tokens stop working at once

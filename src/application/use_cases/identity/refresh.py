@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from application.actor import Actor
 from application.errors import NotFound, Unauthenticated
+from application.ports.auth_state import AuthStates
 from application.ports.clock import Clock
 from application.ports.security import OpaqueTokens
 from application.ports.unit_of_work import UnitOfWork
@@ -13,11 +14,14 @@ INVALID_REFRESH = "the refresh token is invalid, expired or revoked"
 class RefreshSession:
     """Every refresh rotates; presenting a rotated token revokes its whole family (theft detection)."""
 
-    def __init__(self, uow: UnitOfWork, opaque_tokens: OpaqueTokens, sessions: SessionIssuer, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, opaque_tokens: OpaqueTokens, sessions: SessionIssuer, clock: Clock, states: AuthStates
+    ) -> None:
         self._uow = uow
         self._opaque = opaque_tokens
         self._sessions = sessions
         self._clock = clock
+        self._states = states
 
     async def execute(self, refresh_token: str, *, trace_id: str | None = None) -> TokenPair:
         now = self._clock.now()
@@ -40,6 +44,7 @@ class RefreshSession:
                     trace_id=trace_id,
                 )
                 await uow.commit()
+                await self._states.forget(token.user_id)  # the family's access tokens stop working at once
                 raise Unauthenticated(INVALID_REFRESH, code="refresh_token_reused")
             if state != "usable":
                 raise Unauthenticated(INVALID_REFRESH, code="invalid_refresh_token")

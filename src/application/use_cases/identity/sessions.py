@@ -54,5 +54,5 @@ class SessionIssuer:
                 created_at=now,
             )
         )
-        access = self._access.issue(user.id, user.role, user.token_epoch)
+        access = self._access.issue(user.id, user.role, user.token_epoch, session_id=family)
         return TokenPair(access_token=access.token, refresh_token=refresh, expires_in=access.expires_in), family

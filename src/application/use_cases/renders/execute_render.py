@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
@@ -31,8 +31,11 @@ from application.use_cases.render_voice_over import RenderCancelled, RenderProgr
 from domain.delivery import bed_stream_for
 from domain.errors import DomainError
 from domain.media import Media
+from domain.render_options import RenderOptions
 from domain.render_report import RenderReport
 from domain.renders import Render
+from domain.speaking_rate import rate_sums
+from domain.timing import RenderCue
 
 PERMANENT = (InvalidInput, DomainError, NotFound, Forbidden, Unauthenticated, Conflict, PayloadTooLarge)
 T = TypeVar("T")
@@ -133,7 +136,7 @@ class ExecuteRender:
             if not requeued:
                 return RenderOutcome.SKIPPED
             raise RenderRetry(problem.get("detail", str(exc))) from exc
-        if not await self._durably(lambda: self._succeed(render_id, report, run)):
+        if not await self._durably(lambda: self._succeed(render_id, report, run, cues, render.options)):
             return RenderOutcome.SKIPPED
         # leftovers of runs that died mid-write (a run that still writes is no owner: its publish may fail)
         self._artifacts.discard_partials(render.blob_key)
@@ -179,7 +182,9 @@ class ExecuteRender:
             raise NotFound("media", media_id)
         return media
 
-    async def _succeed(self, render_id: UUID, report: RenderReport, run: int) -> bool:
+    async def _succeed(
+        self, render_id: UUID, report: RenderReport, run: int, cues: Sequence[RenderCue], options: RenderOptions
+    ) -> bool:
         stats = report.stats
         public = {
             "cues": stats.cues,
@@ -193,11 +198,18 @@ class ExecuteRender:
             "engine_requests": stats.engine_requests,
             "loudness_lufs": report.loudness.measured_lufs,
             "gain_db": report.loudness.gain_db,
+            "target_lufs": report.loudness.target_lufs,
+            "output_lufs": report.loudness.output_lufs,
+            "true_peak_dbtp": report.loudness.true_peak_dbtp,
+            "limited_ms": report.loudness.limited_ms,
+            "limiter_max_db": report.loudness.limiter_max_db,
+            "voices": sorted({fit.voice for fit in report.cues if fit.voice}),
         }
         if report.delivery is not None:
             public["delivery"] = msgspec.to_builtins(report.delivery)
-        return await self._write(
-            lambda uow: uow.renders.succeed(
+
+        async def succeed(uow: RendersUnitOfWork) -> bool:
+            done = await uow.renders.succeed(
                 render_id,
                 stats=public,
                 report=report.cues,
@@ -206,7 +218,11 @@ class ExecuteRender:
                 at=self._now(),
                 run=run,
             )
-        )
+            if done:
+                await uow.speaking_rates.add(rate_sums(cues, report.cues, options.voice))
+            return done
+
+        return await self._write(succeed)
 
     async def _write(self, action: Callable[[RendersUnitOfWork], Awaitable[T]]) -> T:
         async with self._uow() as uow:

@@ -9,12 +9,16 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
-from application.errors import Conflict, InvalidInput, NotFound
+from application.errors import Conflict, FieldError, InvalidInput, NotFound
 from application.ports.blobs import BlobStore
 from application.ports.renders import RendersUnitOfWork
+from application.ports.subtitles import SubtitleCodec
 from application.use_cases.renders.access import require
 from domain.projects import ProjectAction
+from domain.render_report import CueFitReport
 from domain.renders import Render, RenderStatus
+from domain.spoken_subtitles import spoken_timings
+from domain.subtitles import SubtitleFormat
 
 MAX_PAGE = 200
 
@@ -42,6 +46,26 @@ class GetRender:
             raise NotFound("render", render_id)
         require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
         return access.render
+
+
+class GetRenderReport:
+    """A page of what a render did with each cue: fit, speed, the voice that spoke it."""
+
+    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def execute(
+        self, actor: Actor, render_id: UUID, *, offset: int, limit: int
+    ) -> tuple[list[CueFitReport], int | None]:
+        check_limit(limit)
+        async with self._uow() as uow:
+            access = await uow.renders.access(render_id, actor.user_id)
+            if access is None:
+                raise NotFound("render", render_id)
+            require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+            rows = await uow.renders.report(render_id, offset=max(0, offset), limit=limit + 1)
+            await uow.commit()
+        return rows[:limit], (offset + limit if len(rows) > limit else None)
 
 
 class ListTrackRenders:
@@ -101,3 +125,35 @@ class GetRenderAudio:
             raise Conflict(f"the render is {render.format} audio: download /audio", code="render_not_video")
         key = render.stem_key if part == "voice" else render.blob_key
         return RenderAudio(render, self._artifacts, part, await self._artifacts.stat(key))
+
+
+class GetRenderSubtitles:
+    """The render's subtitles with the timings as spoken in the dub (SRT or WebVTT), once it succeeded."""
+
+    FORMATS = (SubtitleFormat.SRT, SubtitleFormat.VTT)
+
+    def __init__(self, uow: Callable[[], RendersUnitOfWork], codec: SubtitleCodec) -> None:
+        self._uow = uow
+        self._codec = codec
+
+    async def execute(self, actor: Actor, render_id: UUID, fmt: str) -> tuple[SubtitleFormat, bytes]:
+        async with self._uow() as uow:
+            access = await uow.renders.access(render_id, actor.user_id)
+            if access is None:
+                raise NotFound("render", render_id)
+            require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+            if fmt not in {f.value for f in self.FORMATS}:
+                raise InvalidInput(
+                    f"format must be srt or vtt, not {fmt!r}",
+                    [FieldError("format", "srt or vtt")],
+                    code="unsupported_format",
+                )
+            if access.render.status is not RenderStatus.SUCCEEDED:
+                raise Conflict(
+                    f"the render is {access.render.status.value}; its subtitles exist once it succeeded",
+                    code="render_not_ready",
+                )
+            cues = await uow.renders.cues(render_id)
+            fits = await uow.renders.full_report(render_id) or []
+        chosen = SubtitleFormat(fmt)
+        return chosen, await self._codec.export(spoken_timings(cues, fits), chosen)

@@ -14,6 +14,7 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.renders.access import require
+from application.voice_checks import cast_voices, check_voices
 from domain.clips import normalise_text
 from domain.delivery import bed_stream_for
 from domain.media import Media
@@ -51,6 +52,10 @@ class RequestRender:
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
                 raise InvalidInput("the track has no cue with text to speak", code="empty_track")
+            # each cue's voice is resolved now (cue > cast speaker > cast default > render voice) and
+            # kept in the snapshot: later edits of the cast do not change this render
+            cues, uses = cast_voices(cues, access.cast, access.language, options.voice)
+            await check_voices(self._synthesizers, uses)
             if len(cues) > MAX_CUES_PER_RENDER:
                 raise InvalidInput(f"a render takes at most {MAX_CUES_PER_RENDER} cues", code="track_too_long")
             now = self._clock.now()

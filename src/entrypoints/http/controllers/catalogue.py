@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import wave
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
@@ -15,7 +18,8 @@ from application.ports.catalog import SubtitleHit, VideoMetadata
 from application.use_cases.catalogue.list_voices import ListVoices
 from application.use_cases.catalogue.lookup_video import LookupVideo
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
-from domain.voices import Voice
+from application.use_cases.catalogue.voice_sample import GetVoiceSample
+from domain.voices import Voice, VoiceRef
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 
@@ -56,6 +60,8 @@ class VoiceInfoOut(msgspec.Struct, kw_only=True):
     language: str
     sample_rate: int
     gender: str | None = None
+    tier: str | None = None  # neural, formant or cloud
+    sample_url: str | None = None
 
     @classmethod
     def of(cls, voice: Voice) -> VoiceInfoOut:
@@ -65,7 +71,20 @@ class VoiceInfoOut(msgspec.Struct, kw_only=True):
             language=voice.language,
             sample_rate=voice.sample_rate,
             gender=voice.gender,
+            tier=voice.tier,
+            sample_url=f"/api/v1/voices/{quote(voice.engine, safe='')}/{quote(voice.name, safe='')}/sample",
         )
+
+
+def wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
+    """int16 mono PCM in a WAV container."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm)
+    return out.getvalue()
 
 
 PROVIDER_PROBLEMS = problem_responses(400, 401, 404, 422, 429, 503)
@@ -105,6 +124,26 @@ class CatalogueController(Controller):
         self, video_id: FromPath[str], actor: NamedDependency[Actor], lookup_video: NamedDependency[LookupVideo]
     ) -> Envelope[VideoInfoOut]:
         return Envelope(data=VideoInfoOut.of(await lookup_video.execute(actor, video_id)))
+
+    @get(
+        "/voices/{engine:str}/{name:str}/sample",
+        summary="A few seconds of a voice (WAV), to choose by ear",
+        media_type="audio/wav",
+        responses=problem_responses(400, 401, 404, 422, 503),
+    )
+    async def voice_sample(
+        self,
+        actor: NamedDependency[Actor],
+        engine: FromPath[str],
+        name: FromPath[str],
+        get_voice_sample: NamedDependency[GetVoiceSample],
+    ) -> Response[bytes]:
+        sample = await get_voice_sample.execute(VoiceRef(engine=engine, name=name))
+        return Response(
+            wav_bytes(sample.pcm, sample.sample_rate),
+            media_type="audio/wav",
+            headers={"Cache-Control": "private, max-age=86400", "X-Sample-Text": quote(sample.text)},
+        )
 
     @get("/voices", summary="Voices of every enabled speech engine", responses=problem_responses(400, 401, 503))
     async def voices(

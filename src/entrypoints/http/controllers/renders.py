@@ -9,16 +9,25 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
 from application.use_cases.renders.cancel_render import CancelRender
-from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders, RenderAudio
+from application.use_cases.renders.read_renders import (
+    GetRender,
+    GetRenderAudio,
+    GetRenderReport,
+    GetRenderSubtitles,
+    ListTrackRenders,
+    RenderAudio,
+)
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
+from domain.render_report import CueFitReport
 from domain.renders import MEDIA_TYPES
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
+from entrypoints.http.controllers.tracks import MEDIA_TYPES as SUBTITLE_MEDIA_TYPES
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
 from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
@@ -76,6 +85,43 @@ class RendersController(Controller):
         self, actor: NamedDependency[Actor], render_id: FromPath[UUID], get_render: NamedDependency[GetRender]
     ) -> Envelope[RenderOut]:
         return Envelope(data=RenderOut.of(await get_render.execute(actor, render_id)))
+
+    @get(
+        "/subtitles",
+        summary="The track's subtitles with the timings as spoken in this render (SRT or WebVTT)",
+        responses=problem_responses(400, 401, 404, 409),
+    )
+    async def subtitles(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_subtitles: NamedDependency[GetRenderSubtitles],
+        format: Annotated[str, QueryParameter(name="format", pattern="^(srt|vtt)$")] = "srt",
+    ) -> Response[bytes]:
+        chosen, data = await get_render_subtitles.execute(actor, render_id, format)
+        return Response(
+            content=data,
+            media_type=SUBTITLE_MEDIA_TYPES[chosen],
+            headers={"Content-Disposition": f'attachment; filename="render-{render_id}.{chosen.value}"'},
+        )
+
+    @get(
+        "/report",
+        summary="What the render did with each cue: fit, speed, the voice that spoke it (paged)",
+        responses=problem_responses(400, 401, 404),
+    )
+    async def report(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_report: NamedDependency[GetRenderReport],
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> Page[CueFitReport]:
+        offset = position_of(cursor, int) or 0
+        rows, next_offset = await get_render_report.execute(actor, render_id, offset=offset, limit=limit)
+        next_cursor = None if next_offset is None else encode_cursor(next_offset)
+        return Page(data=rows, meta=PageMeta(limit=limit, next_cursor=next_cursor))
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
     async def cancel(

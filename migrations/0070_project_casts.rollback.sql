@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS cues_track_speaker_idx;
+DROP TABLE IF EXISTS project_casts;

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS speaking_rates;

@@ -1,0 +1,161 @@
+"""The timing planner: each cue's window and speed, chosen for the whole track at once.
+
+A cue may use the silence after it (up to the next cue's start, or a fixed amount) and, when
+allowed, start up to `lead_ms` early into the silence before it. A clip that fits is spoken as it
+is (speech is never slowed down); a longer one is sped up just enough to fit, up to the cap. Then
+neighbouring lines of one speaker are brought within `max_rate_step` of each other by raising the
+slower one, so the voice's pace does not wobble from line to line. Speeds are whole hundredths.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Literal
+
+import msgspec
+
+from domain.errors import InvariantViolated
+
+PlanReason = Literal["fits", "borrowed", "lead", "sped_up", "smoothed", "capped"]
+
+MAX_LEAD_MS = 300
+TAIL_MS = 1000  # the last cue's silence with borrow "gap": the end of the video is not known here
+NEIGHBOUR_GAP_MS = 2000  # lines of one speaker closer than this are heard as one stretch of speech
+_CENTI = 100
+
+
+class PlanCue(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    start_ms: int
+    end_ms: int
+    natural_ms: float  # the clip's length at the voice's own speed
+    group: str  # who speaks it (speaker, else voice): pace is smoothed within a group
+
+
+class PlanRules(msgspec.Struct, frozen=True, kw_only=True):
+    speed_cap: float
+    borrow_ms: int | None = None  # None: the silence up to the next cue's start
+    lead_ms: int = 0
+    max_rate_step: float = 0.15
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.lead_ms <= MAX_LEAD_MS:
+            raise InvariantViolated(f"lead_ms must be between 0 and {MAX_LEAD_MS}", field="lead_ms")
+        if not 0.0 < self.max_rate_step <= 1.0:
+            raise InvariantViolated("max_rate_step must be above 0 and at most 1", field="max_rate_step")
+        if self.speed_cap < 1.0:
+            raise InvariantViolated("the speed cap is at least 1", field="max_speed")
+
+
+class PlannedCue(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    start_ms: int  # the cue's own start
+    end_ms: int
+    window_start_ms: int  # where the speech starts (start_ms - lead_ms)
+    window_end_ms: int  # the latest the speech may end
+    lead_ms: int
+    needed: float  # the speed the window demands alone (1.0 when the clip fits)
+    rate: float  # the speed chosen: at least `needed` up to the cap, never below 1.0
+    why: PlanReason
+
+    @property
+    def window_ms(self) -> int:
+        return self.window_end_ms - self.window_start_ms
+
+    @property
+    def borrowed_ms(self) -> int:
+        return max(0, self.window_end_ms - self.end_ms)
+
+
+def _timeline(cues: Sequence[PlanCue]) -> list[int]:
+    return sorted(range(len(cues)), key=lambda i: (cues[i].start_ms, cues[i].end_ms, i))
+
+
+def _centi_up(speed: float) -> int:
+    return max(_CENTI, math.ceil(round(speed * _CENTI, 6)))
+
+
+def _window_end(cue: PlanCue, following: PlanCue | None, borrow_ms: int | None) -> int:
+    if following is None:
+        return cue.end_ms + (TAIL_MS if borrow_ms is None else borrow_ms)
+    silence = max(0, following.start_ms - cue.end_ms)
+    return cue.end_ms + (silence if borrow_ms is None else min(borrow_ms, silence))
+
+
+def plan_timing(cues: Sequence[PlanCue], rules: PlanRules) -> list[PlannedCue]:
+    """The plan of every cue, in the order given."""
+    order = _timeline(cues)
+    cap = math.floor(round(rules.speed_cap * _CENTI, 6))
+    step = max(1, round(rules.max_rate_step * _CENTI))
+    floors: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    needed: dict[int, int] = {}
+    reasons: dict[int, PlanReason] = {}
+    reach = 0  # the end of the previous cues and of their speech at the speed each needs
+    for position, index in enumerate(order):
+        cue = cues[index]
+        following = cues[order[position + 1]] if position + 1 < len(order) else None
+        end = _window_end(cue, following, rules.borrow_ms)
+        floor = min(cue.start_ms, max(0, cue.start_ms - rules.lead_ms, reach))
+        natural = cue.natural_ms
+        if natural <= end - cue.start_ms:
+            start, centi = cue.start_ms, _CENTI
+            reasons[index] = "fits" if natural <= cue.end_ms - cue.start_ms else "borrowed"
+        elif natural <= end - floor:
+            start, centi = math.floor(end - natural), _CENTI
+            reasons[index] = "lead"
+        else:
+            start, centi = floor, _centi_up(natural / max(1, end - floor))
+            reasons[index] = "sped_up" if centi <= cap else "capped"
+        floors[index], ends[index], needed[index] = floor, end, centi
+        # a sped-up line may end as late as its window allows once smoothing settles where it starts
+        spoken_end = end if _CENTI < centi <= cap else start + math.ceil(natural * _CENTI / min(centi, cap))
+        reach = max(reach, cue.end_ms, spoken_end)
+    rates = _smoothed(cues, order, needed, cap, step)
+    planned = []
+    for index, cue in enumerate(cues):
+        # the speech at its final speed (a smoothed line is shorter): start as late as it allows
+        length = math.ceil(cue.natural_ms * _CENTI / rates[index])
+        start = max(floors[index], min(cue.start_ms, ends[index] - length))
+        why = reasons[index]
+        if rates[index] > min(needed[index], cap):
+            why = "smoothed"
+        planned.append(
+            PlannedCue(
+                id=cue.id,
+                start_ms=cue.start_ms,
+                end_ms=cue.end_ms,
+                window_start_ms=start,
+                window_end_ms=ends[index],
+                lead_ms=cue.start_ms - start,
+                needed=needed[index] / _CENTI,
+                rate=rates[index] / _CENTI,
+                why=why,
+            )
+        )
+    return planned
+
+
+def _smoothed(cues: Sequence[PlanCue], order: list[int], needed: dict[int, int], cap: int, step: int) -> dict[int, int]:
+    """The least speeds at or above what each cue needs (capped) such that neighbouring lines of one
+    group differ by at most `step`: a forward and a backward pass over each group's stretches of speech."""
+    rates = {index: min(needed[index], cap) for index in order}
+    by_group: dict[str, list[int]] = {}
+    for index in order:
+        by_group.setdefault(cues[index].group, []).append(index)
+    for members in by_group.values():
+        linked = [cues[b].start_ms - cues[a].end_ms <= NEIGHBOUR_GAP_MS for a, b in pairwise(members)]
+        for k in range(1, len(members)):
+            if linked[k - 1]:
+                rates[members[k]] = max(rates[members[k]], rates[members[k - 1]] - step)
+        for k in range(len(members) - 2, -1, -1):
+            if linked[k]:
+                rates[members[k]] = max(rates[members[k]], rates[members[k + 1]] - step)
+    return rates
+
+
+def are_neighbours(earlier: PlanCue, later: PlanCue) -> bool:
+    """Two consecutive lines of one group heard as one stretch of speech."""
+    return earlier.group == later.group and later.start_ms - earlier.end_ms <= NEIGHBOUR_GAP_MS

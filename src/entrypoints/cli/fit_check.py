@@ -1,0 +1,103 @@
+"""`subdub fit-check INPUT`: how each cue of a subtitle file would fit, without synthesizing anything."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from application.errors import ApplicationError, InvalidInput
+from application.use_cases.renders.fit_check import FitForecast
+from domain.errors import DomainError
+from domain.render_options import OVERFLOW_POLICIES, RenderOptions
+from domain.voices import VoiceRef
+from entrypoints.cli.render import EXIT_BAD_INPUT, EXIT_FAILED, UsageError, parse_borrow
+from entrypoints.cli.render_display import timestamp
+from entrypoints.container import Container
+from entrypoints.runtime import bootstrap
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "fit-check",
+        help="predict how each cue of a subtitle file would fit (speed, overflow), synthesizing nothing",
+        description="Predict each cue's natural length (cached clips, else the voice's speaking rate), plan the "
+        "track as a render would and show the cues that would be sped up or overflow.",
+    )
+    parser.add_argument("input", type=Path, help="subtitle file (SRT, WebVTT, ASS or SSA)")
+    parser.add_argument("--voice", default="espeak:en-us", help="engine:name (default espeak:en-us)")
+    parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (1.6)")
+    parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
+    parser.add_argument("--borrow", default="gap", help='"gap" (default) or milliseconds of silence after a cue')
+    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300)")
+    parser.add_argument("--max-rate-step", type=float, default=0.15, help="largest speed change between neighbours")
+    parser.add_argument("--sample-rate", type=int, default=24000, help="the render's sample rate (finds its clips)")
+    parser.add_argument("--json", action="store_true", help="print the whole forecast as JSON")
+    parser.set_defaults(handler=run)
+
+
+def _options(args: argparse.Namespace) -> RenderOptions:
+    if not args.input.is_file():
+        raise UsageError(f"input {args.input} is not a file")
+    borrow = parse_borrow(args.borrow)
+    try:
+        return RenderOptions(
+            voice=VoiceRef.parse(args.voice),
+            sample_rate=args.sample_rate,
+            max_speed=args.max_speed,
+            overflow=args.overflow,
+            borrow_ms=borrow,
+            lead_ms=args.lead_ms,
+            max_rate_step=args.max_rate_step,
+        )
+    except DomainError as exc:
+        raise UsageError(exc.message) from None
+
+
+async def _check(container: Container, args: argparse.Namespace, options: RenderOptions) -> FitForecast:
+    subtitles = container.subtitle_file_reader().read(args.input)
+    try:
+        return await container.fit_forecaster().forecast(subtitles.cues, options, {})
+    finally:
+        await container.external().aclose()
+
+
+def _print(forecast: FitForecast) -> None:
+    totals = forecast.totals
+    print(
+        f"{totals.cues} cues ({forecast.measured} measured from cached clips, the rest predicted): "
+        f"{totals.fit} fit, {totals.sped_up} sped up, {totals.compressed} compressed, {totals.overlap} overlap, "
+        f"{totals.truncated} truncated; max speed {totals.max_speed_used:.2f}x"
+    )
+    for cue in forecast.cues:
+        if cue.action != "fit":
+            print(
+                f"  cue {cue.id:>5} {timestamp(cue.start_ms)}  {cue.action:<10} speed {cue.speed:.2f}x  "
+                f"overflow {cue.overflow_ms} ms  ({cue.why})"
+            )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        options = _options(args)
+    except UsageError as exc:
+        print(f"subdub fit-check: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    container = bootstrap(needs_database=False).container
+    try:
+        forecast = asyncio.run(_check(container, args, options))
+    except InvalidInput as exc:
+        print(f"subdub fit-check: {exc.detail}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ApplicationError as exc:
+        print(f"subdub fit-check: {exc.detail}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(forecast), indent=2).decode() + "\n")
+    else:
+        _print(forecast)
+    return 0
