@@ -13,6 +13,7 @@ from domain.text import check_plain
 from domain.voices import VoiceRef
 
 MAX_TIMELINE_MS = 86_400_000  # 24 h
+MAX_CUES_PER_TRACK = 20_000  # a 24-hour track; what one render may voice
 MAX_CUE_TEXT_CHARS = 2000
 MAX_LABEL_CHARS = 200
 MAX_FILENAME_CHARS = 255

@@ -256,9 +256,19 @@ class Container(containers.DeclarativeContainer):
     render_events = providers.Singleton(PostgresRenderEvents, database_url)
     queue_metrics = providers.Singleton(QueueMetrics, pool=pool)
     request_render = providers.Factory(
-        RequestRender, uow=renders_uow.provider, synthesizers=speech_synthesizers, clock=clock, ids=ids
+        RequestRender,
+        uow=renders_uow.provider,
+        synthesizers=speech_synthesizers,
+        clock=clock,
+        ids=ids,
+        lexicon_matcher=providers.Object(lexicon_matcher),
     )
-    fit_forecaster = providers.Factory(FitForecaster, synthesizers=speech_synthesizers, cache=clip_cache)
+    fit_forecaster = providers.Factory(
+        FitForecaster,
+        synthesizers=speech_synthesizers,
+        cache=clip_cache,
+        lexicon_matcher=providers.Object(lexicon_matcher),
+    )
     fit_check = providers.Factory(FitCheck, uow=renders_uow.provider, forecaster=fit_forecaster)
     # One-cue previews: rendered in the API process (its engine pool serves nobody else), a few at a time.
     preview_scratch = providers.Singleton(FsBlobStore, root=providers.Callable(_previews_dir, settings), durable=False)

@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.retry import RetryingUseCase
 from application.use_cases.media import project_media
-from application.use_cases.subtitles import cast, cues, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, lexicon, members, projects, sync, tracks
 
 
 def _with_retries(use_case: Any) -> Any:
@@ -66,6 +66,8 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     )
     list_media = providers.Factory(project_media.ListMedia, unit_of_work)
     delete_media = retrying(project_media.DeleteMedia, unit_of_work, blob_store)
+    get_lexicon = providers.Factory(lexicon.GetLexicon, unit_of_work)
+    put_lexicon = retrying(lexicon.PutLexicon, unit_of_work, clock)
 
 
 USE_CASES = tuple(

@@ -175,3 +175,28 @@ async def test_options_lists_every_method_and_a_malformed_if_match_is_400(clean_
     _problem(empty, 400)
     _problem(garbage, 400)
     _problem(stale, 412)
+
+
+def _srt(count: int) -> bytes:
+    def stamp(ms: int) -> str:
+        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+    return "".join(
+        f"{i + 1}\n{stamp(i * 4000)} --> {stamp(i * 4000 + 2000)}\nline {i}\n\n" for i in range(count)
+    ).encode()
+
+
+# covers: S-API-9
+async def test_an_upload_beyond_the_render_limit_is_413(clean_database: str, tmp_path: Path) -> None:
+    async with api_client(clean_database, tmp_path) as client:
+        _, _, headers = await signed_in(client)
+        project_id, _ = await _track(client, headers)
+        answer = await client.post(
+            f"/api/v1/projects/{project_id}/tracks",
+            data={"language": "en"},
+            files={"file": ("huge.srt", _srt(20_001), "application/x-subrip")},
+            headers=headers,
+        )
+    _problem(answer, 413, "too_many_cues")
+    with psycopg.connect(clean_database) as conn:
+        assert conn.execute("SELECT count(*) FROM tracks").fetchone() == (1,)

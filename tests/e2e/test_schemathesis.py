@@ -70,6 +70,7 @@ def test_schemathesis_finds_no_failure(clean_database: str, tmp_path: Path) -> N
             ],
             capture_output=True,
             text=True,
+            cwd=tmp_path,  # schemathesis keeps a cache in its working directory
             timeout=900,
             check=False,
         )

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.lexicons import LexiconRepository
 from application.ports.media import MediaRepository
 from application.ports.speaking_rates import SpeakingRateRepository
 from application.ports.unit_of_work import UnitOfWork
@@ -183,6 +184,7 @@ class RendersUnitOfWork(UnitOfWork, Protocol):
     track_source: TrackSource
     jobs: JobQueue
     speaking_rates: SpeakingRateRepository
+    lexicons: LexiconRepository
 
 
 class RenderEvents(Protocol):

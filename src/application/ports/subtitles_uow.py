@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from application.ports.casts import CastRepository
+from application.ports.lexicons import LexiconRepository
 from application.ports.media import MediaRepository
 from application.ports.projects import MemberRepository, ProjectRepository
 from application.ports.tracks import CueRepository, TrackRepository
@@ -18,3 +19,4 @@ class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     cues: CueRepository
     casts: CastRepository
     media: MediaRepository
+    lexicons: LexiconRepository

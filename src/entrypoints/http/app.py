@@ -28,6 +28,7 @@ from entrypoints.http.controllers.catalogue import CatalogueController
 from entrypoints.http.controllers.fit_check import TrackFitCheckController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.identity import AuthController, MeController
+from entrypoints.http.controllers.lexicon import LexiconController
 from entrypoints.http.controllers.media import media_routes
 from entrypoints.http.controllers.preview import CuePreviewController
 from entrypoints.http.controllers.renders import RendersController, TrackRendersController
@@ -97,6 +98,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Controlle
             TrackRendersController,
             TrackFitCheckController,
             CuePreviewController,
+            LexiconController,
             RendersController,
             AdminJobsController,
             *studio_routes(),

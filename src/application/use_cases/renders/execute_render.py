@@ -30,6 +30,7 @@ from application.use_cases.render_delivery import MediaSources
 from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from domain.delivery import bed_stream_for
 from domain.errors import DomainError
+from domain.lexicon import Lexicon
 from domain.media import Media
 from domain.render_options import RenderOptions
 from domain.render_report import RenderReport
@@ -88,7 +89,7 @@ class ExecuteRender:
         started = await self._durably(lambda: self._start(render_id))
         if started is None:
             return RenderOutcome.SKIPPED
-        render, cues, media = started
+        render, cues, media, lexicon = started
         run = render.attempts  # this run's number: its writes apply only while no later run took over
         if render.cancel_requested:
             await self._durably(lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run)))
@@ -104,6 +105,7 @@ class ExecuteRender:
                     cancel=beat.cancel,
                     stem_key=render.stem_key,
                     media=media,
+                    lexicon=lexicon,
                 )
             )
         except RenderCancelled:
@@ -147,15 +149,16 @@ class ExecuteRender:
     def _now(self) -> Any:
         return self._clock.now()
 
-    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None] | None:
+    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None, Lexicon | None] | None:
         async with self._uow() as uow:
             render = await uow.renders.start(render_id, at=self._now())
             if render is None:
                 return None
             cues = await uow.renders.cues(render_id)
             media = await self._media_of(uow, render)
+            lexicon = await uow.lexicons.for_track(render.track_id)
             await uow.commit()
-        return render, cues, media
+        return render, cues, media, lexicon
 
     async def _media_of(self, uow: RendersUnitOfWork, render: Render) -> MediaSources | None:
         """The files of a render over media (deleted since the request: the render fails, 404 `media`)."""

@@ -18,8 +18,10 @@ from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clip_cache import ClipCache
 from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
 from application.use_cases.renders.access import require
-from domain.clips import clip_key, normalise_text
+from domain.clips import clip_key
+from domain.lexicon import Lexicon
 from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
@@ -58,9 +60,15 @@ class FitForecast(msgspec.Struct, frozen=True, kw_only=True):
 class FitForecaster:
     """Shared by the HTTP fit check and `subdub fit-check`."""
 
-    def __init__(self, synthesizers: Mapping[str, SpeechSynthesizer], cache: ClipCache) -> None:
+    def __init__(
+        self,
+        synthesizers: Mapping[str, SpeechSynthesizer],
+        cache: ClipCache,
+        lexicon_matcher: MatcherFactory | None = None,
+    ) -> None:
         self._synthesizers = synthesizers
         self._cache = cache
+        self._lexicon_matcher = lexicon_matcher
 
     def voices(self, cues: Sequence[RenderCue], options: RenderOptions) -> set[VoiceRef]:
         voices = {cue.voice or options.voice for cue in cues}
@@ -75,11 +83,14 @@ class FitForecaster:
         return voices
 
     async def forecast(
-        self, cues: Sequence[RenderCue], options: RenderOptions, stored: Mapping[str, RateSums]
+        self,
+        cues: Sequence[RenderCue],
+        options: RenderOptions,
+        stored: Mapping[str, RateSums],
+        lexicon: Lexicon | None = None,
     ) -> FitForecast:
-        speakable = sorted(
-            (cue for cue in cues if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
-        )
+        spoken, _ = with_lexicon(cues, options.voice, lexicon, self._lexicon_matcher)
+        speakable = sorted(spoken, key=lambda cue: (cue.start_ms, cue.end_ms))
         self.voices(speakable, options)
         keys = [self._natural_key(cue, options) for cue in speakable]
         sizes = await asyncio.to_thread(self._cache.sizes, keys)
@@ -185,4 +196,5 @@ class FitCheck:
                 raise InvalidInput(f"a fit check takes at most {MAX_CUES} cues", code="track_too_long")
             voices = self._forecaster.voices(cues, options)
             stored = await uow.speaking_rates.get(str(voice) for voice in voices)
-        return await self._forecaster.forecast(cues, options, stored)
+            lexicon = await uow.lexicons.for_track(track_id)
+        return await self._forecaster.forecast(cues, options, stored, lexicon)

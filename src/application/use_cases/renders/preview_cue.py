@@ -19,6 +19,7 @@ from application.ports.renders import RendersUnitOfWork
 from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.access import require
 from domain.clips import normalise_text
+from domain.lexicon import Lexicon
 from domain.planner import MAX_LEAD_MS
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
@@ -68,6 +69,7 @@ class PreviewCue:
                 raise NotFound("track", track_id)
             require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
             cues = await uow.track_source.snapshot(track_id)
+            lexicon = await uow.lexicons.for_track(track_id)
         trio = in_context(cues, cue_id, text, voice)
         gate = await self._rate_limiter.hit(f"preview:{actor.user_id}", limit=self._limits.per_minute, window_s=60)
         if not gate.allowed:
@@ -75,16 +77,16 @@ class PreviewCue:
         try:
             async with asyncio.timeout(self._limits.seconds):
                 async with self._slots:
-                    return await self._render(trio, options)
+                    return await self._render(trio, options, lexicon)
         except TimeoutError:
             raise DependencyUnavailable(
                 "preview", f"the preview took longer than {self._limits.seconds:g} s", code="preview_timeout"
             ) from None
 
-    async def _render(self, cues: list[RenderCue], options: RenderOptions) -> bytes:
+    async def _render(self, cues: list[RenderCue], options: RenderOptions, lexicon: Lexicon | None) -> bytes:
         key = f"previews/{uuid.uuid4().hex}.wav"
         wav = msgspec.structs.replace(options, format="wav")
-        await self._renderer.execute(cues, wav, key)
+        await self._renderer.execute(cues, wav, key, lexicon=lexicon)
         try:
             with self._scratch.reader(key) as blob:
                 return blob.read()

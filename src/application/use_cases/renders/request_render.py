@@ -13,6 +13,7 @@ from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clock import Clock, IdGenerator
 from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
+from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
 from application.use_cases.renders.access import require
 from application.voice_checks import cast_voices, check_voices
 from domain.clips import normalise_text
@@ -32,11 +33,13 @@ class RequestRender:
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
+        lexicon_matcher: MatcherFactory | None = None,
     ) -> None:
         self._uow = uow
         self._synthesizers = synthesizers
         self._clock = clock
         self._ids = ids
+        self._lexicon_matcher = lexicon_matcher
 
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
         # Before the transaction: listing a provider's voices may take a network round trip.
@@ -58,6 +61,8 @@ class RequestRender:
             await check_voices(self._synthesizers, uses)
             if len(cues) > MAX_CUES_PER_RENDER:
                 raise InvalidInput(f"a render takes at most {MAX_CUES_PER_RENDER} cues", code="track_too_long")
+            # a pronunciation the engine of a cue's voice cannot take is refused now, not in the worker
+            with_lexicon(cues, options.voice, await uow.lexicons.for_track(track_id), self._lexicon_matcher)
             now = self._clock.now()
             render_id = self._ids.new_id()
             job_id = await uow.jobs.defer_render(render_id, trace_id=actor.trace_id)

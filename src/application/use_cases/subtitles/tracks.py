@@ -24,7 +24,16 @@ from application.use_cases.subtitles.common import (
 )
 from domain.errors import InvariantViolated
 from domain.projects import ProjectAction
-from domain.subtitles import Cue, CueContent, SubtitleFormat, Track, TrackSource, check_label, check_language
+from domain.subtitles import (
+    MAX_CUES_PER_TRACK,
+    Cue,
+    CueContent,
+    SubtitleFormat,
+    Track,
+    TrackSource,
+    check_label,
+    check_language,
+)
 from domain.sync import CueVersion
 
 
@@ -98,6 +107,10 @@ class _TrackWriter:
     def _new_track(
         self, project_id: UUID, language: str, label: str, source: TrackSource, cues: list[CueContent]
     ) -> tuple[Track, list[CueVersion]]:
+        if len(cues) > MAX_CUES_PER_TRACK:  # what one render may voice: uploads and imports stop here too
+            raise PayloadTooLarge(
+                f"a track holds at most {MAX_CUES_PER_TRACK} cues; this one has {len(cues)}", code="too_many_cues"
+            )
         now = self._clock.now()
         language, label = check_language(language), check_label(label)
         versions = [
