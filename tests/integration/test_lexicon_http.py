@@ -72,7 +72,7 @@ async def test_an_ipa_entry_refuses_a_render_with_an_engine_without_phoneme_inpu
             renders, json={"voice": {"engine": "espeak", "name": "en-us"}, "format": "wav"}, headers=crew.as_("owner")
         )
         assert espeak.status_code == 202, espeak.text  # espeak takes [[…]] phonemes
-        engines = client.container.speech_synthesizers()  # type: ignore[attr-defined]
+        engines = client.container.voice.speech_synthesizers()  # type: ignore[attr-defined]
         if "google" not in engines:
             return  # no second engine configured here: the refusal itself is covered by the unit tests
         google = await client.post(

@@ -12,8 +12,8 @@ from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.system import Uuid7Generator
 from application.actor import Actor, GlobalRole
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.use_cases.lexicon_text import MatcherFactory
-from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.execute_render import ExecuteRender
 from application.use_cases.renders.request_render import RequestRender
 from domain.projects import ProjectRole

@@ -14,12 +14,12 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clip_cache import ClipCache
-from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
-from application.use_cases.renders.access import require
 from domain.clips import clip_key
 from domain.lexicon import Lexicon
 from domain.planner import PlanCue, PlannedCue, plan_timing
@@ -181,7 +181,7 @@ def _report(cue: RenderCue, plan: PlannedCue, natural_ms: float, options: Render
 
 
 class FitCheck:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], forecaster: FitForecaster) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], forecaster: FitForecaster) -> None:
         self._uow = uow
         self._forecaster = forecaster
 
@@ -190,7 +190,7 @@ class FitCheck:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.READ, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=access.role)
             cues = await uow.track_source.snapshot(track_id)
             if len(cues) > MAX_CUES:
                 raise InvalidInput(f"a fit check takes at most {MAX_CUES} cues", code="track_too_long")

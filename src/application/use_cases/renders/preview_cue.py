@@ -12,12 +12,12 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.audio_pipeline.voice_over import RenderVoiceOver
+from application.authorization import authorize
 from application.errors import DependencyUnavailable, FieldError, InvalidInput, NotFound, RateLimited
 from application.ports.blobs import BlobStore
 from application.ports.rate_limit import RateLimiter
-from application.ports.renders import RendersUnitOfWork
-from application.use_cases.render_voice_over import RenderVoiceOver
-from application.use_cases.renders.access import require
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.clips import normalise_text
 from domain.lexicon import Lexicon
 from domain.planner import MAX_LEAD_MS
@@ -38,7 +38,7 @@ class PreviewLimits(msgspec.Struct, frozen=True, kw_only=True):
 class PreviewCue:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         renderer: RenderVoiceOver,
         scratch: BlobStore,  # where `renderer` writes
         rate_limiter: RateLimiter,
@@ -67,7 +67,7 @@ class PreviewCue:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             cues = await uow.track_source.snapshot(track_id)
             lexicon = await uow.lexicons.for_track(track_id)
         trio = in_context(cues, cue_id, text, voice)

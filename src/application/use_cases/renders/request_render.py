@@ -9,12 +9,12 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clock import Clock, IdGenerator
-from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
-from application.use_cases.renders.access import require
 from application.voice_checks import cast_voices, check_voices
 from domain.clips import normalise_text
 from domain.delivery import bed_stream_for
@@ -29,7 +29,7 @@ MAX_CUES_PER_RENDER = 20_000
 class RequestRender:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
@@ -48,7 +48,7 @@ class RequestRender:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             if voice_error is not None:  # raised after the access check: an outsider learns nothing
                 raise voice_error
             options = await _with_media(uow, track_id, options, access.language)
@@ -117,7 +117,7 @@ class RequestRender:
 
 
 async def _with_media(
-    uow: RendersUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
+    uow: QueuedUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
 ) -> RenderOptions:
     """Checks the media a render names against what the mix and the format need (422 otherwise); the dub's
     language defaults to the track's."""
@@ -133,7 +133,7 @@ async def _with_media(
     return options
 
 
-async def _media(uow: RendersUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
+async def _media(uow: QueuedUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
     media = await uow.media.find_for_track(track_id, media_id)
     if media is None:
         raise _unfit(field, f"the project has no media {media_id}", code="unknown_media")

@@ -14,6 +14,8 @@ from typing import TypeVar
 
 import msgspec
 
+from application.audio_pipeline.clips import ClipFitter, FittedCue
+from application.audio_pipeline.delivery import MediaSources, deliver_over_media
 from application.errors import ApplicationError, FieldError, InvalidInput
 from application.ports.audio import ClipProcessor, MixSession, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
@@ -21,8 +23,6 @@ from application.ports.clip_cache import ClipCache
 from application.ports.media import MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
 from application.use_cases.lexicon_text import with_lexicon
-from application.use_cases.render_clips import ClipFitter, FittedCue
-from application.use_cases.render_delivery import MediaSources, deliver_over_media
 from domain.clips import normalise_text
 from domain.lexicon import Lexicon, LexiconMatcher
 from domain.loudness import loudness_gain, secant_gain
