@@ -26,10 +26,10 @@ def create() -> object:
     from litestar import get
 
     from entrypoints.http.app import create_app
-    from entrypoints.runtime import bootstrap
+    from entrypoints.wiring.runtime import bootstrap
 
     container = bootstrap(check_store=False).container
-    pool = container.pool()
+    pool = container.core.pool()
 
     @get("/bench/bare/{track_id:uuid}", media_type="application/json", include_in_schema=False)
     async def bare(track_id: uuid.UUID) -> bytes:
@@ -79,7 +79,7 @@ def main() -> None:
         cpu_per_request(sys.argv[2], sys.argv[3])
         return
     server, workers = sys.argv[1], int(sys.argv[2])
-    from entrypoints.runtime import load_settings_or_exit
+    from entrypoints.wiring.runtime import load_settings_or_exit
 
     settings = load_settings_or_exit()
     if server == "uvicorn":

@@ -39,9 +39,9 @@ from tests.support.server import serving  # noqa: E402
 from adapters.security.passwords import Argon2PasswordHasher  # noqa: E402
 from adapters.telemetry.logging import configure_logging  # noqa: E402
 from application.actor import Actor  # noqa: E402
-from entrypoints.container import build_container  # noqa: E402
 from entrypoints.http.app import create_app  # noqa: E402
 from entrypoints.settings import load_settings  # noqa: E402
+from entrypoints.wiring import build_container  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the bench account's password

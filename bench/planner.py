@@ -25,8 +25,8 @@ from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.tts.espeak import EspeakSpeechSynthesizer
-from application.use_cases.render_clips import ClipFitter
-from application.use_cases.render_voice_over import RenderVoiceOver
+from application.audio_pipeline.clips import ClipFitter
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.use_cases.renders.fit_check import FitForecaster
 from application.use_cases.renders.preview_cue import in_context
 from domain.planner import PlanCue, plan_timing

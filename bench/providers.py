@@ -27,8 +27,8 @@ from tests.fakes.provider_servers import FakeGoogleTts, FakeOpenSubtitles  # noq
 from application.ports.catalog import SubtitleQuery  # noqa: E402
 from application.ports.speech import SynthesisRequest  # noqa: E402
 from domain.voices import VoiceRef  # noqa: E402
-from entrypoints.provider_wiring import build_external_providers  # noqa: E402
 from entrypoints.settings import Settings, load_settings  # noqa: E402
+from entrypoints.wiring.external import build_external_providers  # noqa: E402
 
 VOICE = VoiceRef(engine="google", name="en-US-Standard-A")
 RESULTS = ROOT / "bench" / "RESULTS.md"

@@ -38,7 +38,7 @@ from adapters.audio.mixer import StreamingTrackMixer
 from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.tts.espeak import EspeakSpeechSynthesizer
-from application.use_cases.render_voice_over import RenderProgress, RenderVoiceOver
+from application.audio_pipeline.voice_over import RenderProgress, RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.render_report import RenderReport
 from domain.timing import RenderCue

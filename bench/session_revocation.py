@@ -29,8 +29,8 @@ from tests.support.database import migrated_database  # noqa: E402
 from adapters.cache.auth_states import _STATE  # noqa: E402
 from adapters.telemetry.logging import configure_logging  # noqa: E402
 from application.use_cases.identity.register import RegisterCommand  # noqa: E402
-from entrypoints.container import build_container  # noqa: E402
 from entrypoints.settings import load_settings  # noqa: E402
+from entrypoints.wiring import build_container  # noqa: E402
 
 OLD_STATE = "SELECT role, token_epoch, deleted_at IS NULL FROM users WHERE id = %(id)s"
 ROUNDS, PER_ROUND = 10, 200

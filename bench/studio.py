@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _stop_group  # noqa: E402
 from tests.browser.studio import PASSWORD, Api  # noqa: E402
 from tests.support.database import migrated_database, postgres_server  # noqa: E402
 from tests.support.server import free_port  # noqa: E402
@@ -86,6 +86,7 @@ def main() -> int:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             deadline = time.monotonic() + 90
@@ -122,8 +123,7 @@ def main() -> int:
                 rows = page.locator("#cue-table tbody tr[data-id]").count()
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop_group(server)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Studio cue table, {RUNS} full loads each, Chromium {CHROMIUM}, load average {load}")
     print(f"| 1 000 cues: time to interactive (first 200 rows usable) | {summary([b[0] for b in big_runs])} |")

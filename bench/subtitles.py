@@ -58,9 +58,9 @@ def serve(database_url: str) -> None:
     import uvicorn
     from litestar import get
 
-    from entrypoints.container import build_container
     from entrypoints.http.app import create_app
     from entrypoints.settings import load_settings
+    from entrypoints.wiring import build_container
 
     env = {
         **os.environ,
@@ -72,7 +72,7 @@ def serve(database_url: str) -> None:
         "DATABASE_POOL_MAX": "10",
     }
     container = build_container(load_settings(env), database_url)
-    pool = container.pool()
+    pool = container.core.pool()
 
     @get("/bench/bare/{track_id:uuid}", media_type="application/json", include_in_schema=False)
     async def bare(track_id: uuid.UUID) -> bytes:
@@ -135,9 +135,9 @@ def percentile(values: list[float], p: float) -> float:
 
 async def server_times(database_url: str, path: str, headers: dict[str, str], count: int = 300) -> list[float]:
     """Milliseconds the app itself spends per request: called as an ASGI app in this process, no socket."""
-    from entrypoints.container import build_container
     from entrypoints.http.app import create_app
     from entrypoints.settings import load_settings
+    from entrypoints.wiring import build_container
 
     env = {
         **os.environ,
@@ -147,7 +147,7 @@ async def server_times(database_url: str, path: str, headers: dict[str, str], co
     }
     container = build_container(load_settings(env), database_url)
     app = create_app(container)
-    pool = container.pool()
+    pool = container.core.pool()
     await pool.open(wait=True)
     raw_path, _, query = path.partition("?")
     scope = {

@@ -1,59 +1,62 @@
-"""Who may do what: the one place use cases ask (S-SEC-4).
+"""Who may do what: `authorize` is the one check every use case makes.
 
-Global roles grant permissions everywhere. Scoped roles (per project: owner, editor, viewer)
-plug in by passing the permissions their role grants as `scoped`; a resource's area adds its
-own members to `Permission` and its own role → permissions table next to `GLOBAL_GRANTS`.
-
-A caller who may not even see a resource gets NotFound, so its existence is not disclosed;
-`hide=False` answers Forbidden instead, for callers who can see the resource but not change it.
+Two kinds of permission:
+- administration, granted by the global role (`admin`); anyone else is answered as for an unknown
+  path (NotFound), so the routes do not disclose that they exist;
+- an action in a project (read, edit, manage), granted by the caller's role in that project; a caller
+  who is not a member gets NotFound (the project's existence is not disclosed), a member whose role
+  does not allow the action gets Forbidden. Global admins get no implicit access to other people's projects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import StrEnum
 
 from application.actor import Actor
 from application.errors import Forbidden, NotFound
+from domain.projects import ProjectAction, ProjectRole, role_allows
 from domain.users import GlobalRole
 
 
 class Permission(StrEnum):
-    # Administration (global role `admin` only).
     USERS_LIST = "users.list"
     USERS_CHANGE_ROLE = "users.change_role"
     AUDIT_LOGS_READ = "audit_logs.read"
-    # Per-project permissions are added here by the projects area.
+    JOBS_MANAGE = "jobs.manage"
 
-
-ADMIN_PERMISSIONS = frozenset({Permission.USERS_LIST, Permission.USERS_CHANGE_ROLE, Permission.AUDIT_LOGS_READ})
 
 GLOBAL_GRANTS: dict[GlobalRole, frozenset[Permission]] = {
-    GlobalRole.ADMIN: ADMIN_PERMISSIONS,
+    GlobalRole.ADMIN: frozenset(Permission),
     GlobalRole.MEMBER: frozenset(),
+}
+_VERB = {
+    ProjectAction.READ: "read",
+    ProjectAction.EDIT: "change",
+    ProjectAction.MANAGE: "manage (members, deletion)",
 }
 
 
-def granted(actor: Actor, scoped: Iterable[Permission] = ()) -> frozenset[Permission]:
-    return GLOBAL_GRANTS.get(actor.role, frozenset()) | frozenset(scoped)
-
-
-def can(actor: Actor, permission: Permission, scoped: Iterable[Permission] = ()) -> bool:
-    return permission in granted(actor, scoped)
+def can(actor: Actor, permission: Permission) -> bool:
+    return permission in GLOBAL_GRANTS.get(actor.role, frozenset())
 
 
 def authorize(
     actor: Actor,
-    permission: Permission,
+    permission: Permission | ProjectAction,
     *,
     entity: str,
     entity_id: object | None = None,
-    scoped: Iterable[Permission] = (),
-    hide: bool = True,
+    project_role: ProjectRole | None = None,
 ) -> None:
-    """Raise unless the actor holds `permission` (globally or through `scoped`)."""
-    if can(actor, permission, scoped):
+    """Raise unless the actor may: `project_role` is the actor's role in the project the entity belongs
+    to (None when not a member), read only for a project action."""
+    if isinstance(permission, Permission):
+        if not can(actor, permission):
+            raise NotFound(entity, entity_id)
         return
-    if hide:
+    if project_role is None:
         raise NotFound(entity, entity_id)
-    raise Forbidden(f"you may not {permission.value.replace('_', ' ')} on this {entity}", code="forbidden")
+    if not role_allows(project_role, permission):
+        raise Forbidden(
+            f"a project {project_role.value} may not {_VERB[permission]} this {entity}", code="project_role_forbids"
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.errors import DomainError
+
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
@@ -14,6 +16,8 @@ class FieldError:
 
 class ApplicationError(Exception):
     code = "application_error"
+    # Whether running the same work again later can succeed: read by every job through `is_transient`.
+    retryable = False
 
     def __init__(self, detail: str, *, code: str | None = None) -> None:
         super().__init__(detail)
@@ -70,9 +74,10 @@ class RateLimited(ApplicationError):
 
 
 class DependencyUnavailable(ApplicationError):
-    """A dependency (database, provider, engine) is down or refusing; transient by nature."""
+    """A dependency (database, provider, engine) is down or refusing; transient unless it says otherwise."""
 
     code = "dependency_unavailable"
+    retryable = True
 
     def __init__(
         self, dependency: str, detail: str | None = None, *, retry_after_s: int = 5, code: str | None = None
@@ -86,6 +91,7 @@ class TransientFailure(ApplicationError):
     """The work collided with another transaction (serialization failure, deadlock); safe to re-run."""
 
     code = "transient_failure"
+    retryable = True
 
 
 # --- External providers (OpenSubtitles, Dailymotion, Google Cloud TTS) --------------------------
@@ -95,7 +101,6 @@ class TransientFailure(ApplicationError):
 
 class ProviderError(DependencyUnavailable):
     code = "provider_unavailable"
-    retryable = True
 
     def __init__(self, provider: str, detail: str | None = None, *, retry_after_s: int = 5) -> None:
         super().__init__(provider, detail or f"{provider} is unavailable", retry_after_s=retry_after_s)
@@ -115,9 +120,10 @@ class ProviderRateLimited(ProviderError):
 
 
 class ProviderQuotaExhausted(ProviderError):
-    """A daily quota is spent; `reset_at` (RFC 3339 UTC) says when it comes back."""
+    """A daily quota is spent; `reset_at` (RFC 3339 UTC) says when it comes back (past any job's backoff)."""
 
     code = "provider_quota_exhausted"
+    retryable = False
 
     def __init__(self, provider: str, detail: str, *, reset_at: str | None, retry_after_s: int = 3600) -> None:
         super().__init__(provider, detail, retry_after_s=retry_after_s)
@@ -145,3 +151,13 @@ class ProviderDisabled(ProviderError):
 
     def __init__(self, provider: str) -> None:
         super().__init__(provider, f"{provider} is not configured on this server", retry_after_s=3600)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """The one answer to "may a job run this work again?": a collided transaction, a dependency down or
+    busy, or an unexpected error is worth another run (within the job's attempt budget); the caller's
+    fault (invalid input, not found, forbidden...) or a refusal that waiting does not cure (credentials
+    refused, a quota spent until tomorrow, a provider not configured) fails at once."""
+    if isinstance(exc, ApplicationError):
+        return exc.retryable
+    return not isinstance(exc, DomainError)

@@ -6,8 +6,10 @@ skip with a message saying how to install it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,6 +69,7 @@ def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its worker and speech-engine processes go down with it (one group)
         )
         try:
             _wait_until_live(base, process, data_dir / "run.log")
@@ -75,14 +78,22 @@ def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
             if process.poll() is not None:
                 raise AssertionError(f"subdub run died during the tests:\n{(data_dir / 'run.log').read_text()[-4000:]}")
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop_group(process)
             log.close()
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to `subdub run` (a graceful stop), then SIGKILL to whatever of its group is left."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:

@@ -11,9 +11,9 @@ from uuid import UUID, uuid4
 import pytest
 from psycopg import AsyncConnection
 
-from adapters.postgres.renders import PostgresTrackSource
 from adapters.postgres.repositories.cues import PostgresCueRepository
 from adapters.postgres.repositories.projects import PostgresProjectRepository
+from adapters.postgres.repositories.renders import PostgresRenderTracks
 from adapters.postgres.repositories.tracks import PostgresTrackRepository
 from application.ports.tracks import CueKey
 from domain.projects import Project
@@ -149,5 +149,5 @@ async def test_render_snapshots_leave_out_cues_that_are_not_spoken(clean_databas
         said = Cue(id=uuid4(), start_ms=0, end_ms=10, text="Hi", speaker="Alba", updated_at=NOW)
         music = Cue(id=uuid4(), start_ms=20, end_ms=30, text="♪ la la ♪", spoken=False, updated_at=NOW)
         await write(r, track, [CueVersion(cue=said), CueVersion(cue=music)])
-        snapshot = await PostgresTrackSource(conn).snapshot(track)
+        snapshot = await PostgresRenderTracks(conn).snapshot(track)
     assert [(c.id, c.text, c.speaker) for c in snapshot] == [(str(said.id), "Hi", "Alba")]

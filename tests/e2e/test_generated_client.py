@@ -23,8 +23,8 @@ import httpx
 import pytest
 import soundfile
 
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
+from entrypoints.wiring import build_container
 from tests.support.app import test_settings as app_settings
 from tests.support.jobs import worker_env, worker_process
 from tests.support.server import serving

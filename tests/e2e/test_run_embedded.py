@@ -66,8 +66,30 @@ def test_migrate_commands_on_the_embedded_server(data_root: Path) -> None:
     assert (data_root / "data" / "pg").is_dir()
 
 
+def running_postmasters(root: Path) -> list[int]:
+    """Pids of the PostgreSQL servers with a data directory under `root` that are still alive."""
+    alive = []
+    for pid_file in root.rglob("postmaster.pid"):
+        try:
+            pid = int(pid_file.read_text().split()[0])
+            os.kill(pid, 0)
+        except (OSError, ValueError, IndexError):
+            continue
+        alive.append(pid)
+    return alive
+
+
+def wait_for_no_postmaster(root: Path, timeout_s: float) -> list[int]:
+    deadline = time.monotonic() + timeout_s
+    while (alive := running_postmasters(root)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
+
+
+# covers: S-OPS-2
 @pytest.mark.slow
-def test_run_serves_ready_api_and_worker_then_stops_on_ctrl_c(data_root: Path) -> None:
+def test_run_serves_ready_api_and_worker_then_stops_on_sigterm(data_root: Path) -> None:
+    """SIGTERM is what systemd, Docker and Kubernetes send; Ctrl-C (SIGINT) takes the same way out."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli.main", "run"],
@@ -79,7 +101,7 @@ def test_run_serves_ready_api_and_worker_then_stops_on_ctrl_c(data_root: Path) -
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # embedded server, migrations, API and worker on a loaded machine
         body: dict = {}
         while time.monotonic() < deadline:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
@@ -93,8 +115,10 @@ def test_run_serves_ready_api_and_worker_then_stops_on_ctrl_c(data_root: Path) -
             time.sleep(0.3)
         assert body.get("status") == "ok", body
         assert "worker alive" in body["checks"]["queue"]["detail"]
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        # the embedded PostgreSQL went with the last process using it
+        assert wait_for_no_postmaster(data_root, timeout_s=10) == [], "the embedded PostgreSQL outlived subdub run"
     finally:
         if process.poll() is None:
             process.kill()

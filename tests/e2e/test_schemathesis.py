@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
+from entrypoints.wiring import build_container
 from tests.support.app import test_settings as app_settings
 from tests.support.identity import PASSWORD
 from tests.support.server import serving

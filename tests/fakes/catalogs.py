@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from application.errors import InvalidInput, NotFound, ProviderAuthFailed, ProviderQuotaExhausted
 from application.ports.catalog import (
+    DownloadedSubtitleFile,
     DownloadQuota,
-    SubtitleFile,
     SubtitleHit,
     SubtitleQuery,
     SubtitleSearchResult,
@@ -23,7 +23,9 @@ class FakeSubtitleCatalog:
     provider = "opensubtitles"
 
     def __init__(self, *, downloads_remaining: int = 19) -> None:
-        self.files: dict[int, SubtitleFile] = {1001: SubtitleFile(file_id=1001, file_name="sample.srt", content=SUBRIP)}
+        self.files: dict[int, DownloadedSubtitleFile] = {
+            1001: DownloadedSubtitleFile(file_id=1001, file_name="sample.srt", content=SUBRIP)
+        }
         self.downloads_remaining = downloads_remaining
         self.reset_at = datetime(2030, 1, 1, 23, 59, 59, tzinfo=UTC)
         self.searches: list[SubtitleQuery] = []
@@ -56,7 +58,7 @@ class FakeSubtitleCatalog:
         )
         return SubtitleSearchResult(hits=hits, page=query.page, total_pages=1, total_count=len(hits))
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         if file_id not in self.files:
             raise NotFound("subtitle file", file_id)
         if self.downloads_remaining <= 0:

@@ -9,8 +9,8 @@ from typing import TypeVar
 
 import pytest
 
-from entrypoints.provider_wiring import ExternalProviders, build_external_providers
 from entrypoints.settings import Settings, load_settings
+from entrypoints.wiring.external import ExternalProviders, build_external_providers
 from tests.fakes.provider_servers import FakeDailymotion, FakeGoogleTts, FakeOpenAiSpeech, FakeOpenSubtitles
 
 

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.ports.lexicons import StoredLexicon
 from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackImportJob, TrackRole
 from domain.cast import Cast
 from domain.projects import ProjectRole
@@ -20,6 +21,7 @@ from domain.renders import Progress, Render, RenderStatus
 from domain.speaking_rate import RateSums
 from domain.timing import RenderCue
 from tests.fakes.media import InMemoryMediaRepository
+from tests.fakes.subtitles import InMemoryLexicons
 
 replace = msgspec.structs.replace
 
@@ -37,6 +39,7 @@ class RendersState:
     job_args: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     speaking_rates: dict[str, RateSums] = field(default_factory=dict)
+    lexicons: dict[UUID, StoredLexicon] = field(default_factory=dict)  # by track (one project per track here)
     commits: int = 0
     media: dict[UUID, Any] = field(default_factory=dict)
     track_projects: dict[UUID, UUID] = field(default_factory=dict)
@@ -298,6 +301,7 @@ class InMemoryRendersUnitOfWork:
         self.media = InMemoryMediaRepository(self._work.media, self._work.track_projects)
         self.audit = RecordingAuditLog(self._work)
         self.speaking_rates = InMemorySpeakingRates(self._work)
+        self.lexicons = InMemoryLexicons(self._work.lexicons, {})
         return self
 
     async def __aexit__(
@@ -306,6 +310,17 @@ class InMemoryRendersUnitOfWork:
         return None
 
     async def commit(self) -> None:
-        for name in ("renders", "cues", "reports", "tracks", "roles", "jobs", "job_args", "audit", "speaking_rates"):
+        for name in (
+            "renders",
+            "cues",
+            "reports",
+            "tracks",
+            "roles",
+            "jobs",
+            "job_args",
+            "audit",
+            "speaking_rates",
+            "lexicons",
+        ):
             setattr(self._shared, name, getattr(self._work, name))
         self._shared.commits += 1

@@ -13,9 +13,11 @@ import msgspec
 
 from application.actor import Actor
 from application.ports.casts import StoredCast
+from application.ports.lexicons import StoredLexicon
 from application.ports.projects import ProjectAccess
 from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
 from domain.cast import Cast
+from domain.lexicon import Lexicon
 from domain.projects import Member, Project, VideoRef
 from domain.subtitles import Track
 from domain.sync import CueVersion
@@ -36,6 +38,7 @@ class Store:
     users_by_email: dict[str, Any] = field(default_factory=dict)
     casts: dict[UUID, StoredCast] = field(default_factory=dict)
     media: dict[UUID, Any] = field(default_factory=dict)
+    lexicons: dict[UUID, StoredLexicon] = field(default_factory=dict)
 
 
 class FakeProjects:
@@ -247,6 +250,22 @@ class FakeUsers:
         return self.s.users_by_email.get(email)
 
 
+class InMemoryLexicons:
+    def __init__(self, by_project: dict[UUID, StoredLexicon], project_of_track: dict[UUID, UUID]) -> None:
+        self.by_project = by_project
+        self.project_of_track = project_of_track
+
+    async def get(self, project_id: UUID) -> StoredLexicon | None:
+        return self.by_project.get(project_id)
+
+    async def for_track(self, track_id: UUID) -> Lexicon | None:
+        stored = self.by_project.get(self.project_of_track.get(track_id, track_id))
+        return None if stored is None else stored.lexicon
+
+    async def put(self, project_id: UUID, lexicon: Lexicon, *, version: int, at: datetime) -> None:
+        self.by_project[project_id] = StoredLexicon(lexicon=lexicon, version=version, updated_at=at)
+
+
 class FakeSubtitlesUnitOfWork:
     """Writes go straight to the store: enough for use cases that validate before they write."""
 
@@ -260,6 +279,7 @@ class FakeSubtitlesUnitOfWork:
         self.audit = FakeAudit(store)
         self.users = FakeUsers(store)
         self.media = InMemoryMediaRepository(store.media)
+        self.lexicons = InMemoryLexicons(store.lexicons, {})
         self.commits = 0
 
     async def __aenter__(self) -> Self:

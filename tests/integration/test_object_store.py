@@ -56,7 +56,7 @@ async def test_audio_is_ranged_from_the_bucket_and_a_deleted_projects_object_is_
     async with api_client(clean_database, tmp_path, **s3_env(s3_endpoint, bucket)) as client:
         crew = await team(client)
         render_id = await request_render(client, crew)
-        outcome = await client.container.execute_render().execute(UUID(render_id), final_attempt=False)
+        outcome = await client.container.renders.execute_render().execute(UUID(render_id), final_attempt=False)
         assert outcome is RenderOutcome.SUCCEEDED
         assert render_keys(s3_endpoint, bucket) == [f"subdub/renders/{render_id}.wav"]
         assert any(key.startswith("subdub/clips/") for key in object_keys(s3_endpoint, bucket))  # shared clip cache
@@ -73,10 +73,10 @@ async def test_audio_is_ranged_from_the_bucket_and_a_deleted_projects_object_is_
         assert deleted.status_code == 204
         gone = await client.get(audio_url, headers=crew.as_("owner"))
         assert gone.status_code == 404
-        report = await client.container.purge_project_blobs().execute()
+        report = await client.container.renders.purge_project_blobs().execute()
         assert (report.projects, report.blobs, report.postponed) == (1, 1, 0)
         assert render_keys(s3_endpoint, bucket) == []
-        again = await client.container.purge_project_blobs().execute()
+        again = await client.container.renders.purge_project_blobs().execute()
         assert again.projects == 0  # purged once
 
 
@@ -106,14 +106,14 @@ async def test_a_render_whose_upload_is_cut_is_retried_and_leaves_no_object(
             render_id = await request_render(client, crew)
             proxy.cut()
             with pytest.raises(RenderRetry):
-                await client.container.execute_render().execute(UUID(render_id), final_attempt=False)
+                await client.container.renders.execute_render().execute(UUID(render_id), final_attempt=False)
             proxy.restore()
             assert render_keys(s3_endpoint, bucket) == []  # no half artifact under the final key
             requeued = await client.get(f"/api/v1/renders/{render_id}", headers=crew.as_("owner"))
             assert requeued.json()["data"]["status"] == "queued"
             assert requeued.json()["data"]["error"]["code"] == "storage_unavailable"
 
-            outcome = await client.container.execute_render().execute(UUID(render_id), final_attempt=False)
+            outcome = await client.container.renders.execute_render().execute(UUID(render_id), final_attempt=False)
             assert outcome is RenderOutcome.SUCCEEDED
             assert render_keys(s3_endpoint, bucket) == [f"subdub/renders/{render_id}.wav"]
 
@@ -198,9 +198,9 @@ async def test_a_deleted_project_with_a_render_in_flight_is_purged_once_it_settl
         render_id = await request_render(client, crew)  # queued: a worker could still write its file
         deleted = await client.delete(f"/api/v1/projects/{crew.project['id']}", headers=crew.as_("owner"))
         assert deleted.status_code == 204
-        purge = client.container.purge_project_blobs()
+        purge = client.container.renders.purge_project_blobs()
         assert (await purge.execute()).postponed == 1
-        store = client.container.blob_store()
+        store = client.container.voice.blob_store()
         with store.writer(f"renders/{render_id}.wav") as sink:  # the in-flight render finishes after all
             sink.write(b"RIFF late")
         with psycopg.connect(clean_database, autocommit=True) as conn:

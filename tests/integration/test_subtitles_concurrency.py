@@ -13,7 +13,7 @@ from application.actor import Actor, GlobalRole
 from application.use_cases.subtitles.projects import CreateProjectCommand
 from application.use_cases.subtitles.tracks import CreateTrackCommand
 from domain.sync import CueChange
-from entrypoints.container import build_container
+from entrypoints.wiring import build_container
 from tests.support import app as app_support
 
 T0 = datetime(2026, 11, 21, 8, tzinfo=UTC)
@@ -29,7 +29,7 @@ async def test_concurrent_pushes_to_one_track(clean_database: str, tmp_path: Pat
             (user_id, f"{user_id}@example.com"),
         )
     container = build_container(app_support.test_settings(tmp_path), clean_database)
-    pool = container.pool()
+    pool = container.core.pool()
     await pool.open(wait=True)
     try:
         actor = Actor(user_id=user_id, role=GlobalRole.MEMBER)

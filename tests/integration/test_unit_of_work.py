@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.postgres.retry import RetryingUseCase
+from adapters.postgres.retry import run_with_retries
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from application.errors import Conflict, TransientFailure
 
@@ -52,7 +52,7 @@ async def test_serialization_failures_are_retried_until_both_writes_land(
 ) -> None:
     barrier = asyncio.Barrier(2)
     first, second = IncrementSerializably(pool, barrier), IncrementSerializably(pool, barrier)
-    await asyncio.gather(RetryingUseCase(first).execute(), RetryingUseCase(second).execute())
+    await asyncio.gather(run_with_retries(first.execute), run_with_retries(second.execute))
     assert await read_counter(pool) == 2
     assert first.attempts + second.attempts == 3  # exactly one collided and ran again
 

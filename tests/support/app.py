@@ -9,9 +9,9 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, load_settings
+from entrypoints.wiring import Container, build_container
 from tests.support.probe_routes import probe_controller
 
 

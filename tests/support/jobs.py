@@ -14,14 +14,14 @@ from uuid import UUID
 
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.postgres.renders_uow import PostgresRendersUnitOfWork
+from adapters.postgres.queued_unit_of_work import PostgresQueuedUnitOfWork
 from adapters.queue.procrastinate_app import make_queue_app
 from adapters.system import SystemClock, Uuid7Generator
 from domain.render_options import RenderOptions
 from domain.renders import Progress, Render, RenderStatus
 from domain.timing import RenderCue
 from domain.voices import VoiceRef
-from entrypoints.container import TASK_MODULES
+from entrypoints.wiring import TASK_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_VOICE = VoiceRef(engine="fake", name="en-test")
@@ -116,7 +116,7 @@ async def queue_render(
     options = options or RenderOptions(voice=FAKE_VOICE, format="wav", sample_rate=16000)
     ids, now = Uuid7Generator(), SystemClock().now()
     user, seeded_track = await seed_track(pool)
-    async with PostgresRendersUnitOfWork(pool, make_queue_app(task_modules=TASK_MODULES)) as uow:
+    async with PostgresQueuedUnitOfWork(pool, make_queue_app(task_modules=TASK_MODULES)) as uow:
         render_id = ids.new_id()
         job_id = await uow.jobs.defer_render(render_id, trace_id=trace_id)
         render = Render(
@@ -138,7 +138,7 @@ async def queue_render(
 
 
 async def load_render(pool: AsyncConnectionPool, render_id: UUID) -> Render:
-    async with PostgresRendersUnitOfWork(pool, make_queue_app()) as uow:
+    async with PostgresQueuedUnitOfWork(pool, make_queue_app()) as uow:
         render = await uow.renders.get(render_id)
     assert render is not None
     return render

@@ -10,7 +10,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from entrypoints.container import Container
+from entrypoints.wiring import Container
 
 
 class EchoBody(msgspec.Struct):
@@ -24,7 +24,7 @@ class BrokenError(Exception):
 
 def probe_controller(container: Container) -> type[Controller]:
     def unit_of_work_factory() -> Any:
-        return container.unit_of_work
+        return container.core.unit_of_work
 
     class ProbeController(Controller):
         path = "/api/v1/test-probes"

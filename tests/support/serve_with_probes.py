@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from entrypoints.cli.serve import make_server
 from entrypoints.http.app import create_app
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap
 from tests.support.probe_routes import probe_controller
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import os
 
 from dependency_injector import providers
 
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap
 from entrypoints.worker.runner import run_worker
 from tests.fakes.speech import FakeSpeechSynthesizer, UnreliableSpeechSynthesizer
 
@@ -27,5 +27,5 @@ def fake_engine() -> UnreliableSpeechSynthesizer:
 if __name__ == "__main__":
     runtime = bootstrap()
     engine = fake_engine()
-    runtime.container.speech_synthesizers.override(providers.Object({"fake": engine}))
+    runtime.container.voice.speech_synthesizers.override(providers.Object({"fake": engine}))
     asyncio.run(run_worker(runtime.container))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from application import errors as app_errors
-from entrypoints.http.errors import STATUS_OF, _status_for
+from entrypoints.problems import STATUS_OF, status_of
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -25,7 +25,7 @@ def test_every_application_error_has_a_stable_snake_case_code_and_a_status() -> 
     assert len(errors) >= 9
     for error in errors:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", error.code), error
-        assert _status_for(error.__new__(error)) in range(400, 600), error
+        assert status_of(error.__new__(error)) in range(400, 600), error
     assert app_errors.NotFound in STATUS_OF and STATUS_OF[app_errors.NotFound] == 404
 
 
@@ -45,7 +45,7 @@ def test_every_application_error_has_a_stable_snake_case_code_and_a_status() -> 
     ],
 )
 def test_status_of_each_kind(error: Exception, status: int) -> None:
-    assert _status_for(error) == status
+    assert status_of(error) == status
 
 
 # covers: S-CODE-3

@@ -6,8 +6,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
+from entrypoints.wiring import build_container
 from tests.support.app import test_settings as settings_for
 
 

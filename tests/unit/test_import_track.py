@@ -10,7 +10,7 @@ import pytest
 from adapters.subtitles.codec import IsolatedSubtitleCodec
 from application.actor import Actor, GlobalRole
 from application.errors import Forbidden, InvalidInput, NotFound, ProviderDisabled, ProviderQuotaExhausted
-from application.ports.catalog import SubtitleFile
+from application.ports.catalog import DownloadedSubtitleFile
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack, ImportTrackCommand
 from domain.projects import Member, Project, ProjectRole
 from tests.fakes.catalogs import FakeSubtitleCatalog
@@ -53,7 +53,9 @@ async def test_an_exhausted_quota_fails_with_the_reset_time_and_writes_nothing()
 
 async def test_a_file_that_is_not_subtitles_is_422_and_writes_nothing() -> None:
     catalog = FakeSubtitleCatalog()
-    catalog.files[7] = SubtitleFile(file_id=7, file_name="x.srt", content=b"\x00\x01 this is not a subtitle file")
+    catalog.files[7] = DownloadedSubtitleFile(
+        file_id=7, file_name="x.srt", content=b"\x00\x01 this is not a subtitle file"
+    )
     use_case, uow = world(catalog)
     with pytest.raises(InvalidInput):
         await use_case.execute(OWNER, ImportTrackCommand(project_id=PROJECT, file_id=7, language="en"))
@@ -104,7 +106,7 @@ class CatalogOvertakenByAnotherRun(FakeSubtitleCatalog):
         super().__init__()
         self.other_run: ImportSubtitleTrack | None = None
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         other, self.other_run = self.other_run, None
         if other is not None:
             await other.execute(OWNER, command(job_id=41))

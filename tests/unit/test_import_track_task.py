@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 
+from adapters.queue.retry import JobRetryPolicy
 from application.errors import (
     ProviderAuthFailed,
     ProviderBadResponse,
@@ -32,12 +33,12 @@ class FailingImport:
 
 
 def context_with(use_case: FailingImport) -> Any:
-    container = SimpleNamespace(import_subtitle_track=lambda: use_case)
+    container = SimpleNamespace(catalogue=SimpleNamespace(import_subtitle_track=lambda: use_case))
     return SimpleNamespace(additional_context={"container": container}, job=SimpleNamespace(id=JOB_ID, attempts=0))
 
 
 def retry_decision(exc: BaseException, attempts: int = 0) -> Any:
-    task = next(t for name, t in build_blueprint().tasks.items() if name.endswith("import_track"))
+    task = next(t for name, t in build_blueprint(JobRetryPolicy()).tasks.items() if name.endswith("import_track"))
     return task.retry_strategy.get_retry_decision(exception=exc, job=SimpleNamespace(attempts=attempts))
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from adapters.queue.procrastinate_app import make_queue_app
+from adapters.queue.retry import JobRetryPolicy
 from application.errors import ProviderAuthFailed, ProviderBadResponse, ProviderRateLimited, ProviderUnavailable
 from application.use_cases.catalogue.fill_project_video import VideoFill
 from application.use_cases.catalogue.refresh_pending_videos import RefreshReport
@@ -38,12 +39,13 @@ class Recorder:
 
 
 def context_with(**use_cases: Recorder) -> Any:
-    container = SimpleNamespace(**{name: (lambda uc=uc: uc) for name, uc in use_cases.items()})
+    catalogue = SimpleNamespace(**{name: (lambda uc=uc: uc) for name, uc in use_cases.items()})
+    container = SimpleNamespace(catalogue=catalogue)
     return SimpleNamespace(additional_context={"container": container}, job=SimpleNamespace(id=5, attempts=0))
 
 
 def task_named(suffix: str) -> Any:
-    return next(t for name, t in build_blueprint().tasks.items() if name.endswith(suffix))
+    return next(t for name, t in build_blueprint(JobRetryPolicy()).tasks.items() if name.endswith(suffix))
 
 
 def retry_decision(exc: BaseException, attempts: int = 0) -> Any:

@@ -22,7 +22,7 @@ from application.errors import (
     ProviderQuotaExhausted,
 )
 from application.ports.cache import Cache
-from application.ports.catalog import DownloadQuota, SubtitleFile, SubtitleQuery, SubtitleSearchResult
+from application.ports.catalog import DownloadedSubtitleFile, DownloadQuota, SubtitleQuery, SubtitleSearchResult
 
 PROVIDER = wire.PROVIDER
 SEARCH_TTL_S = 3600.0
@@ -86,12 +86,12 @@ class OpenSubtitlesCatalog:
         await self._cache.set(key, msgspec.json.encode(result), ttl_s=SEARCH_TTL_S)
         return result
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         key = cache_key("opensubtitles.file", file_id=file_id)
         cached = await self._cache.get(key)
         if cached is not None:
             hit = msgspec.json.decode(cached, type=_CachedFile)
-            return SubtitleFile(file_id=file_id, file_name=hit.file_name, content=hit.content)
+            return DownloadedSubtitleFile(file_id=file_id, file_name=hit.file_name, content=hit.content)
         link = await self._download_link(file_id)
         response = await self.client.request(
             "GET", link.link, headers={"User-Agent": self._user_agent}, max_body_bytes=MAX_FILE_BYTES
@@ -101,7 +101,7 @@ class OpenSubtitlesCatalog:
             raise ProviderBadResponse(PROVIDER, f"the download link answered {response.status} {response.content_type}")
         name = link.file_name or f"{file_id}.srt"
         await self._cache.set(key, msgspec.json.encode(_CachedFile(name, response.body)), ttl_s=FILE_TTL_S)
-        return SubtitleFile(file_id=file_id, file_name=name, content=response.body)
+        return DownloadedSubtitleFile(file_id=file_id, file_name=name, content=response.body)
 
     async def _download_link(self, file_id: int) -> wire.Download:
         for renewed in (False, True):

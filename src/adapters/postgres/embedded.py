@@ -7,6 +7,7 @@ start, the machine's own PostgreSQL binaries are used, run as an unprivileged us
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import subprocess  # nosec B404
@@ -41,12 +42,41 @@ def start_embedded_postgres(data_dir: Path) -> str:
 
 
 def _start_with_pgserver(pg_dir: Path) -> str:
+    """pgserver stops the server when the last process that asked for it exits normally."""
+    _forget_dead_users(pg_dir)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
         import pgserver
 
     server = pgserver.get_server(pg_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
     return str(server.get_uri())
+
+
+def _forget_dead_users(pg_dir: Path) -> None:
+    """A process killed before it could let go of the server (SIGKILL, a crash) stays on pgserver's list of
+    its users, and the server would never be stopped: drop the dead ones; a server they left running is
+    reused, and stopped when the last live user exits."""
+    handles = pg_dir / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = [int(pid) for pid in json.loads(handles.read_text())]
+    except (ValueError, TypeError):
+        pids = []
+    alive = [pid for pid in pids if _is_alive(pid)]
+    if alive != pids:
+        log.info("embedded_postgres.orphan_found", dead_users=sorted(set(pids) - set(alive)))
+        handles.write_text(json.dumps(alive))
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _system_bin_dir() -> Path:

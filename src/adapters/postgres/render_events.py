@@ -13,7 +13,7 @@ from uuid import UUID
 import psycopg
 import structlog
 
-from adapters.postgres.renders import CHANNEL
+from adapters.postgres.repositories.renders import CHANNEL
 
 log = structlog.get_logger(__name__)
 

@@ -12,6 +12,7 @@ from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
 from adapters.postgres.repositories.casts import PostgresCastRepository
 from adapters.postgres.repositories.cues import PostgresCueRepository
+from adapters.postgres.repositories.lexicons import PostgresLexiconRepository
 from adapters.postgres.repositories.media import PostgresMediaRepository
 from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
 from adapters.postgres.repositories.refresh_tokens import PostgresRefreshTokenRepository
@@ -33,6 +34,7 @@ class PostgresUnitOfWork:
     cues: PostgresCueRepository
     casts: PostgresCastRepository
     media: PostgresMediaRepository
+    lexicons: PostgresLexiconRepository
 
     def __init__(self, pool: AsyncConnectionPool, ids: IdGenerator | None = None) -> None:
         self._pool = pool
@@ -70,6 +72,7 @@ class PostgresUnitOfWork:
         self.cues = PostgresCueRepository(conn)
         self.casts = PostgresCastRepository(conn)
         self.media = PostgresMediaRepository(conn)
+        self.lexicons = PostgresLexiconRepository(conn)
 
     def _on_enter(self) -> None:
         """Hook for subclasses to build repositories on the fresh connection."""

@@ -10,6 +10,7 @@ from uuid import UUID
 from procrastinate import App
 from psycopg import AsyncConnection, sql
 
+from adapters.postgres.queries import with_columns
 from application.ports.renders import JobInfo, TrackImportJob
 
 RENDER_TASK = "render"  # registered as "subdub:render" (the blueprint namespace)
@@ -31,8 +32,7 @@ j.id, j.task_name, j.status::text, j.attempts, e.error, j.args ->> 'trace_id', j
 
 
 def _q(text: str) -> sql.Composed:
-    """A query with the constant column list spliced in (psycopg composition; values stay bound)."""
-    return sql.SQL(text).format(columns=sql.SQL(JOB_COLUMNS))
+    return with_columns(text, JOB_COLUMNS)
 
 
 LIST_JOBS = _q("""

@@ -8,20 +8,22 @@ import time
 from procrastinate import App, Blueprint, PsycopgConnector
 from psycopg_pool import AsyncConnectionPool
 
+from adapters.queue.retry import JobRetryPolicy
 from application.ports.health import CheckResult
 
 
-def make_queue_app(*, task_modules: tuple[str, ...] = ()) -> App:
+def make_queue_app(*, task_modules: tuple[str, ...] = (), retry_policy: JobRetryPolicy | None = None) -> App:
     """The connector gets its pool at open time (`open_async(pool)`), so API and worker share ours.
 
-    A task module exposes `build_blueprint()` (a procrastinate Blueprint) and `NAMESPACE` (its tasks' prefix).
+    A task module exposes `build_blueprint(retry_policy)` (a procrastinate Blueprint) and `NAMESPACE`
+    (its tasks' prefix).
     """
     app = App(connector=PsycopgConnector())
     for path in task_modules:
         module = importlib.import_module(path)
         build = getattr(module, "build_blueprint", None)
         if build is not None:
-            blueprint: Blueprint = build()
+            blueprint: Blueprint = build(retry_policy or JobRetryPolicy())
             app.add_tasks_from(blueprint, namespace=module.NAMESPACE)
     return app
 

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import dataclass
 
 from procrastinate import RetryDecision
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
 
-from application.errors import DependencyUnavailable, TransientFailure
+from application.errors import is_transient
 
 
-class RetryPolicy:
-    """Configured once per process from the settings (tasks are declared at import time)."""
+@dataclass(frozen=True)
+class JobRetryPolicy:
+    """Built from the settings by the wiring (SUBDUB_JOB_MAX_ATTEMPTS, SUBDUB_JOB_RETRY_*_SECONDS)."""
 
-    def __init__(self, *, max_attempts: int = 5, base_s: float = 2.0, max_s: float = 300.0) -> None:
-        self.configure(max_attempts=max_attempts, base_s=base_s, max_s=max_s)
-
-    def configure(self, *, max_attempts: int, base_s: float, max_s: float) -> None:
-        self.max_attempts = max_attempts
-        self.base_s = base_s
-        self.max_s = max_s
+    max_attempts: int = 5
+    base_s: float = 2.0
+    max_s: float = 300.0
 
     def is_final(self, attempts_before: int) -> bool:
         """`attempts_before`: procrastinate's count of earlier runs of the job (0 on the first)."""
@@ -33,15 +31,14 @@ class RetryPolicy:
 
 
 class TransientRetryStrategy(BaseRetryStrategy):
-    """Retries what the task marks as retryable, a lost database, and jobs given back at shutdown."""
+    """Retries what `is_transient` calls transient, and jobs given back by a worker shutting down."""
 
-    def __init__(self, policy: RetryPolicy, retryable: tuple[type[BaseException], ...]) -> None:
-        self._policy = policy
-        self._retryable = (*retryable, DependencyUnavailable, TransientFailure)
+    def __init__(self, policy: JobRetryPolicy) -> None:
+        self.policy = policy
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         if isinstance(exception, asyncio.CancelledError):
             return RetryDecision(retry_in={"seconds": 0})  # given back by a worker shutting down
-        if not isinstance(exception, self._retryable) or self._policy.is_final(job.attempts):
+        if not is_transient(exception) or self.policy.is_final(job.attempts):
             return None
-        return RetryDecision(retry_in={"milliseconds": round(self._policy.delay_s(job.attempts) * 1000)})
+        return RetryDecision(retry_in={"milliseconds": round(self.policy.delay_s(job.attempts) * 1000)})

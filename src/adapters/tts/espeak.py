@@ -62,6 +62,7 @@ class EspeakSpeechSynthesizer:
                 # forkserver: workers fork from a small clean server (no threads, no CLI or app imports)
                 mp_context=multiprocessing.get_context("forkserver"),
                 initializer=espeak_library.start_worker,
+                initargs=(os.getpid(),),  # a worker exits when this process is gone, however it died
             )
         return self._pool
 

@@ -14,6 +14,7 @@ from typing import Any
 import espeakng_loader
 
 from adapters.audio.pcm import edge_trimmed, resample_pcm
+from adapters.process_lifetime import die_with_parent
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
@@ -137,10 +138,12 @@ class EspeakLibrary:
 _engine: EspeakLibrary | None = None
 
 
-def start_worker() -> None:
-    """Process-pool initializer: Ctrl-C is the parent's to handle; load the library once."""
+def start_worker(owner_pid: int | None = None) -> None:
+    """Process-pool initializer: Ctrl-C is the parent's to handle, the parent's death ends this process
+    (a pool worker killed with its parent would otherwise wait on its queue forever); load the library once."""
     global _engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid=owner_pid)
     _engine = EspeakLibrary()
 
 

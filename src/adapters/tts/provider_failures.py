@@ -11,5 +11,5 @@ def synthesis_failed(engine: str, index: int, exc: ProviderError) -> SynthesisFa
     failure = SynthesisFailed(engine, index, exc.detail)
     failure.code = exc.code
     failure.retry_after_s = exc.retry_after_s
-    failure.retryable = exc.retryable  # type: ignore[attr-defined]
+    failure.retryable = exc.retryable
     return failure

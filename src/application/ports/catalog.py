@@ -35,7 +35,7 @@ class SubtitleSearchResult(msgspec.Struct, frozen=True, kw_only=True):
     total_count: int
 
 
-class SubtitleFile(msgspec.Struct, frozen=True, kw_only=True):
+class DownloadedSubtitleFile(msgspec.Struct, frozen=True, kw_only=True):
     """The raw file as the provider serves it; the subtitle codec decodes and parses it."""
 
     file_id: int
@@ -53,7 +53,7 @@ class SubtitleCatalog(Protocol):
 
     async def search(self, query: SubtitleQuery) -> SubtitleSearchResult: ...
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         """Raises NotFound for an unknown file, ProviderQuotaExhausted (with the reset time) when spent."""
         ...
 

@@ -10,9 +10,6 @@ from uuid import UUID
 
 import msgspec
 
-from application.ports.media import MediaRepository
-from application.ports.speaking_rates import SpeakingRateRepository
-from application.ports.unit_of_work import UnitOfWork
 from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
@@ -115,7 +112,7 @@ class RenderRepository(Protocol):
         ...
 
 
-class TrackSource(Protocol):
+class RenderTracks(Protocol):
     async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
         """None when there is no such live track."""
         ...
@@ -175,14 +172,6 @@ class JobQueue(Protocol):
     async def retry(self, job_id: int) -> bool:
         """A failed (dead-lettered) or cancelled job back to the queue with a fresh retry budget."""
         ...
-
-
-class RendersUnitOfWork(UnitOfWork, Protocol):
-    media: MediaRepository
-    renders: RenderRepository
-    track_source: TrackSource
-    jobs: JobQueue
-    speaking_rates: SpeakingRateRepository
 
 
 class RenderEvents(Protocol):

@@ -6,7 +6,9 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.runtime import bootstrap
+from application.ports.clip_cache import PruneReport
+from application.use_cases.prune_clip_cache import PruneClipCache
+from entrypoints.wiring import bootstrap, running
 
 
 def register(sub: Any) -> None:
@@ -17,13 +19,18 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+async def _prune(budget: int | None) -> PruneReport:
+    async with running(bootstrap(needs_database=False).container, database=False) as container:
+        use_case: PruneClipCache = container.voice.prune_clip_cache()
+        return await use_case.execute(max_bytes=budget)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.max_mb is not None and args.max_mb < 0:
         print("subdub: --max-mb must be 0 or more")
         return 2
-    container = bootstrap(needs_database=False).container
     budget = None if args.max_mb is None else args.max_mb * 1024 * 1024
-    report = asyncio.run(container.prune_clip_cache().execute(max_bytes=budget))
+    report = asyncio.run(_prune(budget))
     print(
         f"removed {report.removed} cache files ({report.freed_bytes / 1e6:.1f} MB); "
         f"kept {report.kept} ({report.kept_bytes / 1e6:.1f} MB)"

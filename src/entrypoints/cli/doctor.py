@@ -4,7 +4,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap, running
 
 
 def register(sub: Any) -> None:
@@ -13,13 +13,8 @@ def register(sub: Any) -> None:
 
 
 async def _check() -> int:
-    runtime = bootstrap()
-    pool = runtime.container.pool()
-    await pool.open(wait=False)
-    try:
-        report = await runtime.container.check_readiness().execute()
-    finally:
-        await pool.close()
+    async with running(bootstrap().container) as container:
+        report = await container.check_readiness().execute()
     print(f"overall: {report.status}")
     for name, check in report.checks.items():
         extra = ", ".join(

@@ -11,14 +11,13 @@ from typing import Any
 import msgspec
 
 from application.errors import ApplicationError, InvalidInput
-from application.use_cases.renders.fit_check import FitForecast
+from application.use_cases.renders.fit_check import FitForecast, FitForecaster
 from domain.errors import DomainError
 from domain.render_options import OVERFLOW_POLICIES, RenderOptions
 from domain.voices import VoiceRef
 from entrypoints.cli.render import EXIT_BAD_INPUT, EXIT_FAILED, UsageError, parse_borrow
 from entrypoints.cli.render_display import timestamp
-from entrypoints.container import Container
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap, running
 
 
 def register(sub: Any) -> None:
@@ -58,12 +57,11 @@ def _options(args: argparse.Namespace) -> RenderOptions:
         raise UsageError(exc.message) from None
 
 
-async def _check(container: Container, args: argparse.Namespace, options: RenderOptions) -> FitForecast:
-    subtitles = container.subtitle_file_reader().read(args.input)
-    try:
-        return await container.fit_forecaster().forecast(subtitles.cues, options, {})
-    finally:
-        await container.external().aclose()
+async def _check(args: argparse.Namespace, options: RenderOptions) -> FitForecast:
+    async with running(bootstrap(needs_database=False).container, database=False) as container:
+        subtitles = container.voice.subtitle_file_reader().read(args.input)
+        forecaster: FitForecaster = container.renders.fit_forecaster()
+        return await forecaster.forecast(subtitles.cues, options, {})
 
 
 def _print(forecast: FitForecast) -> None:
@@ -87,9 +85,8 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"subdub fit-check: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    container = bootstrap(needs_database=False).container
     try:
-        forecast = asyncio.run(_check(container, args, options))
+        forecast = asyncio.run(_check(args, options))
     except InvalidInput as exc:
         print(f"subdub fit-check: {exc.detail}", file=sys.stderr)
         return EXIT_BAD_INPUT

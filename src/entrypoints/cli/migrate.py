@@ -4,7 +4,7 @@ import argparse
 from typing import Any
 
 from adapters.postgres.migrations import MigrationRunner
-from entrypoints.runtime import load_settings_or_exit, resolve_database_url
+from entrypoints.wiring.runtime import load_settings_or_exit, resolve_database_url
 
 
 def register(sub: Any) -> None:

@@ -18,9 +18,9 @@ from uuid import UUID
 import msgspec
 
 from adapters.media.languages import to_bcp47
+from application.audio_pipeline.delivery import MediaSources
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
-from application.use_cases.render_delivery import MediaSources
 from application.voice_checks import cast_voices, check_voices, default_voice
 from domain.cast import Cast, checked_cast
 from domain.delivery import bed_stream_for
@@ -31,8 +31,7 @@ from domain.render_options import DEFAULT_VOICE, MIX_MODES, OVERFLOW_POLICIES, R
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
 from entrypoints.cli.render_display import ProgressDisplay, print_summary
-from entrypoints.container import Container, close_engines
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import Container, bootstrap, running
 
 LANGUAGE_IN_NAME = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 EXIT_FAILED = 1
@@ -221,7 +220,7 @@ def _local_media(container: Container, args: argparse.Namespace, options: Render
     """The files a render over media reads, probed as an upload would be, and checked against the options."""
     if not options.with_media:
         return None
-    probe = container.media_probe()
+    probe = container.voice.media_probe()
 
     def probed(path: Path | None, media_id: UUID) -> Media | None:
         if path is None:
@@ -247,7 +246,7 @@ def _local_media(container: Container, args: argparse.Namespace, options: Render
     bed_stream = bed_stream_for(options, original, stem)
     bed = args.music_effects if options.mix == "replace" else args.media if options.mix == "voiceover" else None
     return MediaSources(
-        store=container.file_store(root=Path("/")),
+        store=container.voice.file_store(root=Path("/")),
         original_key=None if args.media is None else _local_key(args.media),
         bed_key=None if bed is None else _local_key(bed),
         bed_stream=bed_stream,
@@ -257,8 +256,8 @@ def _local_media(container: Container, args: argparse.Namespace, options: Render
 async def _render(
     container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
 ) -> int:
-    subtitles = container.subtitle_file_reader().read(args.input)
-    synthesizers = container.speech_synthesizers()
+    subtitles = container.voice.subtitle_file_reader().read(args.input)
+    synthesizers = container.voice.speech_synthesizers()
     language = args.language or language_of(args.input)
     if args.voice is None:
         options = msgspec.structs.replace(options, voice=await default_voice(synthesizers, language))
@@ -276,7 +275,7 @@ async def _render(
         print(f"subdub: … and {len(subtitles.warnings) - 5} more warnings", file=sys.stderr)
     output = args.output.resolve()
     media = _local_media(container, args, options)
-    render = container.render_voice_over(output_store=container.file_store(root=output.parent))
+    render = container.voice.render_voice_over(output_store=container.voice.file_store(root=output.parent))
     started = time.perf_counter()
     stem_key = _stem_path(output, options).name if options.with_media else None
     with ProgressDisplay() as display:
@@ -296,17 +295,13 @@ async def _render(
     return 0
 
 
-async def _render_and_close(
-    container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
-) -> int:
-    try:
+async def _render_and_close(args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None) -> int:
+    async with running(bootstrap(needs_database=False).container, database=False) as container:
         return await _render(container, args, options, lexicon)
-    finally:
-        await container.external().aclose()  # the HTTP clients of external engines (Google), if any
 
 
 def _write_report(container: Container, path: Path, report: RenderReport) -> None:
-    store = container.file_store(root=path.parent)
+    store = container.voice.file_store(root=path.parent)
     with store.writer(path.name) as sink:
         sink.write(msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n")
 
@@ -318,9 +313,8 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"subdub render: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    container = bootstrap(needs_database=False).container
     try:
-        return asyncio.run(_render_and_close(container, args, options, lexicon))
+        return asyncio.run(_render_and_close(args, options, lexicon))
     except InvalidInput as exc:
         print(f"subdub render: {exc.detail}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -336,5 +330,3 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"subdub render: cannot write the output: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        close_engines(container)

@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from application.use_cases.render_voice_over import RenderProgress
+from application.audio_pipeline.voice_over import RenderProgress
 from domain.render_report import RenderReport, worst_fits
 
 STAGE_TEXT = {

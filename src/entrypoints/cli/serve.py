@@ -12,9 +12,10 @@ from litestar import Litestar
 from uvicorn.supervisors import Multiprocess
 
 from adapters.postgres.migrations import MigrationRunner
+from entrypoints.cli.stopping import stopped_by_signals
 from entrypoints.http.app import create_app
-from entrypoints.runtime import Runtime, bootstrap
 from entrypoints.settings import Settings
+from entrypoints.wiring import Runtime, bootstrap
 
 PROCESS_APP = "entrypoints.http.asgi:create_process_app"
 
@@ -74,32 +75,41 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = args.workers or runtime.settings.http_workers
     if workers < 1:
         raise SystemExit("subdub: --workers must be at least 1")
-    if workers == 1:
-        _serve(runtime)
-    else:
-        serve_processes(runtime.settings, workers)
+    with stopped_by_signals():
+        if workers == 1:
+            _serve(runtime)
+        else:
+            serve_processes(runtime.settings, workers)
     return 0
 
 
 def run_all(args: argparse.Namespace) -> int:
     runtime = bootstrap()
     MigrationRunner(runtime.database_url).up()
-    worker = subprocess.Popen(  # nosec B603
-        [sys.executable, "-m", "entrypoints.cli.main", "worker"], env=os.environ.copy()
-    )
     settings = runtime.settings
-    print(
-        f"subdub is up: API http://{settings.http_host}:{settings.http_port}/api/v1  "
-        f"docs http://{settings.http_host}:{settings.http_port}/schema",
-        flush=True,
-    )
-    try:
-        _serve(runtime)
-    finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=settings.shutdown_grace_seconds + 5)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+    with stopped_by_signals():
+        worker = subprocess.Popen(  # nosec B603
+            [sys.executable, "-m", "entrypoints.cli.main", "worker", "--parent-pid", str(os.getpid())],
+            env=os.environ.copy(),
+        )
+        print(
+            f"subdub is up: API http://{settings.http_host}:{settings.http_port}/api/v1  "
+            f"docs http://{settings.http_host}:{settings.http_port}/schema",
+            flush=True,
+        )
+        try:
+            _serve(runtime)  # the API stops first (its in-flight requests get the grace period) ...
+        finally:
+            _stop_worker(worker, settings.shutdown_grace_seconds)  # ... then the worker; the database last
     return 0
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], grace_s: float) -> None:
+    """SIGTERM: the worker stops taking jobs, gives running ones the grace period, then hands them back."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=grace_s + 5)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

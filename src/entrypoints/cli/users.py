@@ -13,7 +13,7 @@ from typing import Any
 from application.errors import ApplicationError
 from application.use_cases.identity.register import RegisterCommand
 from domain.errors import DomainError
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap, running
 
 PASSWORD_VARIABLE = "SUBDUB_ADMIN_PASSWORD"  # noqa: S105 - the variable's name  # nosec B105
 EXIT_INVALID = 2
@@ -44,20 +44,16 @@ def _password() -> str:
 
 
 async def _create_admin(args: argparse.Namespace, password: str) -> int:
-    runtime = bootstrap()
-    pool = runtime.container.pool()
-    await pool.open(wait=True)
     try:
-        user, created = await runtime.container.create_admin().execute(
-            RegisterCommand(email=args.email, password=password, display_name=args.display_name),
-            trace_id=f"cli-{uuid.uuid4().hex}",
-        )
+        async with running(bootstrap().container, wait_for_database=True) as container:
+            user, created = await container.identity.create_admin().execute(
+                RegisterCommand(email=args.email, password=password, display_name=args.display_name),
+                trace_id=f"cli-{uuid.uuid4().hex}",
+            )
     except (DomainError, ApplicationError) as exc:
         field = getattr(exc, "field", None)
         print(f"subdub: {field + ': ' if field else ''}{getattr(exc, 'detail', None) or exc}", file=sys.stderr)
         return EXIT_INVALID
-    finally:
-        await pool.close()
     print(f"{'created' if created else 'promoted'} admin {user.email} ({user.id})")
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap, running
 
 
 def register(sub: Any) -> None:
@@ -18,14 +18,8 @@ def register(sub: Any) -> None:
 
 
 async def _refresh(limit: int) -> int:
-    container = bootstrap().container
-    pool = container.pool()
-    await pool.open(wait=True, timeout=30)
-    try:
-        report = await container.refresh_pending_videos().execute(limit=max(1, limit))
-    finally:
-        await container.external().aclose()
-        await pool.close()
+    async with running(bootstrap().container, wait_for_database=True) as container:
+        report = await container.catalogue.refresh_pending_videos().execute(limit=max(1, limit))
     print(f"filled: {report.filled}, not found: {report.not_found}, still pending: {report.still_pending}")
     return 0
 

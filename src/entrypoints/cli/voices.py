@@ -6,8 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.container import close_engines
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap, running
 
 
 def register(sub: Any) -> None:
@@ -18,10 +17,9 @@ def register(sub: Any) -> None:
 
 
 async def _list(args: argparse.Namespace) -> int:
-    container = bootstrap(needs_database=False).container
-    try:
+    async with running(bootstrap(needs_database=False).container, database=False) as container:
         shown = 0
-        for engine, synthesizer in sorted(container.speech_synthesizers().items()):
+        for engine, synthesizer in sorted(container.voice.speech_synthesizers().items()):
             if args.engine and engine != args.engine:
                 continue
             for voice in await synthesizer.list_voices():
@@ -34,9 +32,6 @@ async def _list(args: argparse.Namespace) -> int:
         if not shown:
             print("no voice matches")
         return 0
-    finally:
-        close_engines(container)
-        await container.external().aclose()
 
 
 def run(args: argparse.Namespace) -> int:

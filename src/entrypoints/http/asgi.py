@@ -6,7 +6,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from entrypoints.http.app import create_app
-from entrypoints.runtime import bootstrap
+from entrypoints.wiring import bootstrap
 
 
 def create_process_app() -> Litestar:

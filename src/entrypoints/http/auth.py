@@ -74,7 +74,8 @@ async def auth_ip_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: 
     """Guard for login and register: at most N requests per client IP per minute (S-SEC-2)."""
     container = connection.app.state["container"]
     per_minute = container.settings().auth_rate_limit_per_minute
-    decision = await container.rate_limiter().hit(f"auth:ip:{client_ip(connection)}", limit=per_minute, window_s=60)
+    limiter = container.core.rate_limiter()
+    decision = await limiter.hit(f"auth:ip:{client_ip(connection)}", limit=per_minute, window_s=60)
     if not decision.allowed:
         raise RateLimited("too many requests from this address", retry_after_s=decision.retry_after_s)
 

@@ -1,4 +1,4 @@
-"""The one table that turns errors into RFC 9457 problem responses (S-API-3, S-CODE-3)."""
+"""Errors as RFC 9457 problem responses, from the one table in `entrypoints.problems`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from domain.errors import DomainError
 from entrypoints.http.context import current_trace_id
 from entrypoints.http.error_log import ThrottledErrorLog
 from entrypoints.http.schemas import Problem, ProblemFieldError
+from entrypoints.problems import UNEXPECTED_DETAIL, describe
 
 log = structlog.get_logger(__name__)
 ERROR_LOG_STATE = "unhandled_errors"
@@ -30,22 +31,6 @@ def unhandled_error_log() -> ThrottledErrorLog:
 
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-
-# application error class -> HTTP status; the most specific class wins (checked in MRO order).
-STATUS_OF: dict[type[Exception], int] = {
-    app_errors.NotFound: 404,
-    app_errors.Conflict: 409,
-    app_errors.Forbidden: 403,
-    app_errors.Unauthenticated: 401,
-    app_errors.InvalidInput: 422,
-    app_errors.PreconditionFailed: 412,
-    app_errors.PayloadTooLarge: 413,
-    app_errors.RateLimited: 429,
-    app_errors.DependencyUnavailable: 503,
-    app_errors.TransientFailure: 503,
-    app_errors.ApplicationError: 400,
-    DomainError: 422,
-}
 
 # Litestar's own errors carry only a status; these are their stable codes.
 CODE_OF_STATUS = {
@@ -93,39 +78,12 @@ def problem_response(
     )
 
 
-def _status_for(exc: Exception) -> int:
-    for klass in type(exc).__mro__:
-        if klass in STATUS_OF:
-            return STATUS_OF[klass]
-    return 500
-
-
-def _headers_for(exc: Exception) -> dict[str, str]:
-    retry_after_s = getattr(exc, "retry_after_s", None)
-    if isinstance(retry_after_s, int | float):
-        return {"Retry-After": str(max(1, int(retry_after_s)))}
-    if isinstance(exc, app_errors.TransientFailure):
-        return {"Retry-After": "1"}
-    if isinstance(exc, app_errors.Unauthenticated):
-        return {"WWW-Authenticate": 'Bearer realm="subdub"'}  # RFC 6750
-    return {}
-
-
 def handle_application_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    status = _status_for(exc)
-    errors: list[ProblemFieldError] | None = None
-    if isinstance(exc, app_errors.InvalidInput) and exc.errors:
-        errors = [ProblemFieldError(e.field, e.message) for e in exc.errors]
-    if isinstance(exc, DomainError):
-        detail = exc.message
-        if exc.field:
-            errors = [ProblemFieldError(exc.field, exc.message)]
-    else:
-        detail = getattr(exc, "detail", str(exc))
-    code = str(getattr(exc, "code", "error"))
-    if status >= 500:
-        log.warning("request.dependency_failed", code=code, detail=detail)
-    return problem_response(status, code, detail, request, errors=errors, headers=_headers_for(exc))
+    parts = describe(exc)
+    if parts.status >= 500:
+        log.warning("request.dependency_failed", code=parts.code, detail=parts.detail)
+    errors = [ProblemFieldError(name, message) for name, message in parts.errors] if parts.errors else None
+    return problem_response(parts.status, parts.code, parts.detail, request, errors=errors, headers=parts.headers)
 
 
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
@@ -153,7 +111,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         detail = "The request is malformed or does not match the schema"
     if status >= 500:
         log.error("request.failed", status=status)
-        detail = "An unexpected error occurred"
+        detail = UNEXPECTED_DETAIL
     headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in ("retry-after", "allow")}
     code = exc.extra.get("code") if isinstance(exc.extra, dict) else None
     return problem_response(
@@ -172,7 +130,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         return handle_application_error(request, mapped)
     errors = request.app.state.get(ERROR_LOG_STATE) if request is not None else None
     (errors if isinstance(errors, ThrottledErrorLog) else unhandled_error_log()).report(exc)
-    return problem_response(500, "internal_error", "An unexpected error occurred", request)
+    return problem_response(500, "internal_error", UNEXPECTED_DETAIL, request)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

@@ -23,14 +23,15 @@ from adapters.queue.jobs import (
     VIDEO_SWEEP_TASK,
     VIDEOS_QUEUE,
 )
-from adapters.queue.retry import RetryPolicy, TransientRetryStrategy
+from adapters.queue.retry import JobRetryPolicy, TransientRetryStrategy
 from application.actor import Actor, GlobalRole
-from application.errors import ProviderError, ProviderQuotaExhausted
+from application.errors import ApplicationError, ProviderError, is_transient
+from application.use_cases.catalogue.fill_project_video import FillProjectVideo
 from application.use_cases.catalogue.import_track import ImportTrackCommand
-from application.use_cases.renders.execute_render import RenderRetry
+from application.use_cases.renders.execute_render import ExecuteRender
 
 if TYPE_CHECKING:
-    from entrypoints.container import Container
+    from entrypoints.wiring import Container
 
 NAMESPACE = "subdub"
 # The sweep of pending project videos: every 10 minutes, at most this many projects a run.
@@ -38,7 +39,6 @@ VIDEO_SWEEP_CRON = "*/10 * * * *"
 VIDEO_SWEEP_LIMIT = 100
 # Finished jobs older than SUBDUB_JOB_RETENTION_DAYS are deleted on SUBDUB_JOB_RETENTION_CRON (dead letters stay).
 RETENTION_TASK = "remove_old_jobs"
-retry_policy = RetryPolicy()
 log = structlog.get_logger(__name__)
 
 
@@ -49,14 +49,18 @@ def _container(context: JobContext) -> Container:
 
 async def render(context: JobContext, render_id: str, trace_id: str | None = None) -> str:
     """Render one voice-over (S-JOB-1): the use case records progress, outcome and errors itself."""
-    use_case = _container(context).execute_render()
-    outcome = await use_case.execute(UUID(render_id), final_attempt=retry_policy.is_final(context.job.attempts))
+    container = _container(context)
+    use_case: ExecuteRender = container.renders.execute_render()
+    final = container.core.job_retry_policy().is_final(context.job.attempts)
+    outcome = await use_case.execute(UUID(render_id), final_attempt=final)
     log.info("render.outcome", render_id=render_id, outcome=outcome.value)
     return outcome.value
 
 
-class ImportFailed(Exception):
+class ImportFailed(ApplicationError):
     """A provider error that waiting will not cure (quota spent until its reset time, credentials refused)."""
+
+    code = "import_failed"
 
 
 async def import_track(
@@ -78,9 +82,9 @@ async def import_track(
         project_id=UUID(project_id), file_id=file_id, language=language, provider=provider, job_id=context.job.id
     )
     try:
-        created = await _container(context).import_subtitle_track().execute(actor, cmd)
+        created = await _container(context).catalogue.import_subtitle_track().execute(actor, cmd)
     except ProviderError as exc:
-        if exc.retryable and not isinstance(exc, ProviderQuotaExhausted):
+        if is_transient(exc):
             raise  # unavailable, rate limited, bad response: retried with backoff
         raise ImportFailed(f"{exc.code}: {exc.detail}") from exc
     log.info(
@@ -92,16 +96,19 @@ async def import_track(
     return str(created.track.id)
 
 
-class VideoFillFailed(Exception):
+class VideoFillFailed(ApplicationError):
     """A video provider error that waiting will not cure (credentials refused)."""
+
+    code = "video_fill_failed"
 
 
 async def fill_project_video(context: JobContext, project_id: str, trace_id: str | None = None) -> str:
     """Look a project's pending video up again: provider errors are retried with backoff, a gone video is final."""
     try:
-        outcome = await _container(context).fill_project_video().execute(UUID(project_id), trace_id=trace_id)
+        use_case: FillProjectVideo = _container(context).catalogue.fill_project_video()
+        outcome = await use_case.execute(UUID(project_id), trace_id=trace_id)
     except ProviderError as exc:
-        if exc.retryable:
+        if is_transient(exc):
             raise  # unavailable, rate limited, bad response: retried with backoff
         raise VideoFillFailed(f"{exc.code}: {exc.detail}") from exc
     log.info("project_video.fill", project_id=project_id, outcome=outcome.value)
@@ -110,7 +117,7 @@ async def fill_project_video(context: JobContext, project_id: str, trace_id: str
 
 async def refresh_pending_videos(context: JobContext, timestamp: int) -> str:
     """The periodic safety net: every project video still pending (its own job ran out of retries)."""
-    report = await _container(context).refresh_pending_videos().execute(limit=VIDEO_SWEEP_LIMIT)
+    report = await _container(context).catalogue.refresh_pending_videos().execute(limit=VIDEO_SWEEP_LIMIT)
     log.info("project_video.sweep", scheduled_at=timestamp, **msgspec.to_builtins(report))
     return f"filled {report.filled}, not found {report.not_found}, still pending {report.still_pending}"
 
@@ -141,15 +148,13 @@ def schedule_periodic_tasks(app: App, *, video_sweep: bool, retention_cron: str 
         app.periodic(cron=retention_cron, periodic_id="job-retention", queueing_lock="job-retention")(retention)
 
 
-def build_blueprint() -> Blueprint:
+def build_blueprint(retry_policy: JobRetryPolicy) -> Blueprint:
     """A fresh blueprint per queue app (procrastinate renames the tasks of a blueprint it takes in)."""
     blueprint = Blueprint()
-    retry = TransientRetryStrategy(retry_policy, (RenderRetry,))
+    retry = TransientRetryStrategy(retry_policy)  # one classification of failures for every job
     blueprint.task(name=RENDER_TASK, queue=RENDER_QUEUE, pass_context=True, retry=retry)(render)
-    imports_retry = TransientRetryStrategy(retry_policy, ())
-    blueprint.task(name=IMPORT_TASK, queue=IMPORT_QUEUE, pass_context=True, retry=imports_retry)(import_track)
-    videos_retry = TransientRetryStrategy(retry_policy, ())
-    blueprint.task(name=VIDEO_FILL_TASK, queue=VIDEOS_QUEUE, pass_context=True, retry=videos_retry)(fill_project_video)
+    blueprint.task(name=IMPORT_TASK, queue=IMPORT_QUEUE, pass_context=True, retry=retry)(import_track)
+    blueprint.task(name=VIDEO_FILL_TASK, queue=VIDEOS_QUEUE, pass_context=True, retry=retry)(fill_project_video)
     # Not retried: the next tick is the retry.
     blueprint.task(name=VIDEO_SWEEP_TASK, queue=VIDEOS_QUEUE, pass_context=True)(refresh_pending_videos)
     blueprint.task(name=RETENTION_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)(remove_old_jobs)

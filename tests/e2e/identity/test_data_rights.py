@@ -106,7 +106,7 @@ async def test_erasure_is_one_transaction(clean_database: str, tmp_path: Path) -
             raise RuntimeError("the disk is on fire")
 
     async with api_client(clean_database, tmp_path) as client:
-        client.container.data_contributors.add_args(FailingContributor())
+        client.container.identity.data_contributors.add_args(FailingContributor())
         user, _, headers = await signed_in(client)
         failed = await client.delete("/api/v1/me", headers=headers)
         still_there = await client.get("/api/v1/me", headers=headers)
@@ -129,7 +129,7 @@ async def test_contributors_add_their_sections_to_the_export(clean_database: str
             return None
 
     async with api_client(clean_database, tmp_path) as client:
-        client.container.data_contributors.add_args(Projects())
+        client.container.identity.data_contributors.add_args(Projects())
         user = await register(client)
         tokens = await login(client, user["email"])
         response = await client.get("/api/v1/me/export", headers=bearer(tokens))

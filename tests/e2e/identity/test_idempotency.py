@@ -140,7 +140,7 @@ async def test_expired_keys_are_not_replayed(clean_database: str, tmp_path: Path
         with psycopg.connect(clean_database, autocommit=True) as conn:
             conn.execute("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'")
         other_body = await client.post("/test/anonymous", json={"v": 2}, headers={"Idempotency-Key": "old"})
-        purged = await client.app.state["container"].idempotency_keys().purge_expired()
+        purged = await client.app.state["container"].core.idempotency_keys().purge_expired()
     assert first.status_code == other_body.status_code == 201
     assert other_body.json() == {"v": 2}
     assert "idempotent-replayed" not in other_body.headers

@@ -10,8 +10,8 @@ import pytest
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.tts.espeak import EspeakSpeechSynthesizer
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.ports.speech import SynthesisFailed
-from application.use_cases.render_voice_over import RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.timing import RenderCue
 from tests.fakes.storage import InMemoryBlobStore, InMemoryClipCache

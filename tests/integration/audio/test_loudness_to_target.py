@@ -16,8 +16,8 @@ from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from adapters.tts.hibari import HibariSpeechSynthesizer
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.ports.speech import SpeechSynthesizer
-from application.use_cases.render_voice_over import RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.timing import RenderCue
 from domain.voices import VoiceRef

@@ -13,7 +13,7 @@ from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.subtitles.codec import IsolatedSubtitleCodec
 from adapters.subtitles.render_input import CodecSubtitleFileReader
 from adapters.tts.espeak import EspeakSpeechSynthesizer
-from application.use_cases.render_voice_over import RenderVoiceOver
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from domain.render_options import RenderOptions
 
 pytestmark = pytest.mark.slow

@@ -30,9 +30,12 @@ async def test_admins_list_dead_letters_and_requeue_them(
     async with api_client(clean_database, tmp_path) as client:
         _, _, member = await signed_in(client)
         _, _, admin = await signed_in(client, admin=True, database_url=clean_database)
-        assert (await client.get("/api/v1/admin/jobs", headers=member)).status_code == 403
+        # covers: S-SEC-4
+        unknown = await client.get("/api/v1/admin/no-such-route", headers=member)
+        hidden = await client.get("/api/v1/admin/jobs", headers=member)
+        assert hidden.status_code == unknown.status_code == 404
         assert (await client.get("/api/v1/admin/jobs")).status_code == 401
-        assert (await client.post(f"/api/v1/admin/jobs/{dead.job_id}/retry", headers=member)).status_code == 403
+        assert (await client.post(f"/api/v1/admin/jobs/{dead.job_id}/retry", headers=member)).status_code == 404
 
         failed = await client.get("/api/v1/admin/jobs", params={"status": "failed"}, headers=admin)
         assert failed.status_code == 200, failed.text

@@ -14,7 +14,7 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.postgres.renders_uow import PostgresRendersUnitOfWork
+from adapters.postgres.queued_unit_of_work import PostgresQueuedUnitOfWork
 from adapters.queue.procrastinate_app import make_queue_app
 from adapters.system import SystemClock
 from application.actor import Actor, GlobalRole
@@ -38,9 +38,9 @@ ADMIN = Actor(user_id=uuid4(), role=GlobalRole.ADMIN)
 ENDED = {RenderStatus.SUCCEEDED, RenderStatus.FAILED, RenderStatus.CANCELLED}
 
 
-def uow_factory(pool: AsyncConnectionPool) -> Callable[[], PostgresRendersUnitOfWork]:
+def uow_factory(pool: AsyncConnectionPool) -> Callable[[], PostgresQueuedUnitOfWork]:
     app = make_queue_app()
-    return lambda: PostgresRendersUnitOfWork(pool, app)
+    return lambda: PostgresQueuedUnitOfWork(pool, app)
 
 
 async def wait_running(pool: AsyncConnectionPool, render_id: UUID, *, min_done: int = 1, timeout_s: float = 90) -> None:

@@ -27,7 +27,7 @@ async def test_an_editor_hears_a_cue_between_its_neighbours_and_a_storm_is_refus
 ) -> None:
     async with api_client(clean_database, tmp_path) as client:
         limits = PreviewLimits(per_minute=4, seconds=300)  # the shared test machine may start engines slowly
-        client.container.preview_cue.add_kwargs(limits=limits)  # type: ignore[attr-defined]
+        client.container.renders.preview_cue.add_kwargs(limits=limits)  # type: ignore[attr-defined]
         crew = await team(client)
         track = await new_track(client, crew.project["id"], crew.owner, LINES)
         page = await client.get(f"/api/v1/tracks/{track['id']}/cues", headers=crew.as_("owner"))

@@ -21,7 +21,7 @@ async def test_metrics_and_readiness_report_the_queue_and_the_workers(
     flag = tmp_path / "refused"
     good = await queue_render(job_pool, render_cues(2))
     async with api_client(clean_database, tmp_path) as client:
-        await client.container.queue_metrics().refresh()  # type: ignore[attr-defined]
+        await client.container.renders.queue_metrics().refresh()  # type: ignore[attr-defined]
         before = (await client.get("/metrics")).text
         assert 'subdub_queue_jobs{status="todo"} 1.0' in before
         assert 'subdub_renders{status="queued"} 1.0' in before
@@ -41,7 +41,7 @@ async def test_metrics_and_readiness_report_the_queue_and_the_workers(
         queue = ready["checks"]["queue"]
         assert queue["status"] == "ok" and "1 failed" in queue["detail"] and "worker alive" in queue["detail"]
 
-        await client.container.queue_metrics().refresh()  # type: ignore[attr-defined]
+        await client.container.renders.queue_metrics().refresh()  # type: ignore[attr-defined]
         after = (await client.get("/metrics")).text
     assert 'subdub_queue_jobs{status="failed"} 1.0' in after  # the dead letter
     assert 'subdub_queue_jobs{status="todo"} 0.0' in after
@@ -71,7 +71,7 @@ async def test_the_metrics_leave_out_what_finished_more_than_an_hour_ago(
             (old.job_id,),
         )
     async with api_client(clean_database, tmp_path) as client:
-        await client.container.queue_metrics().refresh()  # type: ignore[attr-defined]
+        await client.container.renders.queue_metrics().refresh()  # type: ignore[attr-defined]
         text = (await client.get("/metrics")).text
     assert 'subdub_renders_finished_last_hour{status="succeeded"} 0.0' in text
     assert 'subdub_job_outcomes_last_hour{outcome="succeeded"} 0.0' in text

@@ -42,7 +42,7 @@ async def render_and_run(
     asked = await client.post(f"/api/v1/tracks/{track_id}/renders", json=body, headers=headers)
     assert asked.status_code == 202, asked.text
     render_id = asked.json()["data"]["id"]
-    execute = client.container.execute_render()  # type: ignore[attr-defined]
+    execute = client.container.renders.execute_render()  # type: ignore[attr-defined]
     await execute.execute(UUID(render_id), final_attempt=True)
     done = (await client.get(f"/api/v1/renders/{render_id}", headers=headers)).json()["data"]
     assert done["status"] == "succeeded", done["error"]

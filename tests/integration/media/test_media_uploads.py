@@ -92,7 +92,7 @@ async def test_uploads_are_probed_and_bad_files_refused(clean_database: str, tmp
         assert gone.status_code == 204
         hidden = await client.get(f"/api/v1/projects/{crew.project['id']}/media", headers=crew.as_("owner"))
         assert hidden.status_code == 404
-        await client.container.purge_project_blobs().execute()  # type: ignore[attr-defined]  # the worker's sweep
+        await client.container.renders.purge_project_blobs().execute()  # type: ignore[attr-defined]  # the worker's sweep
         assert stored_media(data_dir) == []  # deleted with the project
 
 

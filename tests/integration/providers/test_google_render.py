@@ -9,9 +9,9 @@ import pytest
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.http.client import RetryPolicy
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.errors import ProviderAuthFailed
 from application.ports.speech import SynthesisFailed
-from application.use_cases.render_voice_over import RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.timing import RenderCue
 from domain.voices import VoiceRef

@@ -5,7 +5,7 @@ process with a container of its own (as `subdub worker` has: the API's provider 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +15,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from adapters.queue.observability import JobObserver
-from entrypoints.container import Container, build_container
-from entrypoints.worker.tasks import retry_policy
+from entrypoints.wiring import Container, build_container
 from tests.fakes.http_server import FakeResponse
 from tests.fakes.provider_fixtures import dailymotion_env
 from tests.fakes.provider_servers import FakeDailymotion
@@ -29,36 +28,36 @@ pytestmark = pytest.mark.db
 RETRY_BASE_S = 0.05
 
 
-@pytest.fixture
-def quick_job_retries() -> Iterator[None]:
-    """Backoff in tens of milliseconds and three attempts (the worker configures the same policy from settings)."""
-    saved = (retry_policy.max_attempts, retry_policy.base_s, retry_policy.max_s)
-    retry_policy.configure(max_attempts=3, base_s=RETRY_BASE_S, max_s=RETRY_BASE_S * 2)
-    yield
-    retry_policy.configure(max_attempts=saved[0], base_s=saved[1], max_s=saved[2])
+MAX_ATTEMPTS = 3
+# Backoff in tens of milliseconds and three attempts: the worker's policy comes from its settings.
+QUICK_JOB_RETRIES = {
+    "SUBDUB_JOB_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+    "SUBDUB_JOB_RETRY_BASE_SECONDS": str(RETRY_BASE_S),
+    "SUBDUB_JOB_RETRY_MAX_SECONDS": str(RETRY_BASE_S * 2),
+}
 
 
 @asynccontextmanager
 async def worker_container(database_url: str, tmp_path: Path, **env: str) -> AsyncIterator[Container]:
-    container = build_container(settings_for(tmp_path, **env), database_url)
-    pool = container.pool()
+    container = build_container(settings_for(tmp_path, **QUICK_JOB_RETRIES, **env), database_url)
+    pool = container.core.pool()
     await pool.open(wait=True, timeout=30)
-    await container.queue_app().open_async(pool)
+    await container.core.queue_app().open_async(pool)
     try:
         yield container
     finally:
-        await container.queue_app().close_async()
-        await container.external().aclose()
+        await container.core.queue_app().close_async()
+        await container.external.external().aclose()
         await pool.close()
 
 
 async def run_queued_jobs(worker: Container) -> None:
     """What `subdub worker` does, until the queue has nothing left to run now."""
-    await worker.queue_app().run_worker_async(
+    await worker.core.queue_app().run_worker_async(
         wait=False,
         install_signal_handlers=False,
         additional_context={"container": worker},
-        worker_middleware=[JobObserver(worker.pool())],
+        worker_middleware=[JobObserver(worker.core.pool())],
     )
 
 
@@ -123,7 +122,7 @@ async def retry_due() -> None:
 
 
 async def test_a_pending_video_is_filled_by_its_job_retried_until_the_provider_is_back(
-    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion, quick_job_retries: None
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
 ) -> None:
     # covers: S-JOB-2, S-JOB-4
     async with project_created_while_down(clean_database, tmp_path, dailymotion_server) as scene:
@@ -152,21 +151,21 @@ async def test_a_pending_video_is_filled_by_its_job_retried_until_the_provider_i
 
 
 async def test_the_periodic_sweep_fills_what_an_exhausted_job_left_pending(
-    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion, quick_job_retries: None
+    clean_database: str, tmp_path: Path, dailymotion_server: FakeDailymotion
 ) -> None:
     async with project_created_while_down(clean_database, tmp_path, dailymotion_server) as scene:
         client, worker, owner, admin, project = scene.client, scene.worker, scene.owner, scene.admin, scene.project
-        for _ in range(retry_policy.max_attempts):
+        for _ in range(MAX_ATTEMPTS):
             await run_queued_jobs(worker)
             await retry_due()
         (dead,) = await jobs(client, admin, status="failed")
-        assert (dead["task"], dead["attempts"]) == ("subdub:fill_project_video", retry_policy.max_attempts)
+        assert (dead["task"], dead["attempts"]) == ("subdub:fill_project_video", MAX_ATTEMPTS)
         assert (await video_of(client, project, owner))["status"] == "pending"
 
         bring_back(dailymotion_server)
-        worker.external().dailymotion.client.breaker._breaker.close()  # no waiting out the reset timeout
+        worker.external.external().dailymotion.client.breaker._breaker.close()  # no waiting out the reset timeout
         # What the worker's periodic deferrer does on a 10-minute tick.
-        sweep = worker.queue_app().configure_task("subdub:refresh_pending_videos")
+        sweep = worker.core.queue_app().configure_task("subdub:refresh_pending_videos")
         sweep_id = await sweep.defer_async(timestamp=0)
         await run_queued_jobs(worker)
 

@@ -77,8 +77,8 @@ async def test_a_pending_video_is_filled_in_once_the_provider_is_back(
         created = await create_while_provider_is_slow(client, dailymotion_server, headers)
         project_id = created.json()["data"]["id"]
         dailymotion_server.server.latency_s = 0.0
-        client.container.external().dailymotion.client.breaker._breaker.close()  # type: ignore[attr-defined]
-        report = await client.container.refresh_pending_videos().execute()  # type: ignore[attr-defined]
+        client.container.external.external().dailymotion.client.breaker._breaker.close()  # type: ignore[attr-defined]
+        report = await client.container.catalogue.refresh_pending_videos().execute()  # type: ignore[attr-defined]
         assert report.filled == 1
         fetched = await client.get(f"/api/v1/projects/{project_id}", headers=headers)
     video = fetched.json()["data"]["video"]

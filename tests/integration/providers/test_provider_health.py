@@ -53,7 +53,7 @@ async def test_an_open_breaker_degrades_the_service_but_never_takes_it_down(
         assert ready["checks"]["opensubtitles"] == {"status": "ok", "breaker": "closed"}
 
         opensubtitles_server.server.fault_pattern = lambda index: FakeResponse(status=503, body=b"down")
-        catalog = client.container.subtitle_catalog()  # type: ignore[attr-defined]
+        catalog = client.container.external.subtitle_catalog()  # type: ignore[attr-defined]
         from application.ports.catalog import SubtitleQuery
 
         with pytest.raises(ProviderUnavailable):

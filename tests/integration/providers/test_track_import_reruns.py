@@ -12,7 +12,7 @@ from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.subtitles.codec import IsolatedSubtitleCodec
-from application.ports.catalog import SubtitleCatalog, SubtitleFile
+from application.ports.catalog import DownloadedSubtitleFile, SubtitleCatalog
 from application.use_cases.catalogue.import_track import ImportSubtitleTrack
 from entrypoints.worker.tasks import import_track
 from tests.fakes.provider_fixtures import opensubtitles_env
@@ -54,15 +54,15 @@ class CountedCatalog:
         self._real = real
         self.downloads = 0
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         self.downloads += 1
         return await self._real.download(file_id)
 
 
 def counted(client: AsyncTestClient[Any]) -> CountedCatalog:
     container = client.container  # type: ignore[attr-defined]
-    catalog = CountedCatalog(container.subtitle_catalog())
-    container.subtitle_catalog.override(providers.Object(catalog))
+    catalog = CountedCatalog(container.external.subtitle_catalog())
+    container.external.subtitle_catalog.override(providers.Object(catalog))
     return catalog
 
 
@@ -101,7 +101,7 @@ class OvertakenCatalog:
         self.provider = real.provider
         self._real, self._second_run = real, second_run
 
-    async def download(self, file_id: int) -> SubtitleFile:
+    async def download(self, file_id: int) -> DownloadedSubtitleFile:
         await self._second_run()
         return await self._real.download(file_id)
 
@@ -121,10 +121,16 @@ async def test_two_runs_of_a_job_racing_past_the_check_leave_one_track(
         second_run = run_again(client, job_id)  # the container as is: the real catalogue
         overtaken = OvertakenCatalog(catalog, lambda: import_track(second_run, **args))
         first_run = ImportSubtitleTrack(
-            container.unit_of_work(), container.clock(), container.ids(), IsolatedSubtitleCodec(), overtaken
+            container.core.unit_of_work(),
+            container.core.clock(),
+            container.core.ids(),
+            IsolatedSubtitleCodec(),
+            overtaken,
         )
         first_context = SimpleNamespace(
-            additional_context={"container": SimpleNamespace(import_subtitle_track=lambda: first_run)},
+            additional_context={
+                "container": SimpleNamespace(catalogue=SimpleNamespace(import_subtitle_track=lambda: first_run))
+            },
             job=SimpleNamespace(id=job_id, attempts=0),
         )
         track_id = await import_track(first_context, **args)

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.db
 async def run_queued_jobs(client: AsyncTestClient[Any]) -> None:
     """What `subdub worker` does, in this process, until the queue has nothing left to run now."""
     container = client.container  # type: ignore[attr-defined]
-    await container.queue_app().run_worker_async(
+    await container.core.queue_app().run_worker_async(
         wait=False,
         install_signal_handlers=False,
         additional_context={"container": container},
-        worker_middleware=[JobObserver(container.pool())],
+        worker_middleware=[JobObserver(container.core.pool())],
     )
 
 

@@ -8,8 +8,8 @@ import pytest
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.text.lexicon_matcher import lexicon_matcher
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.errors import InvalidInput
-from application.use_cases.render_voice_over import RenderVoiceOver
 from domain.errors import InvariantViolated
 from domain.lexicon import MAX_ENTRIES, Lexicon, LexiconEntry, apply_lexicon, engine_text, plain_text
 from domain.render_options import RenderOptions

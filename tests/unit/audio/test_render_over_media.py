@@ -9,8 +9,8 @@ import pytest
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
-from application.use_cases.render_delivery import MediaSources
-from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
+from application.audio_pipeline.delivery import MediaSources
+from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.timing import RenderCue
 from domain.voices import VoiceRef

@@ -13,9 +13,9 @@ from scipy.signal import resample_poly
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
+from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from application.errors import InvalidInput
 from application.ports.speech import SynthesisFailed
-from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.timing import RenderCue
 from domain.voices import VoiceRef

@@ -12,7 +12,8 @@ from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from adapters.system import Uuid7Generator
 from application.actor import Actor, GlobalRole
-from application.use_cases.render_voice_over import RenderVoiceOver
+from application.audio_pipeline.voice_over import RenderVoiceOver
+from application.use_cases.lexicon_text import MatcherFactory
 from application.use_cases.renders.execute_render import ExecuteRender
 from application.use_cases.renders.request_render import RequestRender
 from domain.projects import ProjectRole
@@ -75,7 +76,7 @@ class Rig:
     def request(self) -> RequestRender:
         return RequestRender(self.uow, {"fake": self.engine}, self.clock, Uuid7Generator())
 
-    def execute(self, engine: object | None = None) -> ExecuteRender:
+    def execute(self, engine: object | None = None, lexicon_matcher: MatcherFactory | None = None) -> ExecuteRender:
         renderer = RenderVoiceOver(
             {"fake": engine or self.engine},  # type: ignore[dict-item]
             InMemoryClipCache(),
@@ -83,6 +84,7 @@ class Rig:
             StreamingTrackMixer(chunk_seconds=2),
             self.store,
             batch_size=2,
+            lexicon_matcher=lexicon_matcher,
         )
         return ExecuteRender(self.uow, renderer, self.store, self.clock, problem_of, heartbeat_s=0.05)
 

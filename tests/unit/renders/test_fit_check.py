@@ -11,8 +11,8 @@ import pytest
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
 from application.actor import Actor
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.errors import InvalidInput, NotFound
-from application.use_cases.render_voice_over import RenderVoiceOver
 from application.use_cases.renders.fit_check import FitCheck, FitForecaster
 from domain.errors import InvariantViolated
 from domain.projects import ProjectRole

@@ -12,6 +12,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.queries import with_columns
 from application.actor import Actor
 from application.pagination import PageRequest
 from application.ports.identity import AuditFilter
@@ -25,8 +26,7 @@ COLUMNS = sql.SQL("id, at, actor_id, actor_pseudonym, action, entity, entity_id,
 
 
 def _q(text: str) -> sql.Composed:
-    """A query with the constant column list in place of `{columns}` (no user data is ever formatted in)."""
-    return sql.SQL(text).format(columns=COLUMNS)
+    return with_columns(text, COLUMNS)
 
 
 log = structlog.get_logger(__name__)

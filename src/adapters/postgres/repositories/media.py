@@ -9,6 +9,7 @@ import msgspec
 from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.queries import with_columns
 from domain.media import Media, MediaStream
 
 MIN_UUID = UUID(int=0)
@@ -22,8 +23,7 @@ VALUES (%(id)s, %(project_id)s, %(role)s, %(kind)s, %(container)s, %(duration_ms
 
 
 def _q(text: str) -> sql.Composed:
-    """A query with the constant column list spliced in (psycopg composition; values stay bound)."""
-    return sql.SQL(text).format(columns=sql.SQL(COLUMNS))
+    return with_columns(text, COLUMNS)
 
 
 SELECT_ONE = _q("SELECT {columns} FROM project_media WHERE project_id = %(project_id)s AND id = %(id)s")

@@ -7,6 +7,7 @@ from uuid import UUID
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
+from adapters.postgres.queries import with_columns
 from application.pagination import PageRequest
 from domain.sessions import RefreshToken
 
@@ -14,8 +15,7 @@ COLUMNS = sql.SQL("id, user_id, family_id, token_digest, expires_at, rotated_at,
 
 
 def _q(text: str) -> sql.Composed:
-    """A query with the constant column list in place of `{columns}` (no user data is ever formatted in)."""
-    return sql.SQL(text).format(columns=COLUMNS)
+    return with_columns(text, COLUMNS)
 
 
 def token_from_row(row: dict[str, Any]) -> RefreshToken:

@@ -10,6 +10,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.errors import UniqueViolation
 from psycopg.rows import dict_row
 
+from adapters.postgres.queries import with_columns
 from application.errors import Conflict, NotFound
 from application.pagination import PageRequest
 from domain.users import GlobalRole, User
@@ -18,8 +19,7 @@ COLUMNS = sql.SQL("id, email, display_name, role, password_hash, token_epoch, cr
 
 
 def _q(text: str) -> sql.Composed:
-    """A query with the constant column list in place of `{columns}` (no user data is ever formatted in)."""
-    return sql.SQL(text).format(columns=COLUMNS)
+    return with_columns(text, COLUMNS)
 
 
 def user_from_row(row: dict[str, Any]) -> User:

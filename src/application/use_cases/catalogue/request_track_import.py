@@ -15,7 +15,7 @@ from application.actor import Actor
 from application.errors import FieldError, InvalidInput, ProviderDisabled
 from application.ports.catalog import SubtitleCatalog
 from application.ports.renders import TrackImportJob
-from application.ports.track_imports import TrackImportsUnitOfWork
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.catalogue.import_track import ImportTrackCommand
 from application.use_cases.subtitles.common import project_for
 from domain.errors import InvariantViolated
@@ -33,7 +33,7 @@ class QueuedTrackImport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RequestTrackImport:
-    def __init__(self, uow: Callable[[], TrackImportsUnitOfWork], catalog: SubtitleCatalog | None) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], catalog: SubtitleCatalog | None) -> None:
         self._uow = uow
         self._catalog = catalog
 

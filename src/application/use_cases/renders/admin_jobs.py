@@ -7,18 +7,15 @@ from collections.abc import Callable
 import msgspec
 
 from application.actor import Actor
-from application.errors import Conflict, Forbidden, InvalidInput, NotFound
+from application.authorization import Permission, authorize
+from application.errors import Conflict, InvalidInput, NotFound
 from application.ports.clock import Clock
-from application.ports.renders import JobInfo, RendersUnitOfWork
+from application.ports.renders import JobInfo
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.renders.read_renders import check_limit
 
 JOB_STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
 RETRYABLE = frozenset({"failed", "cancelled", "aborted"})
-
-
-def require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("only administrators may manage jobs", code="admin_only")
 
 
 class JobPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,11 +24,11 @@ class JobPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ListJobs:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, *, status: str | None, limit: int, before_id: int | None) -> JobPage:
-        require_admin(actor)
+        authorize(actor, Permission.JOBS_MANAGE, entity="resource")
         check_limit(limit)
         if status is not None and status not in JOB_STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(JOB_STATUSES)}", code="invalid_status")
@@ -45,12 +42,12 @@ class ListJobs:
 class RetryJob:
     """Requeue a dead-lettered job with a fresh retry budget; its render (if any) is queued again."""
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, actor: Actor, job_id: int) -> JobInfo:
-        require_admin(actor)
+        authorize(actor, Permission.JOBS_MANAGE, entity="resource")
         async with self._uow() as uow:
             job = await uow.jobs.get(job_id)
             if job is None:

@@ -7,16 +7,16 @@ from collections.abc import Callable
 from uuid import UUID
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import Conflict, NotFound
 from application.ports.clock import Clock
-from application.ports.renders import RendersUnitOfWork
-from application.use_cases.renders.access import require
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.projects import ProjectAction
 from domain.renders import Render, RenderStatus
 
 
 class CancelRender:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -25,7 +25,7 @@ class CancelRender:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)
-            require(access.role, ProjectAction.EDIT, entity="render", entity_id=render_id)
+            authorize(actor, ProjectAction.EDIT, entity="render", entity_id=render_id, project_role=access.role)
             render = access.render
             if render.finished:
                 raise Conflict(f"the render is already {render.status.value}", code="render_finished")

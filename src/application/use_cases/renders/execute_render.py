@@ -13,23 +13,19 @@ from uuid import UUID
 
 import msgspec
 
+from application.audio_pipeline.delivery import MediaSources
+from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from application.errors import (
     ApplicationError,
-    Conflict,
     DependencyUnavailable,
-    Forbidden,
-    InvalidInput,
     NotFound,
-    PayloadTooLarge,
-    Unauthenticated,
+    is_transient,
 )
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock
-from application.ports.renders import RendersUnitOfWork
-from application.use_cases.render_delivery import MediaSources
-from application.use_cases.render_voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.delivery import bed_stream_for
-from domain.errors import DomainError
+from domain.lexicon import Lexicon
 from domain.media import Media
 from domain.render_options import RenderOptions
 from domain.render_report import RenderReport
@@ -37,7 +33,6 @@ from domain.renders import Render
 from domain.speaking_rate import rate_sums
 from domain.timing import RenderCue
 
-PERMANENT = (InvalidInput, DomainError, NotFound, Forbidden, Unauthenticated, Conflict, PayloadTooLarge)
 T = TypeVar("T")
 ProblemOf = Callable[[BaseException, str | None], dict[str, Any]]
 
@@ -52,6 +47,7 @@ class RenderRetry(ApplicationError):
     """A transient failure: the render is queued again and its job must be retried with backoff."""
 
     code = "render_retry"
+    retryable = True
 
 
 class RenderFailed(ApplicationError):
@@ -60,14 +56,10 @@ class RenderFailed(ApplicationError):
     code = "render_failed"
 
 
-def is_permanent(exc: BaseException) -> bool:
-    return isinstance(exc, PERMANENT)
-
-
 class ExecuteRender:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         renderer: RenderVoiceOver,
         artifacts: BlobStore,
         clock: Clock,
@@ -88,7 +80,7 @@ class ExecuteRender:
         started = await self._durably(lambda: self._start(render_id))
         if started is None:
             return RenderOutcome.SKIPPED
-        render, cues, media = started
+        render, cues, media, lexicon = started
         run = render.attempts  # this run's number: its writes apply only while no later run took over
         if render.cancel_requested:
             await self._durably(lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run)))
@@ -104,6 +96,7 @@ class ExecuteRender:
                     cancel=beat.cancel,
                     stem_key=render.stem_key,
                     media=media,
+                    lexicon=lexicon,
                 )
             )
         except RenderCancelled:
@@ -121,7 +114,7 @@ class ExecuteRender:
             raise
         except Exception as exc:
             problem = self._problem_of(exc, render.trace_id)
-            if is_permanent(exc) or final_attempt:
+            if not is_transient(exc) or final_attempt:
                 failed = await self._durably(
                     lambda: self._write(lambda uow: uow.renders.fail(render_id, error=problem, at=self._now(), run=run))
                 )
@@ -147,17 +140,18 @@ class ExecuteRender:
     def _now(self) -> Any:
         return self._clock.now()
 
-    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None] | None:
+    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None, Lexicon | None] | None:
         async with self._uow() as uow:
             render = await uow.renders.start(render_id, at=self._now())
             if render is None:
                 return None
             cues = await uow.renders.cues(render_id)
             media = await self._media_of(uow, render)
+            lexicon = await uow.lexicons.for_track(render.track_id)
             await uow.commit()
-        return render, cues, media
+        return render, cues, media, lexicon
 
-    async def _media_of(self, uow: RendersUnitOfWork, render: Render) -> MediaSources | None:
+    async def _media_of(self, uow: QueuedUnitOfWork, render: Render) -> MediaSources | None:
         """The files of a render over media (deleted since the request: the render fails, 404 `media`)."""
         options = render.options
         if not options.with_media:
@@ -174,7 +168,7 @@ class ExecuteRender:
         )
 
     @staticmethod
-    async def _find(uow: RendersUnitOfWork, render: Render, media_id: UUID | None) -> Media | None:
+    async def _find(uow: QueuedUnitOfWork, render: Render, media_id: UUID | None) -> Media | None:
         if media_id is None:
             return None
         media = await uow.media.find_for_track(render.track_id, media_id)
@@ -208,7 +202,7 @@ class ExecuteRender:
         if report.delivery is not None:
             public["delivery"] = msgspec.to_builtins(report.delivery)
 
-        async def succeed(uow: RendersUnitOfWork) -> bool:
+        async def succeed(uow: QueuedUnitOfWork) -> bool:
             done = await uow.renders.succeed(
                 render_id,
                 stats=public,
@@ -224,7 +218,7 @@ class ExecuteRender:
 
         return await self._write(succeed)
 
-    async def _write(self, action: Callable[[RendersUnitOfWork], Awaitable[T]]) -> T:
+    async def _write(self, action: Callable[[QueuedUnitOfWork], Awaitable[T]]) -> T:
         async with self._uow() as uow:
             result = await action(uow)
             await uow.commit()

@@ -14,12 +14,14 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clip_cache import ClipCache
-from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
-from application.use_cases.renders.access import require
-from domain.clips import clip_key, normalise_text
+from application.ports.subtitles_uow import QueuedUnitOfWork
+from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
+from domain.clips import clip_key
+from domain.lexicon import Lexicon
 from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
@@ -58,9 +60,15 @@ class FitForecast(msgspec.Struct, frozen=True, kw_only=True):
 class FitForecaster:
     """Shared by the HTTP fit check and `subdub fit-check`."""
 
-    def __init__(self, synthesizers: Mapping[str, SpeechSynthesizer], cache: ClipCache) -> None:
+    def __init__(
+        self,
+        synthesizers: Mapping[str, SpeechSynthesizer],
+        cache: ClipCache,
+        lexicon_matcher: MatcherFactory | None = None,
+    ) -> None:
         self._synthesizers = synthesizers
         self._cache = cache
+        self._lexicon_matcher = lexicon_matcher
 
     def voices(self, cues: Sequence[RenderCue], options: RenderOptions) -> set[VoiceRef]:
         voices = {cue.voice or options.voice for cue in cues}
@@ -75,11 +83,14 @@ class FitForecaster:
         return voices
 
     async def forecast(
-        self, cues: Sequence[RenderCue], options: RenderOptions, stored: Mapping[str, RateSums]
+        self,
+        cues: Sequence[RenderCue],
+        options: RenderOptions,
+        stored: Mapping[str, RateSums],
+        lexicon: Lexicon | None = None,
     ) -> FitForecast:
-        speakable = sorted(
-            (cue for cue in cues if normalise_text(cue.text)), key=lambda cue: (cue.start_ms, cue.end_ms)
-        )
+        spoken, _ = with_lexicon(cues, options.voice, lexicon, self._lexicon_matcher)
+        speakable = sorted(spoken, key=lambda cue: (cue.start_ms, cue.end_ms))
         self.voices(speakable, options)
         keys = [self._natural_key(cue, options) for cue in speakable]
         sizes = await asyncio.to_thread(self._cache.sizes, keys)
@@ -170,7 +181,7 @@ def _report(cue: RenderCue, plan: PlannedCue, natural_ms: float, options: Render
 
 
 class FitCheck:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], forecaster: FitForecaster) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], forecaster: FitForecaster) -> None:
         self._uow = uow
         self._forecaster = forecaster
 
@@ -179,10 +190,11 @@ class FitCheck:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.READ, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=access.role)
             cues = await uow.track_source.snapshot(track_id)
             if len(cues) > MAX_CUES:
                 raise InvalidInput(f"a fit check takes at most {MAX_CUES} cues", code="track_too_long")
             voices = self._forecaster.voices(cues, options)
             stored = await uow.speaking_rates.get(str(voice) for voice in voices)
-        return await self._forecaster.forecast(cues, options, stored)
+            lexicon = await uow.lexicons.for_track(track_id)
+        return await self._forecaster.forecast(cues, options, stored, lexicon)

@@ -12,13 +12,14 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.audio_pipeline.voice_over import RenderVoiceOver
+from application.authorization import authorize
 from application.errors import DependencyUnavailable, FieldError, InvalidInput, NotFound, RateLimited
 from application.ports.blobs import BlobStore
 from application.ports.rate_limit import RateLimiter
-from application.ports.renders import RendersUnitOfWork
-from application.use_cases.render_voice_over import RenderVoiceOver
-from application.use_cases.renders.access import require
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.clips import normalise_text
+from domain.lexicon import Lexicon
 from domain.planner import MAX_LEAD_MS
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
@@ -37,7 +38,7 @@ class PreviewLimits(msgspec.Struct, frozen=True, kw_only=True):
 class PreviewCue:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         renderer: RenderVoiceOver,
         scratch: BlobStore,  # where `renderer` writes
         rate_limiter: RateLimiter,
@@ -66,8 +67,9 @@ class PreviewCue:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             cues = await uow.track_source.snapshot(track_id)
+            lexicon = await uow.lexicons.for_track(track_id)
         trio = in_context(cues, cue_id, text, voice)
         gate = await self._rate_limiter.hit(f"preview:{actor.user_id}", limit=self._limits.per_minute, window_s=60)
         if not gate.allowed:
@@ -75,16 +77,16 @@ class PreviewCue:
         try:
             async with asyncio.timeout(self._limits.seconds):
                 async with self._slots:
-                    return await self._render(trio, options)
+                    return await self._render(trio, options, lexicon)
         except TimeoutError:
             raise DependencyUnavailable(
                 "preview", f"the preview took longer than {self._limits.seconds:g} s", code="preview_timeout"
             ) from None
 
-    async def _render(self, cues: list[RenderCue], options: RenderOptions) -> bytes:
+    async def _render(self, cues: list[RenderCue], options: RenderOptions, lexicon: Lexicon | None) -> bytes:
         key = f"previews/{uuid.uuid4().hex}.wav"
         wav = msgspec.structs.replace(options, format="wav")
-        await self._renderer.execute(cues, wav, key)
+        await self._renderer.execute(cues, wav, key, lexicon=lexicon)
         try:
             with self._scratch.reader(key) as blob:
                 return blob.read()

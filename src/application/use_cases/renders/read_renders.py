@@ -9,11 +9,11 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import Conflict, FieldError, InvalidInput, NotFound
 from application.ports.blobs import BlobStore
-from application.ports.renders import RendersUnitOfWork
 from application.ports.subtitles import SubtitleCodec
-from application.use_cases.renders.access import require
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from domain.projects import ProjectAction
 from domain.render_report import CueFitReport
 from domain.renders import Render, RenderStatus
@@ -35,7 +35,7 @@ def check_limit(limit: int) -> int:
 
 
 class GetRender:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, render_id: UUID) -> Render:
@@ -44,14 +44,14 @@ class GetRender:
             await uow.commit()
         if access is None:
             raise NotFound("render", render_id)
-        require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+        authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
         return access.render
 
 
 class GetRenderReport:
     """A page of what a render did with each cue: fit, speed, the voice that spoke it."""
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(
@@ -62,14 +62,14 @@ class GetRenderReport:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)
-            require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+            authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
             rows = await uow.renders.report(render_id, offset=max(0, offset), limit=limit + 1)
             await uow.commit()
         return rows[:limit], (offset + limit if len(rows) > limit else None)
 
 
 class ListTrackRenders:
-    def __init__(self, uow: Callable[[], RendersUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, track_id: UUID, *, limit: int, before_id: UUID | None) -> RenderPage:
@@ -78,7 +78,7 @@ class ListTrackRenders:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.READ, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=access.role)
             rows = await uow.renders.list_for_track(track_id, limit=limit + 1, before_id=before_id)
             await uow.commit()
         items = rows[:limit]
@@ -107,7 +107,7 @@ class GetRenderAudio:
     """A finished file of a render the caller may read: the audio (voice or mix), the delivered video, or
     the voice stem; 409 while the render is not succeeded or when it has no such file."""
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], artifacts: BlobStore) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], artifacts: BlobStore) -> None:
         self._get = GetRender(uow)
         self._artifacts = artifacts
 
@@ -132,7 +132,7 @@ class GetRenderSubtitles:
 
     FORMATS = (SubtitleFormat.SRT, SubtitleFormat.VTT)
 
-    def __init__(self, uow: Callable[[], RendersUnitOfWork], codec: SubtitleCodec) -> None:
+    def __init__(self, uow: Callable[[], QueuedUnitOfWork], codec: SubtitleCodec) -> None:
         self._uow = uow
         self._codec = codec
 
@@ -141,7 +141,7 @@ class GetRenderSubtitles:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)
-            require(access.role, ProjectAction.READ, entity="render", entity_id=render_id)
+            authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
             if fmt not in {f.value for f in self.FORMATS}:
                 raise InvalidInput(
                     f"format must be srt or vtt, not {fmt!r}",

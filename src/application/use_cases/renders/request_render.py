@@ -9,11 +9,12 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import FieldError, InvalidInput, NotFound
 from application.ports.clock import Clock, IdGenerator
-from application.ports.renders import RendersUnitOfWork
 from application.ports.speech import SpeechSynthesizer
-from application.use_cases.renders.access import require
+from application.ports.subtitles_uow import QueuedUnitOfWork
+from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
 from application.voice_checks import cast_voices, check_voices
 from domain.clips import normalise_text
 from domain.delivery import bed_stream_for
@@ -28,15 +29,17 @@ MAX_CUES_PER_RENDER = 20_000
 class RequestRender:
     def __init__(
         self,
-        uow: Callable[[], RendersUnitOfWork],
+        uow: Callable[[], QueuedUnitOfWork],
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
+        lexicon_matcher: MatcherFactory | None = None,
     ) -> None:
         self._uow = uow
         self._synthesizers = synthesizers
         self._clock = clock
         self._ids = ids
+        self._lexicon_matcher = lexicon_matcher
 
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
         # Before the transaction: listing a provider's voices may take a network round trip.
@@ -45,7 +48,7 @@ class RequestRender:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
-            require(access.role, ProjectAction.EDIT, entity="track", entity_id=track_id)
+            authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             if voice_error is not None:  # raised after the access check: an outsider learns nothing
                 raise voice_error
             options = await _with_media(uow, track_id, options, access.language)
@@ -58,6 +61,8 @@ class RequestRender:
             await check_voices(self._synthesizers, uses)
             if len(cues) > MAX_CUES_PER_RENDER:
                 raise InvalidInput(f"a render takes at most {MAX_CUES_PER_RENDER} cues", code="track_too_long")
+            # a pronunciation the engine of a cue's voice cannot take is refused now, not in the worker
+            with_lexicon(cues, options.voice, await uow.lexicons.for_track(track_id), self._lexicon_matcher)
             now = self._clock.now()
             render_id = self._ids.new_id()
             job_id = await uow.jobs.defer_render(render_id, trace_id=actor.trace_id)
@@ -112,7 +117,7 @@ class RequestRender:
 
 
 async def _with_media(
-    uow: RendersUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
+    uow: QueuedUnitOfWork, track_id: UUID, options: RenderOptions, track_language: str | None
 ) -> RenderOptions:
     """Checks the media a render names against what the mix and the format need (422 otherwise); the dub's
     language defaults to the track's."""
@@ -128,7 +133,7 @@ async def _with_media(
     return options
 
 
-async def _media(uow: RendersUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
+async def _media(uow: QueuedUnitOfWork, track_id: UUID, media_id: UUID, field: str) -> Media:
     media = await uow.media.find_for_track(track_id, media_id)
     if media is None:
         raise _unfit(field, f"the project has no media {media_id}", code="unknown_media")

@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Callable
 from uuid import UUID
 
 from application.actor import Actor
-from application.ports.renders import RenderEvents, RendersUnitOfWork
+from application.ports.renders import RenderEvents
+from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.renders.read_renders import GetRender
 from domain.renders import Render, RenderStatus
 
@@ -23,7 +24,7 @@ FINAL_EVENT = {
 
 class WatchRender:
     def __init__(
-        self, uow: Callable[[], RendersUnitOfWork], events: RenderEvents, *, safety_wait_s: float = 15.0
+        self, uow: Callable[[], QueuedUnitOfWork], events: RenderEvents, *, safety_wait_s: float = 15.0
     ) -> None:
         self._get = GetRender(uow)
         self._events = events

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import NotFound, PreconditionFailed
 from application.ports.projects import ProjectAccess
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
 from application.ports.tracks import StoredCue, TrackAccess
-from application.project_access import require_role
 from domain.projects import ProjectAction
 
 MAX_SYNC_CHANGES = 5000
@@ -40,7 +40,7 @@ async def project_for(
     access = await uow.projects.access(project_id, actor.user_id, for_update=for_update)
     if access is None:
         raise NotFound("project", project_id)
-    require_role(access.role, action, entity="project", entity_id=project_id)
+    authorize(actor, action, entity="project", entity_id=project_id, project_role=access.role)
     return access
 
 
@@ -50,7 +50,7 @@ async def track_for(
     access = await uow.tracks.access(track_id, actor.user_id, with_stats=with_stats)
     if access is None:
         raise NotFound("track", track_id)
-    require_role(access.role, action, entity="track", entity_id=track_id)
+    authorize(actor, action, entity="track", entity_id=track_id, project_role=access.role)
     return access
 
 

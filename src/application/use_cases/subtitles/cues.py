@@ -7,11 +7,11 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.authorization import authorize
 from application.errors import Conflict, NotFound
 from application.ports.clock import Clock, IdGenerator
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
 from application.ports.tracks import CueKey, StoredCue
-from application.project_access import require_role
 from application.use_cases.subtitles.common import (
     audit_changes,
     check_version,
@@ -37,7 +37,7 @@ class ListCues:
             await end_read(uow)
         if page is None:
             raise NotFound("track", track_id)
-        require_role(page.role, ProjectAction.READ, entity="track", entity_id=track_id)
+        authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=page.role)
         return page.cues
 
 

@@ -14,9 +14,8 @@ import msgspec
 from application.actor import Actor
 from application.ports.catalog import VideoCatalog
 from application.ports.clock import Clock, IdGenerator
-from application.ports.project_videos import ProjectsUnitOfWork
 from application.ports.projects import ProjectAccess
-from application.ports.subtitles_uow import SubtitlesUnitOfWork
+from application.ports.subtitles_uow import QueuedUnitOfWork, SubtitlesUnitOfWork
 from application.use_cases.catalogue.resolve_video import resolve_video
 from application.use_cases.subtitles.common import audit_changes, check_version, end_read, project_for
 from domain.projects import Member, Project, ProjectAction, ProjectRole, VideoRef, check_title
@@ -30,7 +29,7 @@ class CreateProjectCommand(msgspec.Struct, frozen=True, kw_only=True):
 
 class CreateProject:
     def __init__(
-        self, uow: ProjectsUnitOfWork, clock: Clock, ids: IdGenerator, videos: VideoCatalog | None = None
+        self, uow: QueuedUnitOfWork, clock: Clock, ids: IdGenerator, videos: VideoCatalog | None = None
     ) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
         self._videos = videos

@@ -21,7 +21,9 @@ export function castPanel(projectId, role) {
     error.textContent = "";
     try {
       const saved = await call(`/api/v1/projects/${projectId}/cast`, {
-        method: "PUT", body: cast, headers: etag ? { "If-Match": etag } : {},
+        method: "PUT",
+        body: { speakers: cast.speakers || {}, defaults: cast.defaults || {} },
+        headers: etag ? { "If-Match": etag } : {},
       });
       etag = saved.etag;
       cast = saved.data;

@@ -1,4 +1,4 @@
-"""Builds the external-provider adapters from settings (called by the container only).
+"""The external-provider adapters, built from settings.
 
 A provider without configuration is None: its routes answer `provider_disabled`, health says `disabled`.
 """
@@ -6,6 +6,8 @@ A provider without configuration is None: its routes answer `provider_disabled`,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from dependency_injector import containers, providers
 
 from adapters.cache.health import CacheHealthProbe
 from adapters.cache.layered import LayeredCache
@@ -21,6 +23,7 @@ from adapters.tts.google_auth import ApiKeyCredentials, GoogleCredentials, Servi
 from adapters.tts.openai import OpenAiSpeechSynthesizer, parse_voices
 from application.ports.health import HealthProbe
 from entrypoints.settings import Settings
+from entrypoints.wiring.resources import Closes, closed_at_exit
 
 USER_AGENT = "subdub v0.1.0"
 
@@ -124,3 +127,17 @@ def build_external_providers(settings: Settings) -> ExternalProviders:
             requests_per_minute=settings.openai_tts_requests_per_minute,
         )
     return external
+
+
+class ExternalContainer(containers.DeclarativeContainer):
+    """The external providers; a disabled one is None (its routes answer `provider_disabled`)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    external = providers.Singleton(build_external_providers, settings)
+    external_closed = Closes(closed_at_exit, external)
+    subtitle_catalog = providers.Callable(lambda external: external.opensubtitles, external)
+    video_catalog = providers.Callable(lambda external: external.dailymotion, external)
+    google_speech = providers.Callable(lambda external: external.google_tts, external)
+    openai_speech = providers.Callable(lambda external: external.openai_tts, external)
+    health_probes = providers.Callable(lambda external: external.health_probes(), external)

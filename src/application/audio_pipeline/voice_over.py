@@ -14,17 +14,17 @@ from typing import TypeVar
 
 import msgspec
 
+from application.audio_pipeline.clips import ClipFitter, FittedCue
+from application.audio_pipeline.delivery import MediaSources, deliver_over_media
 from application.errors import ApplicationError, FieldError, InvalidInput
 from application.ports.audio import ClipProcessor, MixSession, TrackLayout, TrackMixer
 from application.ports.blobs import BlobStore
 from application.ports.clip_cache import ClipCache
 from application.ports.media import MediaDeliverer
 from application.ports.speech import SpeechSynthesizer
-from application.use_cases.render_clips import ClipFitter, FittedCue
-from application.use_cases.render_delivery import MediaSources, deliver_over_media
+from application.use_cases.lexicon_text import with_lexicon
 from domain.clips import normalise_text
-from domain.errors import InvariantViolated
-from domain.lexicon import Lexicon, LexiconMatcher, Piece, apply_lexicon, engine_text
+from domain.lexicon import Lexicon, LexiconMatcher
 from domain.loudness import loudness_gain, secant_gain
 from domain.planner import PlanCue, PlannedCue, plan_timing
 from domain.render_options import RenderOptions
@@ -225,30 +225,14 @@ class RenderVoiceOver:
     ) -> tuple[list[RenderCue], list[CueFitReport]]:
         """Each cue with the text its engine is sent; the cues the lexicon left with nothing to say are
         reported (flag `silenced_by_lexicon`), not spoken."""
-        if lexicon.entries and self._lexicon_matcher is None:
-            raise InvalidInput("this renderer applies no lexicon", code="lexicon_unsupported")
-        matcher = self._lexicon_matcher(lexicon) if self._lexicon_matcher and lexicon.entries else None
-        spoken: list[RenderCue] = []
-        silenced: list[CueFitReport] = []
-        for cue in cues:
-            if not normalise_text(cue.text):
-                continue
-            engine = (cue.voice or options.voice).engine
-            pieces = [Piece(cue.text)] if matcher is None else apply_lexicon(cue.text, lexicon, matcher)
-            try:
-                text = engine_text(pieces, lexicon, engine)
-            except InvariantViolated as exc:
-                raise InvalidInput(exc.message, [FieldError(exc.field or "lexicon", exc.message)],
-                                   code="lexicon_unsupported") from None  # fmt: skip
-            if normalise_text(text):
-                spoken.append(msgspec.structs.replace(cue, text=text) if text != cue.text else cue)
-            else:
-                silenced.append(
-                    CueFitReport(cue_id=cue.id, start_ms=cue.start_ms, end_ms=cue.end_ms, window_end_ms=cue.end_ms,
-                                 natural_ms=0, final_ms=0, speed=1.0, overflow_ms=0, action="fit",
-                                 flags=("silenced_by_lexicon",))
-                )  # fmt: skip
-        return spoken, silenced
+        spoken, silenced = with_lexicon(cues, options.voice, lexicon, self._lexicon_matcher)
+        reports = [
+            CueFitReport(cue_id=cue.id, start_ms=cue.start_ms, end_ms=cue.end_ms, window_end_ms=cue.end_ms,
+                         natural_ms=0, final_ms=0, speed=1.0, overflow_ms=0, action="fit",
+                         flags=("silenced_by_lexicon",))
+            for cue in silenced
+        ]  # fmt: skip
+        return spoken, reports
 
     def _batches(self, count: int) -> list[range]:
         return [range(i, min(i + self._batch_size, count)) for i in range(0, count, self._batch_size)]

@@ -5,15 +5,15 @@ from __future__ import annotations
 from procrastinate import App
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.postgres.renders import PostgresRenderRepository, PostgresTrackSource
+from adapters.postgres.repositories.renders import PostgresRenderRepository, PostgresRenderTracks
 from adapters.postgres.speaking_rates import PostgresSpeakingRates
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.queue.jobs import ProcrastinateJobQueue
 
 
-class PostgresRendersUnitOfWork(PostgresUnitOfWork):
+class PostgresQueuedUnitOfWork(PostgresUnitOfWork):
     renders: PostgresRenderRepository
-    track_source: PostgresTrackSource
+    track_source: PostgresRenderTracks
     jobs: ProcrastinateJobQueue
     speaking_rates: PostgresSpeakingRates
 
@@ -24,6 +24,6 @@ class PostgresRendersUnitOfWork(PostgresUnitOfWork):
     def _on_enter(self) -> None:
         super()._on_enter()
         self.renders = PostgresRenderRepository(self.connection)
-        self.track_source = PostgresTrackSource(self.connection)
+        self.track_source = PostgresRenderTracks(self.connection)
         self.jobs = ProcrastinateJobQueue(self._queue_app, self.connection)
         self.speaking_rates = PostgresSpeakingRates(self.connection)

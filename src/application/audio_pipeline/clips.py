@@ -116,8 +116,7 @@ class ClipFitter:
                 wrapped = SynthesisFailed(engine, exc.index, f"cue {cue}: {exc.detail}")
                 wrapped.code = exc.code  # keeps an engine's stable code, e.g. provider_auth_failed
                 wrapped.retry_after_s = exc.retry_after_s
-                if hasattr(exc, "retryable"):
-                    wrapped.retryable = exc.retryable  # type: ignore[attr-defined]
+                wrapped.retryable = exc.retryable
                 raise wrapped from exc
             self.counts.engine_requests += len(items)
             found.update(await asyncio.to_thread(self._keep, items, clips))

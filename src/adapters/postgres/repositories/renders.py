@@ -3,15 +3,17 @@ which is what the event stream of a render listens to."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from psycopg import AsyncConnection, sql
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.queries import with_columns
 from adapters.postgres.repositories.casts import voices_of
 from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
 from domain.cast import Cast
@@ -33,8 +35,7 @@ COLUMNS = (
 
 
 def _q(text: str) -> sql.Composed:
-    """A query with the constant column list spliced in (psycopg composition; values stay bound)."""
-    return sql.SQL(text).format(columns=sql.SQL(COLUMNS))
+    return with_columns(text, COLUMNS)
 
 
 INSERT = """
@@ -44,8 +45,9 @@ VALUES (%(id)s, %(track_id)s, %(requested_by)s, %(status)s, %(options)s, %(cues)
         %(format)s, %(blob_key)s, %(trace_id)s, %(job_id)s, %(created_at)s, %(created_at)s)
 """
 SELECT_ONE = _q("SELECT {columns} FROM renders r WHERE r.id = %(id)s")
+SELECT_BY_JOB = _q("SELECT {columns} FROM renders r WHERE r.job_id = %(job)s")
 SELECT_ACCESS = _q("""
-SELECT {columns}, m.role FROM renders r
+SELECT {columns}, m.role AS member_role FROM renders r
 LEFT JOIN tracks t ON t.id = r.track_id AND t.deleted_at IS NULL
 LEFT JOIN projects p ON p.id = t.project_id AND p.deleted_at IS NULL
 LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = %(user_id)s
@@ -97,30 +99,43 @@ _cues = msgspec.json.Decoder(list[RenderCue])
 _report = msgspec.json.Decoder(list[CueFitReport])
 
 
-def render_from_row(row: Sequence[Any]) -> Render:
-    options = row[4] if isinstance(row[4], RenderOptions) else msgspec.convert(row[4], RenderOptions)
+def render_from_row(row: Mapping[str, Any]) -> Render:
+    """A row of COLUMNS (as a dict) as a Render."""
+    options = row["options"]
     return Render(
-        id=row[0],
-        track_id=row[1],
-        requested_by=row[2],
-        status=RenderStatus(row[3]),
-        options=options,
-        cue_count=row[5],
-        progress=Progress(done=row[6], total=row[7]),
-        heartbeat_at=row[8],
-        attempts=row[9],
-        cancel_requested=row[10],
-        stats=row[11],
-        duration_ms=row[12],
-        size_bytes=row[13],
-        error=row[14],
-        trace_id=row[15],
-        job_id=row[16],
-        created_at=row[17],
-        updated_at=row[18],
-        started_at=row[19],
-        finished_at=row[20],
+        id=row["id"],
+        track_id=row["track_id"],
+        requested_by=row["requested_by"],
+        status=RenderStatus(row["status"]),
+        options=options if isinstance(options, RenderOptions) else msgspec.convert(options, RenderOptions),
+        cue_count=row["cue_count"],
+        progress=Progress(done=row["progress_done"], total=row["progress_total"]),
+        heartbeat_at=row["heartbeat_at"],
+        attempts=row["attempts"],
+        cancel_requested=row["cancel_requested"],
+        stats=row["stats"],
+        duration_ms=row["duration_ms"],
+        size_bytes=row["size_bytes"],
+        error=row["error"],
+        trace_id=row["trace_id"],
+        job_id=row["job_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
     )
+
+
+async def _one(conn: AsyncConnection[Any], query: str | sql.Composed, params: dict[str, Any]) -> dict[str, Any] | None:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchone()
+
+
+async def _all(conn: AsyncConnection[Any], query: str | sql.Composed, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchall()
 
 
 def _json(value: Any) -> Jsonb:
@@ -155,16 +170,15 @@ class PostgresRenderRepository:
         )
 
     async def get(self, render_id: UUID) -> Render | None:
-        cur = await self._conn.execute(SELECT_ONE, {"id": render_id})
-        row = await cur.fetchone()
+        row = await _one(self._conn, SELECT_ONE, {"id": render_id})
         return None if row is None else render_from_row(row)
 
     async def access(self, render_id: UUID, user_id: UUID) -> RenderAccess | None:
-        cur = await self._conn.execute(SELECT_ACCESS, {"id": render_id, "user_id": user_id})
-        row = await cur.fetchone()
+        row = await _one(self._conn, SELECT_ACCESS, {"id": render_id, "user_id": user_id})
         if row is None:
             return None
-        return RenderAccess(render=render_from_row(row), role=None if row[21] is None else ProjectRole(row[21]))
+        role = row["member_role"]
+        return RenderAccess(render=render_from_row(row), role=None if role is None else ProjectRole(role))
 
     async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
         params = {"id": render_id, "offset": offset, "limit": limit}
@@ -183,8 +197,7 @@ class PostgresRenderRepository:
 
     async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
         params = {"track_id": track_id, "before": before_id or MAX_UUID, "limit": limit}
-        cur = await self._conn.execute(SELECT_PAGE, params)
-        return [render_from_row(row) for row in await cur.fetchall()]
+        return [render_from_row(row) for row in await _all(self._conn, SELECT_PAGE, params)]
 
     async def set_job(self, render_id: UUID, job_id: int) -> None:
         await self._conn.execute(
@@ -192,8 +205,7 @@ class PostgresRenderRepository:
         )
 
     async def start(self, render_id: UUID, *, at: datetime) -> Render | None:
-        cur = await self._conn.execute(START, {"id": render_id, "at": at})
-        row = await cur.fetchone()
+        row = await _one(self._conn, START, {"id": render_id, "at": at})
         if row is None:
             return None
         await self._notify(render_id)
@@ -203,12 +215,11 @@ class PostgresRenderRepository:
         self, render_id: UUID, *, done: int, total: int, at: datetime, run: int | None = None
     ) -> HeartbeatAck:
         params = {"id": render_id, "done": done, "total": total, "at": at, "run": run}
-        cur = await self._conn.execute(HEARTBEAT, params)
-        row = await cur.fetchone()
+        row = await _one(self._conn, HEARTBEAT, params)
         if row is None:
             return HeartbeatAck(running=False, cancel_requested=False)
         await self._notify(render_id)
-        return HeartbeatAck(running=True, cancel_requested=bool(row[0]))
+        return HeartbeatAck(running=True, cancel_requested=bool(row["cancel_requested"]))
 
     async def succeed(
         self,
@@ -248,8 +259,7 @@ class PostgresRenderRepository:
         await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})
 
     async def find_by_job(self, job_id: int) -> Render | None:
-        cur = await self._conn.execute(_q("SELECT {columns} FROM renders r WHERE r.job_id = %(job)s"), {"job": job_id})
-        row = await cur.fetchone()
+        row = await _one(self._conn, SELECT_BY_JOB, {"job": job_id})
         return None if row is None else render_from_row(row)
 
     async def reopen(self, render_id: UUID, *, at: datetime) -> None:
@@ -281,32 +291,37 @@ WHERE track_id = %(id)s AND deleted_at IS NULL AND spoken ORDER BY start_ms, id
 """
 
 
-class PostgresTrackSource:
+class PostgresRenderTracks:
     """Reads the subtitles area's tables: a track, the caller's role, and its live spoken cues."""
 
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
 
     async def access(self, track_id: UUID, user_id: UUID) -> TrackRole | None:
-        cur = await self._conn.execute(TRACK_ACCESS, {"id": track_id, "user_id": user_id})
-        row = await cur.fetchone()
+        row = await _one(self._conn, TRACK_ACCESS, {"id": track_id, "user_id": user_id})
         if row is None:
             return None
-        cast = None if row[3] is None else Cast(speakers=voices_of(row[3]), defaults=voices_of(row[4]))
+        role = row["role"]
+        cast = (
+            None
+            if row["speakers"] is None
+            else Cast(speakers=voices_of(row["speakers"]), defaults=voices_of(row["defaults"]))
+        )
         return TrackRole(
-            track_id=row[0], role=None if row[1] is None else ProjectRole(row[1]), language=row[2], cast=cast
+            track_id=row["id"], role=None if role is None else ProjectRole(role), language=row["language"], cast=cast
         )
 
     async def snapshot(self, track_id: UUID) -> list[RenderCue]:
-        cur = await self._conn.execute(TRACK_CUES, {"id": track_id})
         return [
             RenderCue(
-                id=str(row[0]),
-                start_ms=row[1],
-                end_ms=row[2],
-                text=row[3],
-                voice=None if row[4] is None else VoiceRef(engine=row[4], name=row[5]),
-                speaker=row[6],
+                id=str(row["id"]),
+                start_ms=row["start_ms"],
+                end_ms=row["end_ms"],
+                text=row["text"],
+                voice=None
+                if row["voice_engine"] is None
+                else VoiceRef(engine=row["voice_engine"], name=row["voice_name"]),
+                speaker=row["speaker"],
             )
-            for row in await cur.fetchall()
+            for row in await _all(self._conn, TRACK_CUES, {"id": track_id})
         ]

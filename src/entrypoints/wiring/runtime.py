@@ -11,9 +11,9 @@ import structlog
 from adapters.postgres.embedded import EmbeddedDatabaseError, start_embedded_postgres
 from adapters.telemetry.logging import configure_logging
 from adapters.telemetry.tracing import configure_tracing
-from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings, SettingsError, load_settings
-from entrypoints.storage_wiring import check_blob_store, is_shared
+from entrypoints.wiring.container import Container, build_container
+from entrypoints.wiring.storage import check_blob_store, is_shared
 
 EXIT_CONFIG = 2
 
@@ -54,7 +54,7 @@ def bootstrap(*, needs_database: bool = True, check_store: bool = True) -> Runti
     container = build_container(settings, database_url)
     if needs_database and check_store and is_shared(settings):
         try:
-            check_blob_store(container.blob_store(), settings)
+            check_blob_store(container.voice.blob_store(), settings)
         except SettingsError as exc:
             print(f"subdub: configuration error: {exc}", file=sys.stderr, flush=True)
             # Nothing is open yet; exiting at once skips interpreter finalization, during which the

@@ -1,0 +1,1 @@
+"""The voice-over pipeline: synthesize the missing clips, fit each to its cue, mix, normalise, encode."""

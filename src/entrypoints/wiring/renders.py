@@ -1,0 +1,109 @@
+"""Render jobs: requests, the worker side, watching, downloading, administration."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
+from adapters.postgres.render_events import PostgresRenderEvents
+from adapters.queue.metrics import QueueMetrics
+from adapters.storage.fs_blob_store import FsBlobStore
+from adapters.text.lexicon_matcher import lexicon_matcher
+from application.audio_pipeline.voice_over import RenderVoiceOver
+from application.use_cases.purge_project_blobs import PurgeProjectBlobs
+from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
+from application.use_cases.renders.cancel_render import CancelRender
+from application.use_cases.renders.execute_render import ExecuteRender
+from application.use_cases.renders.fit_check import FitCheck, FitForecaster
+from application.use_cases.renders.preview_cue import PreviewCue, PreviewLimits
+from application.use_cases.renders.read_renders import (
+    GetRender,
+    GetRenderAudio,
+    GetRenderReport,
+    GetRenderSubtitles,
+    ListTrackRenders,
+)
+from application.use_cases.renders.request_render import RequestRender
+from application.use_cases.renders.watch_render import WatchRender
+from entrypoints.problems import problem_of
+from entrypoints.settings import Settings
+from entrypoints.wiring.resources import Closes, closed_at_exit
+from entrypoints.wiring.storage import local_blobs_dir
+from entrypoints.wiring.use_case import UseCase, WriteUseCase
+
+
+def _previews_dir(settings: Settings) -> Path:
+    return local_blobs_dir(settings) / "previews"
+
+
+class RendersContainer(containers.DeclarativeContainer):
+    core: providers.DependenciesContainer = providers.DependenciesContainer()
+    voice: providers.DependenciesContainer = providers.DependenciesContainer()
+    uow: Any = core.queued_unit_of_work.provider
+    clock: Any = core.clock
+
+    render_events = providers.Singleton(PostgresRenderEvents, core.database_url)
+    render_events_closed = Closes(closed_at_exit, render_events)
+    queue_metrics = providers.Singleton(QueueMetrics, pool=core.pool)
+    request_render = WriteUseCase(
+        RequestRender,
+        uow=uow,
+        synthesizers=voice.speech_synthesizers,
+        clock=clock,
+        ids=core.ids,
+        lexicon_matcher=providers.Object(lexicon_matcher),
+    )
+    fit_forecaster = providers.Factory(
+        FitForecaster,
+        synthesizers=voice.speech_synthesizers,
+        cache=voice.clip_cache,
+        lexicon_matcher=providers.Object(lexicon_matcher),
+    )
+    fit_check = UseCase(FitCheck, uow=uow, forecaster=fit_forecaster)
+    # One-cue previews: rendered in the API process (its engine pool serves nobody else), a few at a time.
+    preview_scratch = providers.Singleton(
+        FsBlobStore, root=providers.Callable(_previews_dir, core.settings), durable=False
+    )
+    preview_cue = UseCase(
+        PreviewCue,
+        uow=uow,
+        renderer=providers.Factory(
+            RenderVoiceOver,
+            synthesizers=voice.speech_synthesizers,
+            clip_cache=voice.clip_cache,
+            processor=voice.clip_processor,
+            mixer=voice.track_mixer,
+            output_store=preview_scratch,
+            lexicon_matcher=providers.Object(lexicon_matcher),
+        ),
+        scratch=preview_scratch,
+        rate_limiter=core.rate_limiter,
+        limits=providers.Object(PreviewLimits()),
+        slots=providers.Singleton(asyncio.Semaphore, PreviewLimits().at_once),
+    )
+    get_render_subtitles = UseCase(GetRenderSubtitles, uow=uow, codec=core.subtitle_codec)
+    # Not a WriteUseCase: a run writes its own steps durably (and must not start twice).
+    execute_render = UseCase(
+        ExecuteRender,
+        uow=uow,
+        renderer=voice.render_voice_over,
+        artifacts=voice.blob_store,
+        clock=clock,
+        problem_of=providers.Object(problem_of),
+        heartbeat_s=core.settings.provided.render_heartbeat_s,
+    )
+    get_render = UseCase(GetRender, uow=uow)
+    get_render_audio = UseCase(GetRenderAudio, uow=uow, artifacts=voice.blob_store)
+    purge_project_blobs = UseCase(
+        PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, core.pool), voice.blob_store, clock
+    )
+    list_track_renders = UseCase(ListTrackRenders, uow=uow)
+    get_render_report = UseCase(GetRenderReport, uow=uow)
+    cancel_render = WriteUseCase(CancelRender, uow=uow, clock=clock)
+    watch_render = UseCase(WatchRender, uow=uow, events=render_events)
+    list_jobs = UseCase(ListJobs, uow=uow)
+    retry_job = WriteUseCase(RetryJob, uow=uow, clock=clock)
