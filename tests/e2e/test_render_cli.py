@@ -86,7 +86,7 @@ def test_a_track_of_markup_only_is_an_error_with_exit_2(tmp_path: Path) -> None:
     output = tmp_path / "out.wav"
     result = subdub("render", source, "-o", output, data_dir=tmp_path / "d")
     assert result.returncode == 2
-    assert "no cue with text" in result.stderr
+    assert "line 2: empty text; the file holds no usable cue" in result.stderr  # the reader names the line
     assert leftovers(tmp_path) == ["d", "markup.srt"]  # the data folder, the input; no output
 
 

@@ -44,7 +44,7 @@ def test_5_mib_of_a_hostile_pattern_is_read_within_the_limit(reader: IsolatedRea
 
 
 def test_a_read_past_the_limit_is_refused_and_its_process_replaced() -> None:
-    reader = IsolatedReader(time_limit_s=0.001, workers=1)
+    reader = IsolatedReader(time_limit_s=0, workers=1)  # no answer can be waited for
     data = HEADS["srt"] + b"Hello\n"
     with pytest.raises(SubtitlesTooComplex):
         reader.read(data)

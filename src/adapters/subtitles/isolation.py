@@ -17,13 +17,15 @@ import msgspec
 from adapters.subtitles.reader import read_subtitles
 from application.ports.subtitles import ParsedSubtitles, SubtitlesTooComplex, UnreadableSubtitles
 
+STARTUP_LIMIT_S = 120.0
 _CONTEXT = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or sockets
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(ParsedSubtitles)
 
 
 def _serve(conn: Connection) -> None:
-    """The child: read files until the pipe closes."""
+    """The child: say it is ready (its imports are done), then read files until the pipe closes."""
+    conn.send("ready")
     while True:
         try:
             data, options = conn.recv()
@@ -43,6 +45,10 @@ class _Child:
         self.process = _CONTEXT.Process(target=_serve, args=(child_end,), daemon=True, name="subdub-subtitles")
         self.process.start()
         child_end.close()
+        # Starting an interpreter is not reading a file: the limit starts once the child is ready.
+        if not self.conn.poll(STARTUP_LIMIT_S) or self.conn.recv() != "ready":
+            self.kill()
+            raise RuntimeError("the subtitle reader process did not start")
 
     def kill(self) -> None:
         self.process.kill()

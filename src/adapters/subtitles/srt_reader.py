@@ -14,11 +14,16 @@ from adapters.subtitles.markup import srt_text
 from adapters.subtitles.reading import MAX_RAW_TEXT, RawCue, Reading, Skip
 from adapters.subtitles.timestamps import BadTiming, lenient_timing, looks_like_timing, shown
 
-_STANDARD = re.compile(r"\s*\d{2,}:\d{2}:\d{2},\d{3} --> \d{2,}:\d{2}:\d{2},\d{3}(?:\s.*)?")
+_STANDARD = re.compile(r"\s*(\d{2,6}):([0-5]\d):([0-5]\d),(\d{3}) --> (\d{2,6}):([0-5]\d):([0-5]\d),(\d{3})(?:\s.*)?")
 
 
-def is_standard_srt_timing(line: str) -> bool:
-    return _STANDARD.fullmatch(line) is not None
+def standard_timing(line: str) -> tuple[int, int] | None:
+    """(start, end) of a well-formed `HH:MM:SS,mmm --> HH:MM:SS,mmm` line: the common case, read in one match."""
+    match = _STANDARD.fullmatch(line)
+    if match is None:
+        return None
+    h1, m1, s1, f1, h2, m2, s2, f2 = map(int, match.groups())
+    return ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
 
 
 def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
@@ -96,6 +101,10 @@ def read_srt(text: str) -> Reading:
     for block in _blocks(text.split("\n")):
         state = _Block(reading)
         for position, (number, line) in enumerate(block):
+            standard = standard_timing(line) if "-->" in line else None
+            if standard is not None:
+                state.timing(number, *standard)
+                continue
             if not looks_like_timing(line):
                 state.text_line(number, line)
                 continue
@@ -113,8 +122,7 @@ def read_srt(text: str) -> Reading:
                 else:
                     state.text_line(number, line)
                 continue
-            if not is_standard_srt_timing(line):
-                reading.repaired(number, f"timing {shown(line)!r} read leniently")
+            reading.repaired(number, f"timing {shown(line)!r} read leniently")
             state.timing(number, start, end)
         state.finish()
     return reading
