@@ -13,25 +13,23 @@ from litestar.params import FromPath, JSONBody
 from application.actor import Actor
 from application.ports.lexicons import StoredLexicon
 from application.use_cases.subtitles.lexicon import GetLexicon, PutLexicon
-from domain.lexicon import Lexicon, LexiconEntry
+from domain.lexicon import MAX_ENTRIES, MAX_MATCH_CHARS, MAX_REPLACE_CHARS, Lexicon, LexiconEntry
 from entrypoints.http.controllers.projects import IfMatch
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.schemas import Envelope
 from entrypoints.http.versioning import etag, expected_version
 
-MAX_BODY_ENTRIES = 20_000  # the schema's bound; the domain's own limit (2 000) answers 422 naming it
-
 
 class LexiconEntryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    match: Annotated[str, msgspec.Meta(max_length=1000)]
-    replace: Annotated[str, msgspec.Meta(max_length=1000)]
+    match: Annotated[str, msgspec.Meta(max_length=MAX_MATCH_CHARS)]
+    replace: Annotated[str, msgspec.Meta(max_length=MAX_REPLACE_CHARS)]
     kind: Literal["text", "ipa"] = "text"
     case_sensitive: bool = False
     whole_word: bool = True
 
 
 class LexiconIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    entries: Annotated[list[LexiconEntryIn], msgspec.Meta(max_length=MAX_BODY_ENTRIES)]
+    entries: Annotated[list[LexiconEntryIn], msgspec.Meta(max_length=MAX_ENTRIES)]
 
     def lexicon(self) -> Lexicon:
         """Validated by the domain (422 naming the entry)."""
