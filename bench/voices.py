@@ -27,8 +27,8 @@ from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.tts.espeak import EspeakSpeechSynthesizer
 from adapters.tts.hibari import HibariSpeechSynthesizer
+from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.ports.speech import SynthesisRequest
-from application.use_cases.render_voice_over import RenderVoiceOver
 from domain.render_options import RenderOptions
 from domain.voices import VoiceRef
 

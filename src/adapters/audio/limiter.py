@@ -19,8 +19,10 @@ quieter than that, so most of a track costs one comparison per sample.
 
 from __future__ import annotations
 
+from functools import reduce
+
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 from scipy.signal import firwin, upfirdn
 
 OVERSAMPLING = 4
@@ -50,15 +52,18 @@ def _hot_runs(magnitude: np.ndarray, threshold: float) -> list[tuple[int, int]]:
 def sample_true_peaks(samples: np.ndarray, start: int, end: int) -> np.ndarray:
     """The 4×-oversampled peak magnitude within ±1 sample of each sample in [start, end)."""
     lo, hi = max(0, start - PAD), min(samples.size, end + PAD)
-    up = np.abs(upfirdn(_INTERPOLATOR, samples[lo:hi], OVERSAMPLING))
+    up = upfirdn(_INTERPOLATOR, samples[lo:hi], OVERSAMPLING)
     offset = round(_DELAY)  # oversampled index of input sample lo
-    n = hi - lo
-    window = np.zeros((n + 2) * OVERSAMPLING, dtype=np.float32)
-    take = up[offset : offset + window.size]
-    window[: take.size] = take
-    per_sample = window.reshape(n + 2, OVERSAMPLING).max(axis=1)  # [k, k+1) for k = lo .. hi+1
-    around = np.maximum(per_sample[:-2], np.maximum(per_sample[1:-1], np.concatenate([[0.0], per_sample[:-3]])))
-    result: np.ndarray = around[start - lo : end - lo]
+    size = (hi - lo + 2) * OVERSAMPLING
+    window = up[offset : offset + size]
+    if window.size < size:
+        window = np.concatenate([window, np.zeros(size - window.size, dtype=window.dtype)])
+    np.abs(window, out=window)
+    # [k, k+1) for k = lo .. hi+1 (element-wise over the phases: far faster than a max along a short axis)
+    per_sample: np.ndarray = reduce(np.maximum, (window[phase::OVERSAMPLING] for phase in range(OVERSAMPLING)))
+    around = np.maximum(per_sample[:-2], per_sample[1:-1])
+    around[1:] = np.maximum(around[1:], per_sample[:-3])
+    result: np.ndarray = around[start - lo : end - lo].astype(np.float64)
     return result
 
 
@@ -104,24 +109,31 @@ class _Stage:
         self._hold = max(self._lookahead, round(sample_rate * hold_ms / 1000))
         self._context = self._lookahead + self._hold + PAD
         self._buffer = np.zeros(0, dtype=np.float32)
+        self._touched = np.zeros(0, dtype=bool)  # per buffered sample: did the stage before turn it down
         self._emitted = 0  # samples at the head of the buffer already given out (kept as context)
         self.limited_samples = 0  # samples the limiter turned down
         self.deepest_db = 0.0  # its largest reduction
 
-    def process(self, chunk: np.ndarray) -> np.ndarray:
+    def process(self, chunk: np.ndarray, touched: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The chunk's samples that are ready, and which of them this stage turned down. With `touched`
+        (which of the chunk's samples a stage before turned down), only the neighbourhood of those is
+        read: elsewhere that stage passed its input as it was, already under the ceiling."""
         self._buffer = np.concatenate([self._buffer, chunk.astype(np.float32, copy=False)])
-        return self._emit(self._buffer.size - self._lookahead - PAD)
+        if touched is not None:
+            self._touched = np.concatenate([self._touched, touched])
+        return self._emit(self._buffer.size - self._lookahead - PAD, masked=touched is not None)
 
-    def flush(self) -> np.ndarray:
-        return self._emit(self._buffer.size)
+    def flush(self, *, masked: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        return self._emit(self._buffer.size, masked=masked)
 
-    def _emit(self, end: int) -> np.ndarray:
+    def _emit(self, end: int, *, masked: bool) -> tuple[np.ndarray, np.ndarray]:
         buffer, start = self._buffer, self._emitted
         if end <= start:
-            return np.zeros(0, dtype=np.float32)
-        gains = self._needed(buffer)
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=bool)
+        gains = self._needed(buffer, self._touched if masked else None)
         if gains is None:
             out = buffer[start:end].copy()
+            turned = np.zeros(out.size, dtype=bool)
         else:
             size = self._hold + self._lookahead + 1
             held = minimum_filter1d(gains, size, mode="nearest", origin=self._hold - size // 2)
@@ -130,18 +142,25 @@ class _Stage:
             )
             applied = np.minimum(smooth[start:end], 1.0)
             out = buffer[start:end] * applied
-            turned = applied < 0.9999
-            if turned.any():
-                self.limited_samples += int(turned.sum())
+            turned = applied < 1.0
+            counted = applied < 0.9999
+            if counted.any():
+                self.limited_samples += int(counted.sum())
                 self.deepest_db = min(self.deepest_db, 20 * float(np.log10(applied.min())))
         keep_from = max(0, end - self._context)
         self._buffer = buffer[keep_from:]
+        self._touched = self._touched[keep_from:]
         self._emitted = end - keep_from
-        return out
+        return out, turned
 
-    def _needed(self, buffer: np.ndarray) -> np.ndarray | None:
+    def _needed(self, buffer: np.ndarray, touched: np.ndarray | None) -> np.ndarray | None:
         """The gain each sample needs (1 where its true peak is under the ceiling), or None: all 1."""
-        runs = _hot_runs(np.abs(buffer), self.ceiling * HOT_MARGIN)
+        magnitude = np.abs(buffer)
+        if touched is not None:
+            # a sample's true peak reads PAD samples on each side; its hot neighbour may sit one further
+            near = maximum_filter1d(touched.view(np.uint8), 2 * PAD + 5, mode="constant") > 0
+            magnitude[~near] = 0.0
+        runs = _hot_runs(magnitude, self.ceiling * HOT_MARGIN)
         if not runs:
             return None
         gains = np.ones(buffer.size, dtype=np.float32)
@@ -158,7 +177,9 @@ class _Stage:
 class TruePeakLimiter:
     """Two stages: where the first turns the gain down fast, the gain's own movement shapes the
     waveform and can leave a peak a little over the ceiling between samples; the second stage,
-    reading the first one's output, takes those (small, slow-moving) remainders away."""
+    reading the first one's output, takes those (small, slow-moving) remainders away. It reads only
+    around the samples the first one turned down: elsewhere the first one's output is its input, which
+    it already found under the ceiling."""
 
     def __init__(self, sample_rate: int, ceiling_dbtp: float = -1.0) -> None:
         self._first = _Stage(sample_rate, ceiling_dbtp)
@@ -176,8 +197,8 @@ class TruePeakLimiter:
         return self._first.deepest_db + self._second.deepest_db
 
     def process(self, chunk: np.ndarray) -> np.ndarray:
-        return self._second.process(self._first.process(chunk))
+        return self._second.process(*self._first.process(chunk))[0]
 
     def flush(self) -> np.ndarray:
-        rest = self._second.process(self._first.flush())
-        return np.concatenate([rest, self._second.flush()])
+        rest, _ = self._second.process(*self._first.flush())
+        return np.concatenate([rest, self._second.flush(masked=True)[0]])
