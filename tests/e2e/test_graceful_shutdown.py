@@ -16,7 +16,8 @@ from tests.support.server import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_until_live(base: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
+def wait_until_live(base: str, process: subprocess.Popen[str], timeout: float = 120) -> None:
+    """Start-up, not speed, is checked: a loaded machine can take over 30 s to import the app."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -86,7 +86,7 @@ def test_register_upload_render_watch_download(clean_database: str, tmp_path: Pa
     }
     base = f"http://127.0.0.1:{port}"
     with process(["serve"], env, tmp_path / "api.log") as api, process(["worker"], env, tmp_path / "worker.log"):
-        wait_until_live(base, api, timeout=120)  # a loaded CI machine takes longer than 30 s to import
+        wait_until_live(base, api)
         with httpx.Client(base_url=base, timeout=30) as http:
             account = {"email": "slice@example.com", "password": "correct horse battery staple", "display_name": "S"}
             assert http.post("/api/v1/auth/register", json=account).status_code == 201
