@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.db]
 # covers: S-SEC-6
 def test_the_page_and_its_assets_come_with_a_strict_policy(studio_url: str) -> None:
     page = httpx.get(f"{studio_url}/")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self';" in policy and "style-src 'self';" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy

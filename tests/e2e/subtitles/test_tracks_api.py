@@ -35,6 +35,7 @@ async def test_upload_repairs_a_messy_file_and_exports_it(clean_database: str, t
             exported = await client.get(f"/api/v1/tracks/{track['id']}/export?format={fmt}", headers=owner.headers)
             assert exported.status_code == 200
             assert exported.headers["content-type"].startswith(media_type)
+            assert exported.headers["content-type"].count("charset=utf-8") == 1
             assert exported.headers["content-disposition"] == f'attachment; filename="track-{track["id"]}.{fmt}"'
             again = await client.post(
                 f"/api/v1/projects/{project['id']}/tracks",

@@ -37,10 +37,10 @@ from entrypoints.http.subtitles_schemas import CreatedTrackOut, ImportReportOut,
 from entrypoints.http.track_upload_openapi import TrackCreationOperation
 from entrypoints.http.versioning import etag, expected_version
 
-MEDIA_TYPES = {
+MEDIA_TYPES = {  # Litestar adds "; charset=utf-8" to text/* types itself
     SubtitleFormat.SRT: "application/x-subrip; charset=utf-8",
-    SubtitleFormat.VTT: "text/vtt; charset=utf-8",
-    SubtitleFormat.ASS: "text/x-ssa; charset=utf-8",
+    SubtitleFormat.VTT: "text/vtt",
+    SubtitleFormat.ASS: "text/x-ssa",
 }
 OPT_MAX_UPLOAD = "max_upload_bytes"
 OPT_MAX_JSON = "max_json_bytes"

@@ -38,7 +38,7 @@ def page_html() -> bytes:
 
 @get("/", include_in_schema=False, cache_control=PAGE_CACHE)
 async def studio_page() -> Response[bytes]:
-    return Response(page_html(), media_type="text/html; charset=utf-8")
+    return Response(page_html(), media_type="text/html")  # Litestar adds "; charset=utf-8"
 
 
 def studio_routes() -> list[ControllerRouterHandler]:
