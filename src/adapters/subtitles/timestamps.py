@@ -19,52 +19,53 @@ class BadTiming(ValueError):
     """A timing line that cannot be read; the message says why."""
 
 
+def _digits(line: str, pos: int) -> int:
+    """The position after the ASCII digits starting at `pos`."""
+    end = len(line)
+    while pos < end and line[pos].isascii() and line[pos].isdigit():
+        pos += 1
+    return pos
+
+
+def _after(line: str, pos: int, sign: str) -> int | None:
+    """The position after `sign` at `pos`, or None where it is not there."""
+    return pos + 1 if line.startswith(sign, pos) else None
+
+
 def vtt_timestamp(line: str, pos: int) -> tuple[int, int] | None:
     """(milliseconds, position after) for a WebVTT timestamp at `pos`, or None (W3C "collect a WebVTT timestamp")."""
-    end = len(line)
-    hours_first = False
-    start = pos
-    while pos < end and line[pos].isascii() and line[pos].isdigit():
-        pos += 1
-    if pos == start:
+    stop = _digits(line, pos)
+    if stop == pos:
         return None
-    first = line[start:pos]
-    value1 = int(first)
-    if len(first) != 2 or value1 > 59:
-        hours_first = True
-    if pos >= end or line[pos] != ":":
+    value1 = int(line[pos:stop])
+    hours_first = stop - pos != 2 or value1 > 59
+    colon = _after(line, stop, ":")
+    if colon is None:
         return None
-    pos += 1
-    start = pos
-    while pos < end and line[pos].isascii() and line[pos].isdigit():
-        pos += 1
-    if pos - start != 2:
+    pos, stop = colon, _digits(line, colon)
+    if stop - pos != 2:
         return None
-    value2 = int(line[start:pos])
-    if hours_first or (pos < end and line[pos] == ":"):
-        if pos >= end or line[pos] != ":":
+    value2 = int(line[pos:stop])
+    if hours_first or line.startswith(":", stop):
+        colon = _after(line, stop, ":")
+        if colon is None:
             return None
-        pos += 1
-        start = pos
-        while pos < end and line[pos].isascii() and line[pos].isdigit():
-            pos += 1
-        if pos - start != 2:
+        pos, stop = colon, _digits(line, colon)
+        if stop - pos != 2:
             return None
-        value3 = int(line[start:pos])
+        value3 = int(line[pos:stop])
     else:
         value1, value2, value3 = 0, value1, value2
-    if pos >= end or line[pos] != ".":
+    dot = _after(line, stop, ".")
+    if dot is None:
         return None
-    pos += 1
-    start = pos
-    while pos < end and line[pos].isascii() and line[pos].isdigit():
-        pos += 1
-    if pos - start != 3:
+    pos, stop = dot, _digits(line, dot)
+    if stop - pos != 3:
         return None
-    value4 = int(line[start:pos])
+    value4 = int(line[pos:stop])
     if value2 > 59 or value3 > 59:
         return None
-    return ((value1 * 60 + value2) * 60 + value3) * 1000 + value4, pos
+    return ((value1 * 60 + value2) * 60 + value3) * 1000 + value4, stop
 
 
 def _skip_space(line: str, pos: int) -> int:
