@@ -17,8 +17,6 @@ from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import OVERFLOW_POLICIES, RenderOptions
 from domain.voices import VoiceRef
 from entrypoints.cli.render import EXIT_BAD_INPUT, EXIT_FAILED, UsageError, parse_borrow
-from entrypoints.cli.render_display import timestamp
-from entrypoints.wiring import bootstrap, running
 
 
 def register(sub: Any) -> None:
@@ -64,6 +62,8 @@ def _options(args: argparse.Namespace) -> RenderOptions:
 
 
 async def _check(args: argparse.Namespace, options: RenderOptions) -> FitForecast:
+    from entrypoints.wiring import bootstrap, running  # imported on use: `--help` stays fast
+
     async with running(bootstrap(needs_database=False).container, database=False) as container:
         subtitles = container.voice.subtitle_file_reader().read(args.input)
         forecaster: FitForecaster = container.renders.fit_forecaster()
@@ -71,6 +71,8 @@ async def _check(args: argparse.Namespace, options: RenderOptions) -> FitForecas
 
 
 def _print(forecast: FitForecast) -> None:
+    from entrypoints.cli.render_display import timestamp  # rich: imported on use
+
     totals = forecast.totals
     print(
         f"{totals.cues} cues ({forecast.measured} measured from cached clips, the rest predicted): "
