@@ -23,7 +23,7 @@ function statsText(render) {
   return parts.join(" · ");
 }
 
-export function renderPanel(track, signal, { currentVoice }) {
+export function renderPanel(track, signal, { currentVoice, onRendered }) {
   const error = h("p", { class: "error", role: "alert" });
   const progress = h("progress", { id: "render-progress", max: "100", value: "0", "aria-labelledby": "render-state" });
   const state = h("p", { id: "render-state" }, "No render running.");
@@ -68,6 +68,7 @@ export function renderPanel(track, signal, { currentVoice }) {
       h("p", { class: "muted" }, statsText(render)),
       h("p", {}, h("a", { href: shownUrl, download: `render-${render.id}.${render.format}`, class: "button", id: "render-download" },
         `Download (${render.format})`)));
+    if (onRendered) await onRendered(render);
   };
 
   const refreshHistory = async () => {

@@ -225,24 +225,45 @@ export async function trackView(main, trackId, signal) {
 
 
   const onlyProblems = h("input", { type: "checkbox", id: "only-problems" });
-  onlyProblems.addEventListener("change", () => {
-    table.filter((row) => !onlyProblems.checked || row.classList.contains("problem"));
-  });
+  const applyFilter = () => table.filter((row) => !onlyProblems.checked || row.classList.contains("problem"));
+  onlyProblems.addEventListener("change", applyFilter);
+  // Fits from a fit check (predicted) or a render's report (used) colour the rows; the filter is re-applied.
+  const showFits = (fits, source) => {
+    let problems = 0;
+    for (const fit of fits) {
+      const id = fit.id || fit.cue_id;
+      if (!cues.has(id)) continue;
+      const tagged = { ...fit, source };
+      if (fitStatus(tagged).problem) problems += 1;
+      put({ ...cues.get(id), fit: tagged });
+    }
+    applyFilter();
+    return problems;
+  };
   const fitButton = offers(FIT_CHECK, "post") && h("button", {
     type: "button",
     id: "fit-check",
     onclick: async () => {
+      tableError.textContent = "";
       try {
         const voice = currentVoice.get();
         const answer = await call(`/api/v1/tracks/${trackId}/fit-check`, { method: "POST", body: voice ? { voice } : {} });
-        for (const fit of answer.data.cues) if (cues.has(fit.id)) put({ ...cues.get(fit.id), fit });
-        const problems = answer.data.cues.filter((fit) => fitStatus(fit).problem).length;
+        const problems = showFits(answer.data.cues, "fit-check");
         announce(`Fit checked: ${problems} cue(s) sped up or overflowing`);
       } catch (failure) {
         tableError.textContent = problemText(failure);
       }
     },
   }, "Check fit");
+  const renderReport = offers("/api/v1/renders/{render_id}/report") ? async (render) => {
+    try {
+      const rows = await everyPage(`/api/v1/renders/${render.id}/report`, 200);
+      const problems = showFits(rows, "render");
+      announce(`Render report: ${problems} cue(s) sped up or overflowing`);
+    } catch (failure) {
+      tableError.textContent = `The render's report could not be read: ${problemText(failure)}`;
+    }
+  } : null;
 
   const [track] = await Promise.all([trackLoaded, firstPage]);
   if (signal.aborted) return;
@@ -258,7 +279,7 @@ export async function trackView(main, trackId, signal) {
     conflicts,
     tableError,
     h("div", { class: "table-wrap" }, table.help, table.element),
-    renderPanel(track.data, signal, { currentVoice }));
+    renderPanel(track.data, signal, { currentVoice, onRendered: renderReport }));
   main.dataset.ready = "cues";
   performance.mark("cue-table-interactive");
   focusHeading(main);
