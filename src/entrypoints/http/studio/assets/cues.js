@@ -25,16 +25,20 @@ function voiceLabel(voice) {
 }
 
 export class CueTable {
-  constructor({ columns, onEdit, onPreview }) {
+  constructor({ columns, onEdit, onPreview, onCurrent = () => {} }) {
     this.columns = columns; // {speaker: bool, preview: bool}
     this.onEdit = onEdit;
     this.onPreview = onPreview;
+    this.onCurrent = onCurrent;
     this.rows = new Map();
     this.body = h("tbody", {});
     this.body.addEventListener("keydown", (event) => this.keydown(event));
     this.body.addEventListener("focusin", (event) => {
       const row = event.target.closest("tr[data-id]");
-      if (row) this.makeCurrent(row);
+      if (row) {
+        this.makeCurrent(row);
+        this.onCurrent(row.dataset.id);
+      }
     });
     this.body.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action]");

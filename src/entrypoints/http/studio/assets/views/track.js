@@ -7,6 +7,7 @@ import { announce, clear, focusHeading, formatMs, h, parseTime, problemText } fr
 import { bodyHas, offers } from "../features.js";
 import { enqueue, push, queued, queuedCount } from "../offline.js";
 import { renderPanel } from "../render.js";
+import { Timeline } from "../timeline.js";
 import { loadVoices, parseVoiceKey, voiceKey, voiceOptions } from "../voices.js";
 
 const CUE_PATCH = "/api/v1/tracks/{track_id}/cues/{cue_id}";
@@ -26,6 +27,19 @@ export async function trackView(main, trackId, signal) {
     columns,
     onEdit: (id) => edit(id).catch((e) => { tableError.textContent = problemText(e); }),
     onPreview: (id) => preview(id).catch((e) => { tableError.textContent = problemText(e); }),
+    onCurrent: (id) => timeline.mark(id),
+  });
+  // Choosing a cue on the timeline focuses its row (shown even when the problem filter had hidden it).
+  const timeline = new Timeline({
+    onSelect: (id) => {
+      const row = table.rows.get(id);
+      if (row && row.hidden && onlyProblems.checked) {
+        onlyProblems.checked = false;
+        applyFilter();
+      }
+      table.focus(id);
+      if (row) row.scrollIntoView({ block: "center" });
+    },
   });
   // The table shows the first page of cues as soon as it arrives and grows as the others come.
   let firstPageShown;
@@ -56,6 +70,7 @@ export async function trackView(main, trackId, signal) {
   const put = (cue) => {
     cues.set(cue.id, { ...cues.get(cue.id), ...cue, pending: undefined });
     table.replace(cues.get(cue.id));
+    timeline.update(cues.get(cue.id));
   };
 
   const conflict = (id, mine, server, why) => {
@@ -278,8 +293,11 @@ export async function trackView(main, trackId, signal) {
     previewPlayer,
     conflicts,
     tableError,
+    timeline.element,
     h("div", { class: "table-wrap" }, table.help, table.element),
-    renderPanel(track.data, signal, { currentVoice, onRendered: renderReport }));
+    renderPanel(track.data, signal, {
+      currentVoice, onRendered: renderReport, onTime: (ms) => timeline.setTime(ms),
+    }));
   main.dataset.ready = "cues";
   performance.mark("cue-table-interactive");
   focusHeading(main);
@@ -290,6 +308,7 @@ export async function trackView(main, trackId, signal) {
   }
   if (signal.aborted) return;
   performance.mark("cue-table-complete");
+  timeline.draw([...cues.values()]);
   main.dataset.complete = "cues";
   applyPending();
 
