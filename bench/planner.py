@@ -181,7 +181,7 @@ async def preview_rows(film: list[RenderCue], work: Path) -> list[tuple[str, str
     warm: list[float] = []
     try:
         for target in film[100:900:40]:
-            trio = in_context(film, target.id, None, None)
+            trio = in_context(film, target.id, None)
             for timings in (cold, warm):
                 t0 = time.perf_counter()
                 await renderer.execute(trio, RenderOptions(), "p.wav")

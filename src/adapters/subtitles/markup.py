@@ -16,12 +16,15 @@ _OVERRIDE = re.compile(r"\{[^{}\n]*\}")
 _DRAWING = re.compile(r"\\p(\d+)")
 _ASS_ESCAPES = {"\\N": "\n", "\\n": "\n", "\\h": "\u00a0"}
 _ASS_ESCAPE = re.compile(r"\\[Nnh]")
+# Character references many SRT files carry (`&amp;`, `&nbsp;`, `&#39;`, `&lrm;`): only terminated ones, so
+# `AT&T` or `R&D` stay as written.
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def srt_text(text: str) -> tuple[str, bool]:
-    """(text without tags and override blocks, whether any were removed)."""
+    """(text without tags and override blocks, character references decoded; whether any markup was removed)."""
     stripped = _OVERRIDE.sub("", _SRT_TAG.sub("", text))
-    return stripped, stripped != text
+    return _REFERENCE.sub(lambda match: html.unescape(match.group()), stripped), stripped != text
 
 
 def ass_text(text: str) -> tuple[str, bool]:

@@ -100,10 +100,9 @@ def _content(raw: RawCue, speech: Speech, reading: Reading) -> CueContent | None
     if reason is not None:
         reading.skip(raw.line, reason)
         return None
-    speaker = raw.speaker
-    if speaker is None:
-        speaker, text = speech.speaker_of(text)
-        text = lines_of(text)
+    label, text = speech.speaker_of(text)
+    text = lines_of(text)
+    speaker = label or raw.speaker  # a label in the text (`MAN:`) is never spoken and names the speaker
     if len(text) > MAX_CUE_TEXT_CHARS:
         reading.skip(raw.line, f"text longer than {MAX_CUE_TEXT_CHARS} characters")
         return None

@@ -73,8 +73,9 @@ def _is_label(name: str) -> bool:
 
 
 def is_spoken(text: str) -> bool:
-    """False when every line is a bracketed or parenthesised description or carries music notes."""
-    for line in text.split("\n"):
+    """False when every line is a bracketed or parenthesised description or carries music notes; a
+    description may run over several lines (`(computer playing` / `electronic melody)`)."""
+    for line in _described_lines(text):
         line = line.strip()
         if not line or any(note in line for note in _MUSIC):
             continue
@@ -82,3 +83,17 @@ def is_spoken(text: str) -> bool:
             continue
         return True
     return False
+
+
+def _described_lines(text: str) -> list[str]:
+    """The cue's lines, a line that opens a bracket or parenthesis joined with those that close it."""
+    lines: list[str] = []
+    pending = ""
+    for line in text.split("\n"):
+        pending = f"{pending} {line}" if pending else line
+        if pending.count("(") <= pending.count(")") and pending.count("[") <= pending.count("]"):
+            lines.append(pending)
+            pending = ""
+    if pending:
+        lines.append(pending)
+    return lines

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from application.ports.clip_cache import PruneReport
-from application.use_cases.prune_clip_cache import PruneClipCache
-from entrypoints.wiring import bootstrap, running
+if TYPE_CHECKING:
+    from application.ports.clip_cache import PruneReport
+    from application.use_cases.prune_clip_cache import PruneClipCache
 
 
 def register(sub: Any) -> None:
@@ -20,6 +20,8 @@ def register(sub: Any) -> None:
 
 
 async def _prune(budget: int | None) -> PruneReport:
+    from entrypoints.wiring import bootstrap, running  # imported on use: `--help` stays fast
+
     async with running(bootstrap(needs_database=False).container, database=False) as container:
         use_case: PruneClipCache = container.voice.prune_clip_cache()
         return await use_case.execute(max_bytes=budget)

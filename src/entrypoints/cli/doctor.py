@@ -4,8 +4,6 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.wiring import bootstrap, running
-
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("doctor", help="print each dependency's status")
@@ -13,6 +11,8 @@ def register(sub: Any) -> None:
 
 
 async def _check() -> int:
+    from entrypoints.wiring import bootstrap, running  # imported on use: `--help` stays fast
+
     async with running(bootstrap().container) as container:
         report = await container.check_readiness().execute()
     print(f"overall: {report.status}")

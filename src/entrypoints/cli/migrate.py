@@ -3,9 +3,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from adapters.postgres.migrations import MigrationRunner
-from entrypoints.wiring.runtime import load_settings_or_exit, resolve_database_url
-
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("migrate", help="apply, roll back or list database migrations")
@@ -18,6 +15,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported on use: `--help` stays fast
+    from adapters.postgres.migrations import MigrationRunner
+    from entrypoints.wiring.runtime import load_settings_or_exit, resolve_database_url
+
     settings = load_settings_or_exit()
     runner = MigrationRunner(resolve_database_url(settings))
     if args.action == "up":

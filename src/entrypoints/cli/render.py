@@ -12,12 +12,11 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
 
-from adapters.media.languages import to_bcp47
 from application.audio_pipeline.delivery import MediaSources
 from application.errors import ApplicationError, InvalidInput
 from application.ports.speech import SynthesisFailed
@@ -27,11 +26,13 @@ from domain.delivery import bed_stream_for
 from domain.errors import DomainError
 from domain.lexicon import Lexicon
 from domain.media import Media, media_kind
+from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import DEFAULT_VOICE, MIX_MODES, OVERFLOW_POLICIES, RENDER_FORMATS, RenderOptions
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
-from entrypoints.cli.render_display import ProgressDisplay, print_summary
-from entrypoints.wiring import Container, bootstrap, running
+
+if TYPE_CHECKING:
+    from entrypoints.wiring import Container
 
 LANGUAGE_IN_NAME = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 EXIT_FAILED = 1
@@ -83,7 +84,12 @@ def register(sub: Any) -> None:
         default="gap",
         help='silence a cue may use after its end: "gap" (up to the next cue, default) or milliseconds',
     )
-    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300, 0)")
+    parser.add_argument(
+        "--lead-ms",
+        type=int,
+        default=DEFAULT_LEAD_MS,
+        help=f"how early a cue may start into the silence before it (0-300, {DEFAULT_LEAD_MS})",
+    )
     parser.add_argument(
         "--max-rate-step", type=float, default=0.15, help="largest speed change between a speaker's lines (0.15)"
     )
@@ -140,6 +146,8 @@ def options_from(args: argparse.Namespace) -> RenderOptions:
     mix: Any = args.mix or ("replace" if args.music_effects else "voiceover" if args.media else "voice")
     if args.cast is not None and not args.cast.is_file():
         raise UsageError(f"cast {args.cast} is not a file")
+    from adapters.media.languages import to_bcp47  # langcodes loads its tables on import
+
     try:
         options = RenderOptions(
             voice=VoiceRef.parse(args.voice) if args.voice else DEFAULT_VOICE,
@@ -256,6 +264,8 @@ def _local_media(container: Container, args: argparse.Namespace, options: Render
 async def _render(
     container: Container, args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None
 ) -> int:
+    from entrypoints.cli.render_display import ProgressDisplay, print_summary  # rich: imported on use
+
     subtitles = container.voice.subtitle_file_reader().read(args.input)
     synthesizers = container.voice.speech_synthesizers()
     language = args.language or language_of(args.input)
@@ -296,6 +306,8 @@ async def _render(
 
 
 async def _render_and_close(args: argparse.Namespace, options: RenderOptions, lexicon: Lexicon | None) -> int:
+    from entrypoints.wiring import bootstrap, running  # imported on use: `--help` stays fast
+
     async with running(bootstrap(needs_database=False).container, database=False) as container:
         return await _render(container, args, options, lexicon)
 

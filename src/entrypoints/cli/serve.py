@@ -5,17 +5,15 @@ import os
 import signal
 import subprocess  # nosec B404
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-from litestar import Litestar
-from uvicorn.supervisors import Multiprocess
+# uvicorn, Litestar and the wiring are imported where a server starts: `subdub --help` stays fast
+if TYPE_CHECKING:
+    import uvicorn
+    from litestar import Litestar
 
-from adapters.postgres.migrations import MigrationRunner
-from entrypoints.cli.stopping import stopped_by_signals
-from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from entrypoints.wiring import Runtime, bootstrap
+    from entrypoints.settings import Settings
+    from entrypoints.wiring import Runtime
 
 PROCESS_APP = "entrypoints.http.asgi:create_process_app"
 
@@ -34,6 +32,8 @@ def server_config(settings: Settings, app: Any, *, workers: int = 1) -> uvicorn.
     """uvloop and httptools (C parsers and event loop). Each process stops accepting on SIGTERM/SIGINT,
     lets in-flight requests finish within the grace period, then runs the lifespan shutdown that closes
     its pools; with several workers the parent holds the socket, forwards the signal and waits for them."""
+    import uvicorn
+
     return uvicorn.Config(
         app,
         host=settings.http_host,
@@ -56,6 +56,10 @@ def server_config(settings: Settings, app: Any, *, workers: int = 1) -> uvicorn.
 
 def make_server(runtime: Runtime, app: Litestar | None = None) -> uvicorn.Server:
     """One API process serving an app built here (tests, `subdub run`)."""
+    import uvicorn
+
+    from entrypoints.http.app import create_app
+
     return uvicorn.Server(server_config(runtime.settings, app or create_app(runtime.container)))
 
 
@@ -65,12 +69,17 @@ def _serve(runtime: Runtime) -> None:
 
 def serve_processes(settings: Settings, workers: int, app_factory: str = PROCESS_APP) -> None:
     """`workers` API processes sharing one listening socket, each building its app from `app_factory`."""
+    from uvicorn.supervisors import Multiprocess
+
     config = server_config(settings, app_factory, workers=workers)
     sock = config.bind_socket()
     Multiprocess(config, sockets=[sock]).run()
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from entrypoints.cli.stopping import stopped_by_signals
+    from entrypoints.wiring import bootstrap
+
     runtime = bootstrap()
     workers = args.workers or runtime.settings.http_workers
     if workers < 1:
@@ -84,6 +93,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_all(args: argparse.Namespace) -> int:
+    from adapters.postgres.migrations import MigrationRunner
+    from entrypoints.cli.stopping import stopped_by_signals
+    from entrypoints.wiring import bootstrap
+
     runtime = bootstrap()
     MigrationRunner(runtime.database_url).up()
     settings = runtime.settings

@@ -11,9 +11,7 @@ import uuid
 from typing import Any
 
 from application.errors import ApplicationError
-from application.use_cases.identity.register import RegisterCommand
 from domain.errors import DomainError
-from entrypoints.wiring import bootstrap, running
 
 PASSWORD_VARIABLE = "SUBDUB_ADMIN_PASSWORD"  # noqa: S105 - the variable's name  # nosec B105
 EXIT_INVALID = 2
@@ -44,6 +42,10 @@ def _password() -> str:
 
 
 async def _create_admin(args: argparse.Namespace, password: str) -> int:
+    # imported on use: `--help` stays fast
+    from application.use_cases.identity.register import RegisterCommand
+    from entrypoints.wiring import bootstrap, running
+
     try:
         async with running(bootstrap().container, wait_for_database=True) as container:
             user, created = await container.identity.create_admin().execute(

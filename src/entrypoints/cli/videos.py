@@ -6,8 +6,6 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.wiring import bootstrap, running
-
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("videos", help="project videos (Dailymotion metadata)")
@@ -18,6 +16,8 @@ def register(sub: Any) -> None:
 
 
 async def _refresh(limit: int) -> int:
+    from entrypoints.wiring import bootstrap, running  # imported on use: `--help` stays fast
+
     async with running(bootstrap().container, wait_for_database=True) as container:
         report = await container.catalogue.refresh_pending_videos().execute(limit=max(1, limit))
     print(f"filled: {report.filled}, not found: {report.not_found}, still pending: {report.still_pending}")

@@ -6,8 +6,6 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.wiring import bootstrap, running
-
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("voices", help="list the voices `subdub render --voice` accepts")
@@ -17,6 +15,8 @@ def register(sub: Any) -> None:
 
 
 async def _list(args: argparse.Namespace) -> int:
+    from entrypoints.wiring import bootstrap, running  # imported on use: `--help` stays fast
+
     async with running(bootstrap(needs_database=False).container, database=False) as container:
         shown = 0
         for engine, synthesizer in sorted(container.voice.speech_synthesizers().items()):

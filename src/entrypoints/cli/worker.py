@@ -5,11 +5,7 @@ import asyncio
 import signal
 from typing import Any
 
-import structlog
-
 from adapters.process_lifetime import die_with_parent
-from entrypoints.wiring import bootstrap
-from entrypoints.worker.runner import run_worker
 
 
 def register(sub: Any) -> None:
@@ -23,6 +19,12 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.parent_pid is not None:
         die_with_parent(signal.SIGTERM, parent_pid=args.parent_pid)
+    # imported on use: `--help` stays fast
+    import structlog
+
+    from entrypoints.wiring import bootstrap
+    from entrypoints.worker.runner import run_worker
+
     runtime = bootstrap()
     structlog.get_logger(__name__).info("worker.starting")
     asyncio.run(run_worker(runtime.container, concurrency=args.concurrency))

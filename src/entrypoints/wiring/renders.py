@@ -27,13 +27,14 @@ from application.use_cases.renders.read_renders import (
     GetRenderSubtitles,
     ListTrackRenders,
 )
+from application.use_cases.renders.render_run import BeatRenderRun, FinishRenderRun, StartRenderRun
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from entrypoints.problems import problem_of
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, closed_at_exit
 from entrypoints.wiring.storage import local_blobs_dir
-from entrypoints.wiring.use_case import UseCase, WriteUseCase
+from entrypoints.wiring.use_case import DurableWriteUseCase, UseCase, WriteUseCase
 
 
 def _previews_dir(settings: Settings) -> Path:
@@ -86,13 +87,19 @@ class RendersContainer(containers.DeclarativeContainer):
         slots=providers.Singleton(asyncio.Semaphore, PreviewLimits().at_once),
     )
     get_render_subtitles = UseCase(GetRenderSubtitles, uow=uow, codec=core.subtitle_codec)
-    # Not a WriteUseCase: a run writes its own steps durably (and must not start twice).
+    # A run is not re-run as a whole (the engine work must not start twice): each bookkeeping step is.
+    start_render_run = DurableWriteUseCase(
+        StartRenderRun, uow=core.queued_unit_of_work, artifacts=voice.blob_store, clock=clock
+    )
+    beat_render_run = WriteUseCase(BeatRenderRun, uow=core.queued_unit_of_work, clock=clock)
+    finish_render_run = DurableWriteUseCase(FinishRenderRun, uow=core.queued_unit_of_work, clock=clock)
     execute_render = UseCase(
         ExecuteRender,
-        uow=uow,
+        start=start_render_run,
+        beat=beat_render_run,
+        finish=finish_render_run,
         renderer=voice.render_voice_over,
         artifacts=voice.blob_store,
-        clock=clock,
         problem_of=providers.Object(problem_of),
         heartbeat_s=core.settings.provided.render_heartbeat_s,
     )

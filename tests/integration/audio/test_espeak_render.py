@@ -97,7 +97,7 @@ async def test_listing_voices_starts_every_engine_process_before_the_first_rende
     engine = EspeakSpeechSynthesizer(workers=2)
     try:
         await engine.list_voices()
-        pool = engine._pool
+        pool = engine._engine.pool
         assert pool is not None
         processes = list(pool._processes.values())
         assert len(processes) == 2

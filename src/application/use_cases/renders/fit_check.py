@@ -20,6 +20,7 @@ from application.ports.clip_cache import ClipCache
 from application.ports.speech import SpeechSynthesizer
 from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
+from application.voice_checks import cast_voices
 from domain.clips import clip_key
 from domain.lexicon import Lexicon
 from domain.planner import PlanCue, PlannedCue, plan_timing
@@ -194,6 +195,8 @@ class FitCheck:
             cues = await uow.track_source.snapshot(track_id)
             if len(cues) > MAX_CUES:
                 raise InvalidInput(f"a fit check takes at most {MAX_CUES} cues", code="track_too_long")
+            # each cue's voice as a render would choose it: its own, its speaker's, the language's, the request's
+            cues, _ = cast_voices(cues, access.cast, access.language, options.voice)
             voices = self._forecaster.voices(cues, options)
             stored = await uow.speaking_rates.get(str(voice) for voice in voices)
             lexicon = await uow.lexicons.for_track(track_id)

@@ -18,13 +18,13 @@ from application.errors import DependencyUnavailable, FieldError, InvalidInput, 
 from application.ports.blobs import BlobStore
 from application.ports.rate_limit import RateLimiter
 from application.ports.subtitles_uow import QueuedUnitOfWork
+from application.voice_checks import cast_voices
 from domain.clips import normalise_text
 from domain.lexicon import Lexicon
 from domain.planner import MAX_LEAD_MS
 from domain.projects import ProjectAction
 from domain.render_options import RenderOptions
 from domain.timing import RenderCue
-from domain.voices import VoiceRef
 
 MAX_PREVIEW_TEXT = 2000
 
@@ -60,7 +60,6 @@ class PreviewCue:
         options: RenderOptions,
         *,
         text: str | None = None,
-        voice: VoiceRef | None = None,
     ) -> bytes:
         """WAV bytes of the cue (with `text` instead of its own, when given) between its neighbours."""
         async with self._uow() as uow:
@@ -70,7 +69,9 @@ class PreviewCue:
             authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             cues = await uow.track_source.snapshot(track_id)
             lexicon = await uow.lexicons.for_track(track_id)
-        trio = in_context(cues, cue_id, text, voice)
+        # each voice as a render would choose it: the cue's own, its speaker's in the cast, the cast's
+        # default for the track's language, else the voice the preview asks for
+        trio, _ = cast_voices(in_context(cues, cue_id, text), access.cast, access.language, options.voice)
         gate = await self._rate_limiter.hit(f"preview:{actor.user_id}", limit=self._limits.per_minute, window_s=60)
         if not gate.allowed:
             raise RateLimited("too many previews; wait a little", retry_after_s=gate.retry_after_s)
@@ -94,7 +95,7 @@ class PreviewCue:
             self._scratch.delete(key)
 
 
-def in_context(cues: list[RenderCue], cue_id: str, text: str | None, voice: VoiceRef | None) -> list[RenderCue]:
+def in_context(cues: list[RenderCue], cue_id: str, text: str | None) -> list[RenderCue]:
     """The cue and its speakable neighbours, moved so the first starts just after 0 (the timeline of a
     preview is seconds long, wherever the cue is in the film)."""
     ordered = sorted(cues, key=lambda cue: (cue.start_ms, cue.end_ms))
@@ -110,8 +111,6 @@ def in_context(cues: list[RenderCue], cue_id: str, text: str | None, voice: Voic
                 code="invalid_text",
             )
         target = msgspec.structs.replace(target, text=text)
-    if voice is not None:
-        target = msgspec.structs.replace(target, voice=voice)
     before = next((c for c in reversed(ordered[:position]) if normalise_text(c.text)), None)
     after = next((c for c in ordered[position + 1 :] if normalise_text(c.text)), None)
     trio = [cue for cue in (before, target, after) if cue is not None]

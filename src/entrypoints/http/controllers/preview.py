@@ -10,7 +10,6 @@ from litestar.params import FromPath, JSONBody
 
 from application.actor import Actor
 from application.use_cases.renders.preview_cue import PreviewCue
-from domain.voices import VoiceRef
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.fit_check_schemas import PreviewIn
 
@@ -34,6 +33,5 @@ class CuePreviewController(Controller):
         data: JSONBody[PreviewIn | None] = None,
     ) -> Response[bytes]:
         body = data or PreviewIn()
-        voice = None if body.voice is None else VoiceRef(engine=body.voice.engine, name=body.voice.name)
-        wav = await preview_cue.execute(actor, track_id, str(cue_id), body.options(), text=body.text, voice=voice)
+        wav = await preview_cue.execute(actor, track_id, str(cue_id), body.options(), text=body.text)
         return Response(content=wav, media_type="audio/wav", headers={"Cache-Control": "no-store"})
