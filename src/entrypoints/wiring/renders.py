@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.render_events import PostgresRenderEvents
+from adapters.postgres.repositories.renders import CANCEL_CHANNEL
 from adapters.queue.metrics import QueueMetrics
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.text.lexicon_matcher import lexicon_matcher
@@ -49,6 +50,9 @@ class RendersContainer(containers.DeclarativeContainer):
 
     render_events = providers.Singleton(PostgresRenderEvents, core.database_url)
     render_events_closed = Closes(closed_at_exit, render_events)
+    # cancel requests only: what the worker running a render listens for
+    cancel_requests = providers.Singleton(PostgresRenderEvents, core.database_url, channel=CANCEL_CHANNEL)
+    cancel_requests_closed = Closes(closed_at_exit, cancel_requests)
     queue_metrics = providers.Singleton(QueueMetrics, pool=core.pool)
     request_render = WriteUseCase(
         RequestRender,
@@ -103,6 +107,7 @@ class RendersContainer(containers.DeclarativeContainer):
         artifacts=voice.blob_store,
         problem_of=providers.Object(problem_of),
         heartbeat_s=core.settings.provided.render_heartbeat_s,
+        cancel_requests=cancel_requests,
     )
     get_render = UseCase(GetRender, uow=uow)
     get_render_audio = UseCase(GetRenderAudio, uow=uow, artifacts=voice.blob_store)
