@@ -34,14 +34,14 @@ async def test_a_running_render_stops_within_a_second_of_its_cancel(
     env = worker_env(
         clean_database,
         data_dir,
-        FAKE_TTS_DELAY_S="0.2",
+        FAKE_TTS_DELAY_S="3",  # one engine call outlasts the heartbeat: waiting for a batch to end is too late
         FAKE_TTS_CALL_LOG=str(call_log),
         SUBDUB_RENDER_HEARTBEAT_SECONDS="2",  # the shipped interval: the cancel must not wait for a beat
     )
     with worker_process(env, tmp_path / "worker.log"):
         await wait_for(job_pool, [render.id], {RenderStatus.RUNNING}, timeout_s=120)
         for _ in range(1200):  # until well into synthesis (at most a minute)
-            if len(synthesis_times(call_log)) >= 8:
+            if len(synthesis_times(call_log)) >= 4:
                 break
             await asyncio.sleep(0.05)
         queue_app = make_queue_app()
@@ -57,7 +57,6 @@ async def test_a_running_render_stops_within_a_second_of_its_cancel(
         calls_when_stopped = len(synthesis_times(call_log))
         await asyncio.sleep(1.5)
         later = synthesis_times(call_log)
-    print(f"CANCEL-LATENCY {latency:.3f}")
     assert latency < 1.0, f"the render stopped {latency:.2f} s after the cancel"
     assert len(later) == calls_when_stopped, "the engine kept synthesizing for a cancelled render"
     assert all(at <= stopped.finished_at.timestamp() for at in later)
