@@ -44,7 +44,7 @@ def _previews_dir(settings: Settings) -> Path:
 class RendersContainer(containers.DeclarativeContainer):
     core: providers.DependenciesContainer = providers.DependenciesContainer()
     voice: providers.DependenciesContainer = providers.DependenciesContainer()
-    uow: Any = core.queued_unit_of_work.provider
+    uow: Any = core.queued_unit_of_work
     clock: Any = core.clock
 
     render_events = providers.Singleton(PostgresRenderEvents, core.database_url)
@@ -88,11 +88,9 @@ class RendersContainer(containers.DeclarativeContainer):
     )
     get_render_subtitles = UseCase(GetRenderSubtitles, uow=uow, codec=core.subtitle_codec)
     # A run is not re-run as a whole (the engine work must not start twice): each bookkeeping step is.
-    start_render_run = DurableWriteUseCase(
-        StartRenderRun, uow=core.queued_unit_of_work, artifacts=voice.blob_store, clock=clock
-    )
-    beat_render_run = WriteUseCase(BeatRenderRun, uow=core.queued_unit_of_work, clock=clock)
-    finish_render_run = DurableWriteUseCase(FinishRenderRun, uow=core.queued_unit_of_work, clock=clock)
+    start_render_run = DurableWriteUseCase(StartRenderRun, uow=uow, artifacts=voice.blob_store, clock=clock)
+    beat_render_run = WriteUseCase(BeatRenderRun, uow=uow, clock=clock)
+    finish_render_run = DurableWriteUseCase(FinishRenderRun, uow=uow, clock=clock)
     execute_render = UseCase(
         ExecuteRender,
         start=start_render_run,
@@ -111,6 +109,6 @@ class RendersContainer(containers.DeclarativeContainer):
     list_track_renders = UseCase(ListTrackRenders, uow=uow)
     get_render_report = UseCase(GetRenderReport, uow=uow)
     cancel_render = WriteUseCase(CancelRender, uow=uow, clock=clock)
-    watch_render = UseCase(WatchRender, uow=uow, events=render_events)
+    watch_render = UseCase(WatchRender, get_render=get_render, events=render_events)
     list_jobs = UseCase(ListJobs, uow=uow)
     retry_job = WriteUseCase(RetryJob, uow=uow, clock=clock)
