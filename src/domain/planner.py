@@ -1,10 +1,12 @@
 """The timing planner: each cue's window and speed, chosen for the whole track at once.
 
-A cue may use the silence after it (up to the next cue's start, or a fixed amount) and, when
-allowed, start up to `lead_ms` early into the silence before it. A clip that fits is spoken as it
-is (speech is never slowed down); a longer one is sped up just enough to fit, up to the cap. Then
-neighbouring lines of one speaker are brought within `max_rate_step` of each other by raising the
-slower one, so the voice's pace does not wobble from line to line. Speeds are whole hundredths.
+A cue may use the silence after it (up to the next cue's start, or a fixed amount) and start up to
+`lead_ms` early into the silence before it. A clip that fits is spoken as it is (speech is never
+slowed down); a longer one is sped up just enough to fit, up to the cap. Then neighbouring lines of
+one speaker (consecutive lines of that speaker within one scene) are brought within `max_rate_step`
+of each other by raising the slower one, so the voice's pace does not wobble from line to line.
+A scene ends at a silence of `SCENE_GAP_MS` or more in which no line is spoken. Speeds are whole
+hundredths.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from domain.errors import InvariantViolated
 PlanReason = Literal["fits", "borrowed", "lead", "sped_up", "smoothed", "capped"]
 
 MAX_LEAD_MS = 300
+DEFAULT_LEAD_MS = 200  # five frames at 25 fps: an early start a listener takes for the line's own
 TAIL_MS = 1000  # the last cue's silence with borrow "gap": the end of the video is not known here
-NEIGHBOUR_GAP_MS = 2000  # lines of one speaker closer than this are heard as one stretch of speech
+SCENE_GAP_MS = 4000  # a silence this long, with no line spoken, ends a scene (a cut, a change of place)
 _CENTI = 100
 
 
@@ -37,7 +40,7 @@ class PlanCue(msgspec.Struct, frozen=True, kw_only=True):
 class PlanRules(msgspec.Struct, frozen=True, kw_only=True):
     speed_cap: float
     borrow_ms: int | None = None  # None: the silence up to the next cue's start
-    lead_ms: int = 0
+    lead_ms: int = DEFAULT_LEAD_MS
     max_rate_step: float = 0.15
 
     def __post_init__(self) -> None:
@@ -140,22 +143,46 @@ def plan_timing(cues: Sequence[PlanCue], rules: PlanRules) -> list[PlannedCue]:
 
 def _smoothed(cues: Sequence[PlanCue], order: list[int], needed: dict[int, int], cap: int, step: int) -> dict[int, int]:
     """The least speeds at or above what each cue needs (capped) such that neighbouring lines of one
-    group differ by at most `step`: a forward and a backward pass over each group's stretches of speech."""
+    group differ by at most `step`: a forward and a backward pass over each group's lines in a scene."""
     rates = {index: min(needed[index], cap) for index in order}
+    linked = set(neighbour_pairs(cues))
     by_group: dict[str, list[int]] = {}
     for index in order:
         by_group.setdefault(cues[index].group, []).append(index)
     for members in by_group.values():
-        linked = [cues[b].start_ms - cues[a].end_ms <= NEIGHBOUR_GAP_MS for a, b in pairwise(members)]
-        for k in range(1, len(members)):
-            if linked[k - 1]:
-                rates[members[k]] = max(rates[members[k]], rates[members[k - 1]] - step)
-        for k in range(len(members) - 2, -1, -1):
-            if linked[k]:
-                rates[members[k]] = max(rates[members[k]], rates[members[k + 1]] - step)
+        for earlier, later in pairwise(members):
+            if (earlier, later) in linked:
+                rates[later] = max(rates[later], rates[earlier] - step)
+        for earlier, later in reversed(list(pairwise(members))):
+            if (earlier, later) in linked:
+                rates[earlier] = max(rates[earlier], rates[later] - step)
     return rates
 
 
-def are_neighbours(earlier: PlanCue, later: PlanCue) -> bool:
-    """Two consecutive lines of one group heard as one stretch of speech."""
-    return earlier.group == later.group and later.start_ms - earlier.end_ms <= NEIGHBOUR_GAP_MS
+def scenes(cues: Sequence[PlanCue]) -> list[int]:
+    """The scene of every cue (numbered from 0 along the timeline), in the order given: a new scene
+    starts after a silence of at least `SCENE_GAP_MS` in which no cue runs."""
+    found = [0] * len(cues)
+    scene, reach = 0, None
+    for index in _timeline(cues):
+        cue = cues[index]
+        if reach is not None and cue.start_ms - reach >= SCENE_GAP_MS:
+            scene += 1
+        found[index] = scene
+        reach = cue.end_ms if reach is None else max(reach, cue.end_ms)
+    return found
+
+
+def neighbour_pairs(cues: Sequence[PlanCue]) -> list[tuple[int, int]]:
+    """(earlier, later) indexes of consecutive lines of one group in one scene: heard as one voice's
+    stretch of speech, whatever other speakers say in between."""
+    scene_of = scenes(cues)
+    last: dict[str, int] = {}
+    pairs = []
+    for index in _timeline(cues):
+        group = cues[index].group
+        earlier = last.get(group)
+        if earlier is not None and scene_of[earlier] == scene_of[index]:
+            pairs.append((earlier, index))
+        last[group] = index
+    return pairs

@@ -172,6 +172,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         int, Var("SUBDUB_LOGIN_FAILURE_WINDOW_SECONDS", "window of counted failures", minimum=1)
     ] = 900
     auth_cache_s: Annotated[int, Var("SUBDUB_AUTH_CACHE_SECONDS", "token epoch and role cache", minimum=1)] = 10
+    invitation_ttl_hours: Annotated[
+        float, Var("SUBDUB_INVITATION_TTL_HOURS", "how long a project invitation can be accepted")
+    ] = 168.0
     # Jobs (renders): retries, heartbeats and the recovery of jobs whose worker died.
     job_max_attempts: Annotated[
         int, Var("SUBDUB_JOB_MAX_ATTEMPTS", "runs of a job before it is dead-lettered", minimum=1)
