@@ -57,6 +57,7 @@ class RendersContainer(containers.DeclarativeContainer):
         clock=clock,
         ids=core.ids,
         lexicon_matcher=providers.Object(lexicon_matcher),
+        queued_per_user=core.settings.provided.renders_queued_per_user,
     )
     fit_forecaster = providers.Factory(
         FitForecaster,

@@ -23,7 +23,7 @@ function statsText(render) {
   return parts.join(" · ");
 }
 
-export function renderPanel(track, signal, { currentVoice }) {
+export function renderPanel(track, signal, { currentVoice, onRendered, onTime }) {
   const error = h("p", { class: "error", role: "alert" });
   const progress = h("progress", { id: "render-progress", max: "100", value: "0", "aria-labelledby": "render-state" });
   const state = h("p", { id: "render-state" }, "No render running.");
@@ -62,12 +62,14 @@ export function renderPanel(track, signal, { currentVoice }) {
       id: "render-player", controls: true, src: shownUrl, preload: "metadata",
       "aria-label": `Rendered ${kind}`, dataset: { durationMs: String(render.duration_ms ?? "") },
     });
+    if (onTime) player.addEventListener("timeupdate", () => onTime(Math.round(player.currentTime * 1000)));
     clear(result,
       player,
       h("p", {}, `${formatMs(render.duration_ms || 0)} · ${render.format} · ${Math.round((render.size_bytes || 0) / 1024)} KiB`),
       h("p", { class: "muted" }, statsText(render)),
       h("p", {}, h("a", { href: shownUrl, download: `render-${render.id}.${render.format}`, class: "button", id: "render-download" },
         `Download (${render.format})`)));
+    if (onRendered) await onRendered(render);
   };
 
   const refreshHistory = async () => {

@@ -4,6 +4,7 @@ import { call, everyPage } from "../api.js";
 import { announce, clear, focusHeading, formatMs, h, problemText } from "../dom.js";
 import { offers } from "../features.js";
 import { castPanel } from "./cast.js";
+import { lexiconPanel } from "./lexicon.js";
 import { membersPanel } from "./members.js";
 
 function trackItem(track) {
@@ -151,6 +152,7 @@ export async function projectView(main, projectId) {
     project.data.role !== "viewer" && upload,
     reportSlot,
     castPanel(projectId, project.data.role),
+    lexiconPanel(projectId, project.data.role),
     project.data.role !== "viewer" && mediaPanel(projectId),
     membersPanel(projectId, project.data.role));
   focusHeading(main);
