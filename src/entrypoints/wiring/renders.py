@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -11,7 +10,6 @@ from dependency_injector import containers, providers
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.render_events import PostgresRenderEvents
 from adapters.queue.metrics import QueueMetrics
-from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.text.lexicon_matcher import lexicon_matcher
 from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.use_cases.purge_project_blobs import PurgeProjectBlobs
@@ -31,14 +29,9 @@ from application.use_cases.renders.render_run import BeatRenderRun, FinishRender
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from entrypoints.problems import problem_of
-from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, closed_at_exit
-from entrypoints.wiring.storage import local_blobs_dir
+from entrypoints.wiring.storage import make_preview_scratch
 from entrypoints.wiring.use_case import DurableWriteUseCase, UseCase, WriteUseCase
-
-
-def _previews_dir(settings: Settings) -> Path:
-    return local_blobs_dir(settings) / "previews"
 
 
 class RendersContainer(containers.DeclarativeContainer):
@@ -67,9 +60,7 @@ class RendersContainer(containers.DeclarativeContainer):
     )
     fit_check = UseCase(FitCheck, uow=uow, forecaster=fit_forecaster)
     # One-cue previews: rendered in the API process (its engine pool serves nobody else), a few at a time.
-    preview_scratch = providers.Singleton(
-        FsBlobStore, root=providers.Callable(_previews_dir, core.settings), durable=False
-    )
+    preview_scratch = providers.Singleton(make_preview_scratch, core.settings)
     preview_cue = UseCase(
         PreviewCue,
         uow=uow,
