@@ -3,7 +3,7 @@ in one transaction (a render exists if and only if its job does)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from uuid import UUID
 
 import msgspec
@@ -31,7 +31,7 @@ QUEUE_FULL_RETRY_AFTER_S = 30
 class RequestRender:
     def __init__(
         self,
-        uow: Callable[[], QueuedUnitOfWork],
+        uow: QueuedUnitOfWork,
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
@@ -49,7 +49,7 @@ class RequestRender:
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
         # Before the transaction: listing a provider's voices may take a network round trip.
         voice_error = await self._voice_error(options)
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
