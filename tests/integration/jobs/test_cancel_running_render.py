@@ -47,7 +47,7 @@ async def test_a_running_render_stops_within_a_second_of_its_cancel(
         queue_app = make_queue_app()
         actor = Actor(user_id=render.requested_by, role=GlobalRole.MEMBER)
         asked = datetime.now(UTC)
-        answer = await CancelRender(lambda: PostgresQueuedUnitOfWork(job_pool, queue_app), SystemClock()).execute(
+        answer = await CancelRender(PostgresQueuedUnitOfWork(job_pool, queue_app), SystemClock()).execute(
             actor, render.id
         )
         assert answer.cancel_requested and answer.status is RenderStatus.RUNNING
