@@ -194,6 +194,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ] = 10.0
     worker_poll_s: Annotated[float, Var("SUBDUB_WORKER_POLL_SECONDS", "fallback poll for due retries")] = 2.0
     render_heartbeat_s: Annotated[float, Var("SUBDUB_RENDER_HEARTBEAT_SECONDS", "render progress interval")] = 2.0
+    # Fair sharing of the workers between users.
+    renders_queued_per_user: Annotated[
+        int, Var("SUBDUB_RENDERS_QUEUED_PER_USER", "renders one user may have waiting (429 beyond)", minimum=1)
+    ] = 10
+    renders_running_per_user: Annotated[
+        int, Var("SUBDUB_RENDERS_RUNNING_PER_USER", "renders of one user running at once, all workers", minimum=1)
+    ] = 2
+    worker_small_render_slots: Annotated[
+        int, Var("SUBDUB_WORKER_SMALL_RENDER_SLOTS", "slots a worker keeps for small renders, beyond its concurrency")
+    ] = 1
+    small_render_cues: Annotated[
+        int, Var("SUBDUB_SMALL_RENDER_CUES", "a render of at most this many cues is small", minimum=1)
+    ] = 200
     worker_metrics_port: Annotated[
         int | None, Var("SUBDUB_WORKER_METRICS_PORT", "worker's own metrics port", minimum=1)
     ] = None
