@@ -18,6 +18,7 @@ from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
 from application.use_cases.renders.fit_check import FitCheck, FitForecaster
+from application.use_cases.renders.playback import IssuePlaybackToken
 from application.use_cases.renders.preview_cue import PreviewCue, PreviewLimits
 from application.use_cases.renders.read_renders import (
     GetRender,
@@ -38,6 +39,7 @@ from entrypoints.wiring.use_case import DurableWriteUseCase, UseCase, WriteUseCa
 class RendersContainer(containers.DeclarativeContainer):
     core: providers.DependenciesContainer = providers.DependenciesContainer()
     voice: providers.DependenciesContainer = providers.DependenciesContainer()
+    identity: providers.DependenciesContainer = providers.DependenciesContainer()
     uow: Any = core.queued_unit_of_work
     clock: Any = core.clock
 
@@ -100,6 +102,9 @@ class RendersContainer(containers.DeclarativeContainer):
     )
     get_render = UseCase(GetRender, uow=uow)
     get_render_audio = UseCase(GetRenderAudio, uow=uow, artifacts=voice.blob_store)
+    issue_playback_token = UseCase(
+        IssuePlaybackToken, get_render=get_render, tokens=identity.access_tokens, clock=clock
+    )
     purge_project_blobs = UseCase(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, core.pool), voice.blob_store, clock
     )
