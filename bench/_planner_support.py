@@ -7,7 +7,7 @@ import statistics
 
 from _render_support import WORDS
 
-from domain.planner import NEIGHBOUR_GAP_MS
+from domain.planner import PlanCue, neighbour_pairs
 from domain.timing import RenderCue
 
 SPEAKERS = ("anna", "ben", "carla", "dev")
@@ -58,19 +58,21 @@ def p95(values: list[float]) -> float:
 
 def figures(cues: list[RenderCue], speeds: dict[str, float]) -> dict[str, float]:
     """Share sped up, mean and p95 speed (all cues, 1.0 = natural), mean speed of the sped-up ones,
-    the largest jump between consecutive lines of one speaker (neighbours < 2 s apart, and any),
-    and the slowest cue."""
+    the largest jump between consecutive lines of one speaker (within a scene, and any), and the slowest cue."""
     values = [speeds[cue.id] for cue in cues]
     sped = [v for v in values if v > 1.005]
-    neighbour_jump, any_jump = 0.0, 0.0
+    planned = [
+        PlanCue(id=c.id, start_ms=c.start_ms, end_ms=c.end_ms, natural_ms=0.0, group=c.speaker or "") for c in cues
+    ]
+    neighbour_jump = max(
+        (abs(speeds[cues[a].id] - speeds[cues[b].id]) for a, b in neighbour_pairs(planned)), default=0.0
+    )
+    any_jump = 0.0
     last: dict[str, RenderCue] = {}
     for cue in sorted(cues, key=lambda c: (c.start_ms, c.end_ms)):
         group = cue.speaker or ""
         if group in last:
-            jump = abs(speeds[cue.id] - speeds[last[group].id])
-            any_jump = max(any_jump, jump)
-            if cue.start_ms - last[group].end_ms <= NEIGHBOUR_GAP_MS:
-                neighbour_jump = max(neighbour_jump, jump)
+            any_jump = max(any_jump, abs(speeds[cue.id] - speeds[last[group].id]))
         last[group] = cue
     return {
         "share": len(sped) / len(values),

@@ -5,7 +5,9 @@ Two kinds of permission:
   path (NotFound), so the routes do not disclose that they exist;
 - an action in a project (read, edit, manage), granted by the caller's role in that project; a caller
   who is not a member gets NotFound (the project's existence is not disclosed), a member whose role
-  does not allow the action gets Forbidden. Global admins get no implicit access to other people's projects.
+  does not allow the action gets Forbidden. Global admins get no implicit access to other people's projects;
+- an answer to an invitation (accept, decline), granted only to its addressee while it is open; anyone
+  else gets NotFound, so an invitation id discloses nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ GLOBAL_GRANTS: dict[GlobalRole, frozenset[Permission]] = {
     GlobalRole.ADMIN: frozenset(Permission),
     GlobalRole.MEMBER: frozenset(),
 }
+
+
+class InvitationAction(StrEnum):
+    ANSWER = "answer"  # accept or decline an invitation addressed to the caller
+
+
 _VERB = {
     ProjectAction.READ: "read",
     ProjectAction.EDIT: "change",
@@ -42,16 +50,22 @@ def can(actor: Actor, permission: Permission) -> bool:
 
 def authorize(
     actor: Actor,
-    permission: Permission | ProjectAction,
+    permission: Permission | ProjectAction | InvitationAction,
     *,
     entity: str,
     entity_id: object | None = None,
     project_role: ProjectRole | None = None,
+    addressee: bool = False,
 ) -> None:
     """Raise unless the actor may: `project_role` is the actor's role in the project the entity belongs
-    to (None when not a member), read only for a project action."""
+    to (None when not a member), read only for a project action; `addressee` says whether an invitation
+    is open and addressed to the actor, read only for an invitation action."""
     if isinstance(permission, Permission):
         if not can(actor, permission):
+            raise NotFound(entity, entity_id)
+        return
+    if isinstance(permission, InvitationAction):
+        if not addressee:
             raise NotFound(entity, entity_id)
         return
     if project_role is None:

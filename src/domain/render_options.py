@@ -9,7 +9,7 @@ import msgspec
 
 from domain.errors import InvariantViolated
 from domain.media import CONTAINERS, valid_language
-from domain.planner import MAX_LEAD_MS, PlanRules
+from domain.planner import DEFAULT_LEAD_MS, MAX_LEAD_MS, PlanRules
 from domain.voices import VoiceRef
 
 AudioFormat = Literal["wav", "flac", "ogg", "mp3"]
@@ -39,7 +39,7 @@ class RenderOptions(msgspec.Struct, frozen=True, kw_only=True):
     max_speed: float = 1.6
     overflow: OverflowPolicy = "overlap"
     borrow_ms: int | None = None  # silence a cue may use after its end; None: all of it, up to the next cue
-    lead_ms: int = 0  # how early a cue may start into the silence before it
+    lead_ms: int = DEFAULT_LEAD_MS  # how early a cue may start into the silence before it
     max_rate_step: float = 0.15  # the largest speed change between neighbouring lines of one speaker
     mix: MixMode = "voice"
     media_id: UUID | None = None  # the original video or audio

@@ -164,6 +164,9 @@ class InMemoryRenderRepository:
         if self._in(render_id, RenderStatus.QUEUED, RenderStatus.RUNNING):
             self._update(render_id, cancel_requested=True, updated_at=at)
 
+    async def lock_and_count_queued(self, user_id: UUID) -> int:
+        return sum(1 for r in self._s.renders.values() if r.requested_by == user_id and r.status is RenderStatus.QUEUED)
+
     async def find_by_job(self, job_id: int) -> Render | None:
         return next((r for r in self._s.renders.values() if r.job_id == job_id), None)
 

@@ -14,11 +14,12 @@ import msgspec
 from application.actor import Actor
 from application.ports.casts import StoredCast
 from application.ports.lexicons import StoredLexicon
-from application.ports.projects import ProjectAccess
+from application.ports.projects import ProjectAccess, RosterKey
 from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
 from domain.cast import Cast
+from domain.invitations import Invitation, InvitationView
 from domain.lexicon import Lexicon
-from domain.projects import Member, Project, VideoRef
+from domain.projects import Member, Project, ProjectRole, VideoRef
 from domain.subtitles import Track
 from domain.sync import CueVersion
 from tests.fakes.media import InMemoryMediaRepository
@@ -39,6 +40,7 @@ class Store:
     casts: dict[UUID, StoredCast] = field(default_factory=dict)
     media: dict[UUID, Any] = field(default_factory=dict)
     lexicons: dict[UUID, StoredLexicon] = field(default_factory=dict)
+    invitations: dict[UUID, Invitation] = field(default_factory=dict)
 
 
 class FakeProjects:
@@ -97,12 +99,73 @@ class FakeMembers:
     async def add(self, member: Member, *, at: datetime) -> None:
         self.s.members[(member.project_id, member.user_id)] = member
 
-    async def list(self, project_id: UUID, *, limit: int, after_user_id: UUID | None) -> list[Member]:
-        found = sorted((m for (p, _), m in self.s.members.items() if p == project_id), key=lambda m: m.user_id)
-        return [m for m in found if after_user_id is None or m.user_id > after_user_id][:limit]
+    async def roster(
+        self, project_id: UUID, *, pending_at: datetime | None, limit: int, after: RosterKey | None
+    ) -> list[Member | Invitation]:
+        members = sorted((m for (p, _), m in self.s.members.items() if p == project_id), key=lambda m: m.user_id)
+        entries: list[tuple[RosterKey, Member | Invitation]] = [(RosterKey(False, m.user_id), m) for m in members]
+        if pending_at is not None:
+            open_ = sorted(
+                (i for i in self.s.invitations.values() if i.project_id == project_id and i.expires_at > pending_at),
+                key=lambda i: i.id,
+            )
+            entries += [(RosterKey(True, i.id), i) for i in open_]
+        return [e for k, e in entries if after is None or (k.pending, k.id) > (after.pending, after.id)][:limit]
+
+    async def role_of_email(self, project_id: UUID, email: str) -> ProjectRole | None:
+        user = self.s.users_by_email.get(email)
+        member = None if user is None else self.s.members.get((project_id, user.id))
+        return None if member is None else member.role
 
     async def remove(self, project_id: UUID, user_id: UUID) -> bool:
         return self.s.members.pop((project_id, user_id), None) is not None
+
+
+class FakeInvitations:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def put(self, invitation: Invitation) -> Invitation:
+        same = next(
+            (
+                i
+                for i in self.s.invitations.values()
+                if (i.project_id, i.email) == (invitation.project_id, invitation.email)
+            ),
+            None,
+        )
+        stored = invitation if same is None else msgspec.structs.replace(invitation, id=same.id)
+        self.s.invitations[stored.id] = stored
+        return stored
+
+    async def get(self, invitation_id: UUID, *, for_update: bool = False) -> Invitation | None:
+        found = self.s.invitations.get(invitation_id)
+        return None if found is None or found.project_id in self.s.deleted_projects else found
+
+    async def for_email(self, email: str, *, now: datetime, limit: int, after_id: UUID | None) -> list[InvitationView]:
+        found = sorted(
+            (
+                i
+                for i in self.s.invitations.values()
+                if i.email == email and i.expires_at > now and i.project_id not in self.s.deleted_projects
+            ),
+            key=lambda i: i.id,
+        )
+        after = [i for i in found if after_id is None or i.id > after_id][:limit]
+        return [InvitationView(invitation=i, project_title=self.s.projects[i.project_id].title) for i in after]
+
+    async def delete(self, project_id: UUID, invitation_id: UUID) -> bool:
+        found = self.s.invitations.get(invitation_id)
+        if found is None or found.project_id != project_id:
+            return False
+        del self.s.invitations[invitation_id]
+        return True
+
+    async def delete_for_email(self, email: str) -> int:
+        gone = [i.id for i in self.s.invitations.values() if i.email == email]
+        for invitation_id in gone:
+            del self.s.invitations[invitation_id]
+        return len(gone)
 
 
 class FakeTracks:
@@ -249,6 +312,9 @@ class FakeUsers:
     async def find_by_email(self, email: str) -> Any:
         return self.s.users_by_email.get(email)
 
+    async def find(self, user_id: UUID) -> Any:
+        return next((u for u in self.s.users_by_email.values() if u.id == user_id), None)
+
 
 class InMemoryLexicons:
     def __init__(self, by_project: dict[UUID, StoredLexicon], project_of_track: dict[UUID, UUID]) -> None:
@@ -273,6 +339,7 @@ class FakeSubtitlesUnitOfWork:
         self.store = store
         self.projects = FakeProjects(store)
         self.members = FakeMembers(store)
+        self.invitations = FakeInvitations(store)
         self.tracks = FakeTracks(store)
         self.cues = FakeCues(store)
         self.casts = FakeCasts(store)

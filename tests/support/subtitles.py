@@ -35,11 +35,19 @@ async def new_project(client: AsyncTestClient[Any], owner: Person, title: str = 
     return dict(response.json()["data"])
 
 
-async def add_member(client: AsyncTestClient[Any], project_id: str, owner: Person, who: Person, role: str) -> None:
+async def invite(client: AsyncTestClient[Any], project_id: str, owner: Person, email: str, role: str) -> Any:
     response = await client.post(
-        f"/api/v1/projects/{project_id}/members", json={"email": who.email, "role": role}, headers=owner.headers
+        f"/api/v1/projects/{project_id}/members", json={"email": email, "role": role}, headers=owner.headers
     )
     assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
+async def add_member(client: AsyncTestClient[Any], project_id: str, owner: Person, who: Person, role: str) -> None:
+    """Invite `who`, who accepts at once."""
+    invitation = await invite(client, project_id, owner, who.email, role)
+    response = await client.post(f"/api/v1/me/invitations/{invitation['id']}/accept", headers=who.headers)
+    assert response.status_code == 200, response.text
 
 
 async def new_track(

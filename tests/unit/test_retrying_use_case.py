@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.postgres.retry import retrying, run_with_retries
-from application.errors import Conflict, TransientFailure
+from application.errors import Conflict, DependencyUnavailable, TransientFailure
 
 
 class Flaky:
@@ -37,3 +37,23 @@ async def test_other_errors_are_not_retried() -> None:
     with pytest.raises(Conflict):
         await flaky.execute(1)
     assert flaky.calls == 1
+
+
+async def test_a_database_outage_is_not_waited_out_by_a_plain_write() -> None:
+    flaky = retrying(Flaky)(1, DependencyUnavailable("database"))
+    with pytest.raises(DependencyUnavailable):
+        await flaky.execute(1)
+    assert flaky.calls == 1
+
+
+async def test_a_durable_write_waits_out_a_database_outage_within_its_patience() -> None:
+    flaky = retrying(Flaky, outage_patience_s=30.0)(6, DependencyUnavailable("database"))
+    assert await flaky.execute(4) == 8  # more runs than a collision gets: the outage lasted, then ended
+    assert flaky.calls == 7
+
+
+async def test_a_durable_write_gives_up_when_the_outage_outlasts_its_patience() -> None:
+    flaky = retrying(Flaky, outage_patience_s=0.05)(1000, DependencyUnavailable("database"))
+    with pytest.raises(DependencyUnavailable):
+        await flaky.execute(1)
+    assert 1 < flaky.calls < 1000

@@ -12,6 +12,7 @@ from adapters.postgres.errors import translate
 from adapters.postgres.repositories.audit import PostgresAuditLog
 from adapters.postgres.repositories.casts import PostgresCastRepository
 from adapters.postgres.repositories.cues import PostgresCueRepository
+from adapters.postgres.repositories.invitations import PostgresInvitationRepository
 from adapters.postgres.repositories.lexicons import PostgresLexiconRepository
 from adapters.postgres.repositories.media import PostgresMediaRepository
 from adapters.postgres.repositories.projects import PostgresMemberRepository, PostgresProjectRepository
@@ -30,6 +31,7 @@ class PostgresUnitOfWork:
     audit: PostgresAuditLog
     projects: PostgresProjectRepository
     members: PostgresMemberRepository
+    invitations: PostgresInvitationRepository
     tracks: PostgresTrackRepository
     cues: PostgresCueRepository
     casts: PostgresCastRepository
@@ -49,6 +51,8 @@ class PostgresUnitOfWork:
         return self._conn
 
     async def __aenter__(self) -> Self:
+        if self._conn is not None:
+            raise RuntimeError("unit of work entered while its transaction is open; use one per transaction")
         try:
             self._conn = await self._pool.getconn()
         except Exception as exc:
@@ -68,6 +72,7 @@ class PostgresUnitOfWork:
         self.audit = PostgresAuditLog(conn, self._ids.new_id)
         self.projects = PostgresProjectRepository(conn)
         self.members = PostgresMemberRepository(conn)
+        self.invitations = PostgresInvitationRepository(conn)
         self.tracks = PostgresTrackRepository(conn)
         self.cues = PostgresCueRepository(conn)
         self.casts = PostgresCastRepository(conn)

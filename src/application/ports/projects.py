@@ -1,4 +1,4 @@
-"""Storage of projects and their members; each repository runs in the unit of work's transaction."""
+"""Storage of projects, their members and invitations; each repository runs in the unit of work's transaction."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.invitations import Invitation, InvitationView
 from domain.projects import Member, Project, ProjectRole, VideoRef
 
 
@@ -16,6 +17,13 @@ class ProjectAccess(msgspec.Struct, frozen=True, kw_only=True):
 
     project: Project
     role: ProjectRole | None
+
+
+class RosterKey(msgspec.Struct, frozen=True):
+    """A position in a project's roster: members (pending=False) come before invitations."""
+
+    pending: bool
+    id: UUID
 
 
 class ProjectRepository(Protocol):
@@ -53,8 +61,36 @@ class MemberRepository(Protocol):
         """Raises Conflict when the user is already a member."""
         ...
 
-    async def list(self, project_id: UUID, *, limit: int, after_user_id: UUID | None) -> list[Member]:
-        """Members with email and display name, by user id, after the cursor, `limit` rows."""
+    async def roster(
+        self, project_id: UUID, *, pending_at: datetime | None, limit: int, after: RosterKey | None
+    ) -> list[Member | Invitation]:
+        """Members by user id, then (when `pending_at` is given) the invitations still open at that time
+        by id, after the cursor, `limit` rows."""
+        ...
+
+    async def role_of_email(self, project_id: UUID, email: str) -> ProjectRole | None:
+        """The role of the member whose account has this email; None for anyone else."""
         ...
 
     async def remove(self, project_id: UUID, user_id: UUID) -> bool: ...
+
+
+class InvitationRepository(Protocol):
+    async def put(self, invitation: Invitation) -> Invitation:
+        """Stores the invitation; one already pending for the same project and email is renewed in place
+        (role, inviter, expiry), keeping its id. Answers the stored invitation."""
+        ...
+
+    async def get(self, invitation_id: UUID, *, for_update: bool = False) -> Invitation | None:
+        """The invitation to a live project, expired or not; None otherwise."""
+        ...
+
+    async def for_email(self, email: str, *, now: datetime, limit: int, after_id: UUID | None) -> list[InvitationView]:
+        """Unexpired invitations to live projects addressed to `email`, by id, after the cursor, `limit` rows."""
+        ...
+
+    async def delete(self, project_id: UUID, invitation_id: UUID) -> bool: ...
+
+    async def delete_for_email(self, email: str) -> int:
+        """Every invitation addressed to `email` (its owner erased their account)."""
+        ...

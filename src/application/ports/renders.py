@@ -105,6 +105,11 @@ class RenderRepository(Protocol):
 
     async def request_cancel(self, render_id: UUID, *, at: datetime) -> None: ...
 
+    async def lock_and_count_queued(self, user_id: UUID) -> int:
+        """The user's renders waiting in the queue; the count holds until the transaction ends (a second
+        request of the same user waits for it), so concurrent requests cannot both take the last place."""
+        ...
+
     async def find_by_job(self, job_id: int) -> Render | None: ...
 
     async def reopen(self, render_id: UUID, *, at: datetime) -> None:

@@ -8,7 +8,7 @@ from typing import Protocol
 from application.ports.casts import CastRepository
 from application.ports.lexicons import LexiconRepository
 from application.ports.media import MediaRepository
-from application.ports.projects import MemberRepository, ProjectRepository
+from application.ports.projects import InvitationRepository, MemberRepository, ProjectRepository
 from application.ports.renders import JobQueue, RenderRepository, RenderTracks
 from application.ports.speaking_rates import SpeakingRateRepository
 from application.ports.tracks import CueRepository, TrackRepository
@@ -18,6 +18,7 @@ from application.ports.unit_of_work import UnitOfWork
 class SubtitlesUnitOfWork(UnitOfWork, Protocol):
     projects: ProjectRepository
     members: MemberRepository
+    invitations: InvitationRepository
     tracks: TrackRepository
     cues: CueRepository
     casts: CastRepository

@@ -13,6 +13,7 @@ import msgspec
 from application.errors import ApplicationError, InvalidInput
 from application.use_cases.renders.fit_check import FitForecast, FitForecaster
 from domain.errors import DomainError
+from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import OVERFLOW_POLICIES, RenderOptions
 from domain.voices import VoiceRef
 from entrypoints.cli.render import EXIT_BAD_INPUT, EXIT_FAILED, UsageError, parse_borrow
@@ -30,7 +31,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (1.6)")
     parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
     parser.add_argument("--borrow", default="gap", help='"gap" (default) or milliseconds of silence after a cue')
-    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300)")
+    parser.add_argument(
+        "--lead-ms",
+        type=int,
+        default=DEFAULT_LEAD_MS,
+        help=f"how early a cue may start into the silence before it (0-300, {DEFAULT_LEAD_MS})",
+    )
     parser.add_argument("--max-rate-step", type=float, default=0.15, help="largest speed change between neighbours")
     parser.add_argument("--sample-rate", type=int, default=24000, help="the render's sample rate (finds its clips)")
     parser.add_argument("--json", action="store_true", help="print the whole forecast as JSON")

@@ -26,6 +26,7 @@ from domain.delivery import bed_stream_for
 from domain.errors import DomainError
 from domain.lexicon import Lexicon
 from domain.media import Media, media_kind
+from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import DEFAULT_VOICE, MIX_MODES, OVERFLOW_POLICIES, RENDER_FORMATS, RenderOptions
 from domain.render_report import RenderReport
 from domain.voices import VoiceRef
@@ -83,7 +84,12 @@ def register(sub: Any) -> None:
         default="gap",
         help='silence a cue may use after its end: "gap" (up to the next cue, default) or milliseconds',
     )
-    parser.add_argument("--lead-ms", type=int, default=0, help="how early a cue may start into silence (0-300, 0)")
+    parser.add_argument(
+        "--lead-ms",
+        type=int,
+        default=DEFAULT_LEAD_MS,
+        help=f"how early a cue may start into the silence before it (0-300, {DEFAULT_LEAD_MS})",
+    )
     parser.add_argument(
         "--max-rate-step", type=float, default=0.15, help="largest speed change between a speaker's lines (0.15)"
     )

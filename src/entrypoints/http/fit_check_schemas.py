@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from application.use_cases.renders.fit_check import CueForecast
+from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import DEFAULT_VOICE, RenderOptions
 from domain.render_report import FitTotals
 from domain.voices import VoiceRef
@@ -19,7 +20,7 @@ class FitCheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_speed: float = 1.6
     overflow: Literal["compress", "truncate", "overlap"] = "overlap"
     borrow: Literal["gap"] | int = "gap"
-    lead_ms: int = 0
+    lead_ms: int = DEFAULT_LEAD_MS
     max_rate_step: float = 0.15
 
     def options(self) -> RenderOptions:

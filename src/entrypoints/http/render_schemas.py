@@ -10,6 +10,7 @@ import msgspec
 
 from adapters.media.languages import to_bcp47
 from application.ports.renders import JobInfo
+from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import RenderOptions
 from domain.renders import Render
 from domain.voices import VoiceRef
@@ -27,7 +28,7 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     overflow: Literal["compress", "truncate", "overlap"] = "overlap"
     borrow: Literal["gap"] | int | None = None  # "gap" (default): the silence up to the next cue; or ms
     borrow_ms: int | None = None  # the older spelling of a fixed `borrow`
-    lead_ms: int = 0
+    lead_ms: int = DEFAULT_LEAD_MS
     max_rate_step: float = 0.15
     mix: Literal["voice", "voiceover", "replace"] = "voice"
     media_id: UUID | None = None

@@ -13,6 +13,7 @@ from application.ports.subtitles import ParsedSubtitles
 from application.ports.tracks import StoredCue
 from application.use_cases.subtitles.common import MAX_CUES_PER_REQUEST, MAX_SYNC_CHANGES
 from application.use_cases.subtitles.sync import Rejection
+from domain.invitations import Invitation, InvitationView
 from domain.projects import MAX_TITLE_CHARS, Member, VideoRef
 from domain.subtitles import MAX_CUE_TEXT_CHARS, MAX_LABEL_CHARS, MAX_SPEAKER_CHARS, MAX_TIMELINE_MS, Cue, Track
 from domain.users import MAX_EMAIL_LENGTH
@@ -98,14 +99,64 @@ class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class MemberOut(msgspec.Struct, kw_only=True):
-    user_id: UUID
+    """A member (`status: active`) or, for the project's managers only, a pending invitation (`user_id` null,
+    `display_name` empty, `invitation_id` and `expires_at` set): it never says whether the email has an account."""
+
+    user_id: UUID | None
     email: str
     display_name: str
     role: str
+    status: Literal["active", "pending"] = "active"
+    invitation_id: UUID | None = None
+    expires_at: datetime | None = None
 
     @classmethod
-    def of(cls, member: Member) -> MemberOut:
-        return cls(user_id=member.user_id, email=member.email, display_name=member.display_name, role=member.role.value)
+    def of(cls, entry: Member | Invitation) -> MemberOut:
+        if isinstance(entry, Invitation):
+            return cls(
+                user_id=None,
+                email=entry.email,
+                display_name="",
+                role=entry.role.value,
+                status="pending",
+                invitation_id=entry.id,
+                expires_at=entry.expires_at,
+            )
+        return cls(user_id=entry.user_id, email=entry.email, display_name=entry.display_name, role=entry.role.value)
+
+
+class InvitationOut(msgspec.Struct, kw_only=True):
+    """The answer to an invitation, identical whether or not the email has an account."""
+
+    id: UUID
+    project_id: UUID
+    email: str
+    role: str
+    status: Literal["pending"] = "pending"
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, invitation: Invitation) -> InvitationOut:
+        return cls(
+            id=invitation.id,
+            project_id=invitation.project_id,
+            email=invitation.email,
+            role=invitation.role.value,
+            created_at=invitation.created_at,
+            expires_at=invitation.expires_at,
+        )
+
+
+class ReceivedInvitationOut(InvitationOut, kw_only=True):
+    """An invitation as its addressee sees it: with the title of the project."""
+
+    project_title: str
+
+    @classmethod
+    def received(cls, view: InvitationView) -> ReceivedInvitationOut:
+        base = msgspec.structs.asdict(InvitationOut.of(view.invitation))
+        return cls(**base, project_title=view.project_title)
 
 
 class CueFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

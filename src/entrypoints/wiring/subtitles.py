@@ -7,7 +7,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from application.use_cases.media import project_media
-from application.use_cases.subtitles import cast, cues, lexicon, members, projects, sync, tracks
+from application.use_cases.subtitles import cast, cues, invitations, lexicon, members, projects, sync, tracks
 from entrypoints.wiring.use_case import UseCase, WriteUseCase
 
 
@@ -27,8 +27,14 @@ class SubtitlesContainer(containers.DeclarativeContainer):
     create_project = WriteUseCase(projects.CreateProject, core.queued_unit_of_work, clock, ids, external.video_catalog)
     update_project = WriteUseCase(projects.UpdateProject, unit_of_work, clock)
     delete_project = WriteUseCase(projects.DeleteProject, unit_of_work, clock)
-    list_members = UseCase(members.ListMembers, unit_of_work)
-    add_member = WriteUseCase(members.AddMember, unit_of_work, clock)
+    list_members = UseCase(members.ListMembers, unit_of_work, clock)
+    invite_member = WriteUseCase(
+        members.InviteMember, unit_of_work, clock, ids, ttl_hours=core.settings.provided.invitation_ttl_hours
+    )
+    list_my_invitations = UseCase(invitations.ListMyInvitations, unit_of_work, clock)
+    accept_invitation = WriteUseCase(invitations.AcceptInvitation, unit_of_work, clock)
+    decline_invitation = WriteUseCase(invitations.DeclineInvitation, unit_of_work, clock)
+    revoke_invitation = WriteUseCase(invitations.RevokeInvitation, unit_of_work)
     remove_member = WriteUseCase(members.RemoveMember, unit_of_work)
     list_tracks = UseCase(tracks.ListTracks, unit_of_work)
     get_track = UseCase(tracks.GetTrack, unit_of_work)

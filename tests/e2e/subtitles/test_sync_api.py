@@ -10,7 +10,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from tests.support.app import api_client
-from tests.support.subtitles import Person, new_project, new_track, person
+from tests.support.subtitles import Person, add_member, new_project, new_track, person
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
@@ -200,11 +200,7 @@ async def test_two_offline_clients_converge(clean_database: str, tmp_path: Path)
     async with api_client(clean_database, tmp_path) as client:
         alice, bob = await person(client), await person(client)
         project = await new_project(client, alice)
-        await client.post(
-            f"/api/v1/projects/{project['id']}/members",
-            json={"email": bob.email, "role": "editor"},
-            headers=alice.headers,
-        )
+        await add_member(client, project["id"], alice, bob, "editor")
         track = await new_track(client, project["id"], alice)
         shared = [str(uuid.uuid4()) for _ in range(4)]
         await push(

@@ -56,7 +56,7 @@ def cue(cue_id: str, start: int, end: int, chars: int, voice: VoiceRef | None = 
     return RenderCue(id=cue_id, start_ms=start, end_ms=end, text="a" * chars, voice=voice)
 
 
-# A hand-built track with known overflows (50 ms per character, borrow 500 ms).
+# A hand-built track with known overflows (50 ms per character, borrow 500 ms, no early start).
 HAND_BUILT = [
     cue("fits", 0, 2000, 20),  # 1000 ms in a 2500 ms window
     cue("faster", 10_000, 12_000, 60),  # 3000 ms in 2500 ms: rate 1.2
@@ -79,7 +79,7 @@ HAND_BUILT = [
 )  # fmt: skip
 async def test_fit_report_of_a_hand_built_track(overflow: str, expected: dict[str, tuple[str, float, int]]) -> None:
     rig = make_rig()
-    options = RenderOptions(voice=VOICE, overflow=overflow, borrow_ms=500)  # type: ignore[arg-type]
+    options = RenderOptions(voice=VOICE, overflow=overflow, borrow_ms=500, lead_ms=0)  # type: ignore[arg-type]
     report = await rig.render.execute(HAND_BUILT, options, KEY)
     got = {fit.cue_id: (fit.action, fit.speed, fit.overflow_ms) for fit in report.cues}
     for cue_id, (action, speed, overflow_ms) in expected.items():
@@ -96,7 +96,7 @@ async def test_fit_report_of_a_hand_built_track(overflow: str, expected: dict[st
 
 async def test_clips_start_at_their_cue_and_silence_is_digital() -> None:
     rig = make_rig()
-    await rig.render.execute(HAND_BUILT, RenderOptions(voice=VOICE), KEY)
+    await rig.render.execute(HAND_BUILT, RenderOptions(voice=VOICE, lead_ms=0), KEY)
     audio, rate = rig.decode()
     assert rate == 24000
     for start_ms in (0, 10_000, 20_000, 30_000):

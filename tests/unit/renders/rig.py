@@ -15,6 +15,7 @@ from application.actor import Actor, GlobalRole
 from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.use_cases.lexicon_text import MatcherFactory
 from application.use_cases.renders.execute_render import ExecuteRender
+from application.use_cases.renders.render_run import BeatRenderRun, FinishRenderRun, StartRenderRun
 from application.use_cases.renders.request_render import RequestRender
 from domain.projects import ProjectRole
 from domain.render_options import RenderOptions
@@ -74,7 +75,7 @@ class Rig:
         self.state.roles[(track_id, who.user_id)] = role
 
     def request(self) -> RequestRender:
-        return RequestRender(self.uow, {"fake": self.engine}, self.clock, Uuid7Generator())
+        return RequestRender(self.uow(), {"fake": self.engine}, self.clock, Uuid7Generator())
 
     def execute(self, engine: object | None = None, lexicon_matcher: MatcherFactory | None = None) -> ExecuteRender:
         renderer = RenderVoiceOver(
@@ -86,7 +87,15 @@ class Rig:
             batch_size=2,
             lexicon_matcher=lexicon_matcher,
         )
-        return ExecuteRender(self.uow, renderer, self.store, self.clock, problem_of, heartbeat_s=0.05)
+        return ExecuteRender(
+            StartRenderRun(self.uow(), self.store, self.clock),
+            BeatRenderRun(self.uow(), self.clock),
+            FinishRenderRun(self.uow(), self.clock),
+            renderer,
+            self.store,
+            problem_of,
+            heartbeat_s=0.05,
+        )
 
 
 def make_rig() -> Rig:

@@ -1,4 +1,4 @@
-"""Projects and members in PostgreSQL (hand-written SQL, bound parameters only)."""
+"""Projects and members (their invitations: `invitations`) in PostgreSQL (hand-written SQL, bound parameters only)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import msgspec
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from application.ports.projects import ProjectAccess
+from application.ports.projects import ProjectAccess, RosterKey
+from domain.invitations import Invitation
 from domain.projects import Member, Project, ProjectRole, VideoRef
 
 MAX_UUID = UUID("ffffffff-ffff-ffff-ffff-ffffffffffff")
@@ -58,13 +59,29 @@ INSERT INTO project_members (project_id, user_id, role, created_at, updated_at)
 VALUES (%(project_id)s, %(user_id)s, %(role)s, %(at)s, %(at)s)
 """
 
-LIST_MEMBERS = """
-SELECT m.project_id, m.user_id, m.role, u.email, u.display_name
-FROM project_members m
-JOIN users u ON u.id = m.user_id
-WHERE m.project_id = %(project_id)s AND m.user_id > %(after)s
-ORDER BY m.user_id
+# Members by user id, then the open invitations by id (only when `pending_at` is given).
+ROSTER = """
+(SELECT false AS pending, m.user_id AS id, m.role, u.email, u.display_name, NULL::uuid AS invited_by,
+        NULL::timestamptz AS created_at, NULL::timestamptz AS expires_at
+ FROM project_members m
+ JOIN users u ON u.id = m.user_id
+ WHERE m.project_id = %(project_id)s AND NOT %(after_pending)s AND m.user_id > %(after)s
+ ORDER BY m.user_id
+ LIMIT %(limit)s)
+UNION ALL
+(SELECT true, i.id, i.role, i.email, NULL, i.invited_by, i.created_at, i.expires_at
+ FROM project_invitations i
+ WHERE i.project_id = %(project_id)s AND %(pending_at)s::timestamptz IS NOT NULL AND i.expires_at > %(pending_at)s
+   AND (NOT %(after_pending)s OR i.id > %(after)s)
+ ORDER BY i.id
+ LIMIT %(limit)s)
+ORDER BY pending, id
 LIMIT %(limit)s
+"""
+
+ROLE_OF_EMAIL = """
+SELECT m.role FROM project_members m JOIN users u ON u.id = m.user_id
+WHERE m.project_id = %(project_id)s AND u.email = %(email)s AND u.deleted_at IS NULL
 """
 
 DELETE_MEMBER = "DELETE FROM project_members WHERE project_id = %(project_id)s AND user_id = %(user_id)s"
@@ -168,6 +185,15 @@ class PostgresProjectRepository:
         return cur.rowcount == 1
 
 
+def _roster_entry(project_id: UUID, r: tuple[Any, ...]) -> Member | Invitation:
+    role = ProjectRole(r[2])
+    if not r[0]:
+        return Member(project_id=project_id, user_id=r[1], role=role, email=r[3] or "", display_name=r[4] or "")
+    return Invitation(
+        id=r[1], project_id=project_id, email=r[3], role=role, invited_by=r[5], created_at=r[6], expires_at=r[7]
+    )
+
+
 class PostgresMemberRepository:
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
@@ -176,13 +202,23 @@ class PostgresMemberRepository:
         params = {"project_id": member.project_id, "user_id": member.user_id, "role": member.role.value, "at": at}
         await self._conn.execute(INSERT_MEMBER, params)
 
-    async def list(self, project_id: UUID, *, limit: int, after_user_id: UUID | None) -> list[Member]:
-        params = {"project_id": project_id, "after": after_user_id or MIN_UUID, "limit": limit}
-        cur = await self._conn.execute(LIST_MEMBERS, params)
-        return [
-            Member(project_id=r[0], user_id=r[1], role=ProjectRole(r[2]), email=r[3] or "", display_name=r[4] or "")
-            for r in await cur.fetchall()
-        ]
+    async def roster(
+        self, project_id: UUID, *, pending_at: datetime | None, limit: int, after: RosterKey | None
+    ) -> list[Member | Invitation]:
+        params = {
+            "project_id": project_id,
+            "pending_at": pending_at,
+            "after_pending": after is not None and after.pending,
+            "after": MIN_UUID if after is None else after.id,
+            "limit": limit,
+        }
+        cur = await self._conn.execute(ROSTER, params)
+        return [_roster_entry(project_id, row) for row in await cur.fetchall()]
+
+    async def role_of_email(self, project_id: UUID, email: str) -> ProjectRole | None:
+        cur = await self._conn.execute(ROLE_OF_EMAIL, {"project_id": project_id, "email": email})
+        row = await cur.fetchone()
+        return None if row is None else ProjectRole(row[0])
 
     async def remove(self, project_id: UUID, user_id: UUID) -> bool:
         cur = await self._conn.execute(DELETE_MEMBER, {"project_id": project_id, "user_id": user_id})

@@ -1,5 +1,6 @@
 """Renders in PostgreSQL. Every state change also NOTIFYs `render_events` (delivered on commit),
-which is what the event stream of a render listens to."""
+which is what the event stream of a render listens to; a cancel request also NOTIFYs `render_cancels`,
+which is what the worker running the render listens to."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from domain.timing import RenderCue
 from domain.voices import VoiceRef
 
 CHANNEL = "render_events"
+CANCEL_CHANNEL = "render_cancels"
 MAX_UUID = UUID(int=(1 << 128) - 1)
 
 COLUMNS = (
@@ -94,6 +96,9 @@ UPDATE renders SET status = 'queued', error = NULL, progress_done = 0, cancel_re
 WHERE id = %(id)s AND status IN ('failed', 'cancelled')
 """
 NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
+# Requests of one user for a render queue one behind the other (until commit); other users' do not wait.
+LOCK_USER_QUEUE = "SELECT pg_advisory_xact_lock(hashtext('renders_queued_by'), hashtext(%(user)s))"
+COUNT_QUEUED = "SELECT count(*) FROM renders WHERE requested_by = %(user)s AND status = 'queued'"
 
 _cues = msgspec.json.Decoder(list[RenderCue])
 _report = msgspec.json.Decoder(list[CueFitReport])
@@ -256,7 +261,14 @@ class PostgresRenderRepository:
         return await self._change(CANCEL, render_id, {"id": render_id, "at": at, "run": run})
 
     async def request_cancel(self, render_id: UUID, *, at: datetime) -> None:
-        await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})
+        if await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at}):
+            await self._conn.execute(NOTIFY, {"channel": CANCEL_CHANNEL, "payload": str(render_id)})
+
+    async def lock_and_count_queued(self, user_id: UUID) -> int:
+        await self._conn.execute(LOCK_USER_QUEUE, {"user": str(user_id)})
+        cur = await self._conn.execute(COUNT_QUEUED, {"user": user_id})
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def find_by_job(self, job_id: int) -> Render | None:
         row = await _one(self._conn, SELECT_BY_JOB, {"job": job_id})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import msgspec
 
 from application.actor import Actor
@@ -24,7 +22,7 @@ class JobPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ListJobs:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, *, status: str | None, limit: int, before_id: int | None) -> JobPage:
@@ -32,7 +30,7 @@ class ListJobs:
         check_limit(limit)
         if status is not None and status not in JOB_STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(JOB_STATUSES)}", code="invalid_status")
-        async with self._uow() as uow:
+        async with self._uow as uow:
             rows = await uow.jobs.list(status=status, limit=limit + 1, before_id=before_id)
             await uow.commit()
         items = rows[:limit]
@@ -42,13 +40,13 @@ class ListJobs:
 class RetryJob:
     """Requeue a dead-lettered job with a fresh retry budget; its render (if any) is queued again."""
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, actor: Actor, job_id: int) -> JobInfo:
         authorize(actor, Permission.JOBS_MANAGE, entity="resource")
-        async with self._uow() as uow:
+        async with self._uow as uow:
             job = await uow.jobs.get(job_id)
             if job is None:
                 raise NotFound("job", job_id)

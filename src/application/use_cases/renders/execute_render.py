@@ -1,37 +1,32 @@
 """The worker side of a render: run the rendering engine on the snapshotted cues, reporting progress
 and heartbeat as it goes, and record the outcome. Transient errors are given back for a retry;
-permanent ones (or the last attempt) fail the render with a problem object."""
+permanent ones (or the last attempt) fail the render with a problem object. Each bookkeeping step is
+its own use case (see `render_run`), which the wiring makes outlive a database restart."""
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
-import msgspec
-
-from application.audio_pipeline.delivery import MediaSources
 from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
-from application.errors import (
-    ApplicationError,
-    DependencyUnavailable,
-    NotFound,
-    is_transient,
-)
+from application.errors import ApplicationError, DependencyUnavailable, is_transient
 from application.ports.blobs import BlobStore
-from application.ports.clock import Clock
-from application.ports.subtitles_uow import QueuedUnitOfWork
-from domain.delivery import bed_stream_for
-from domain.lexicon import Lexicon
-from domain.media import Media
-from domain.render_options import RenderOptions
-from domain.render_report import RenderReport
-from domain.renders import Render
-from domain.speaking_rate import rate_sums
-from domain.timing import RenderCue
+from application.ports.renders import RenderEvents, RenderSignal
+from application.use_cases.renders.render_run import (
+    BeatRenderRun,
+    Cancelled,
+    Failed,
+    FinishRenderRun,
+    GivenBack,
+    RenderRun,
+    StartRenderRun,
+    Succeeded,
+)
 
 T = TypeVar("T")
 ProblemOf = Callable[[BaseException, str | None], dict[str, Any]]
@@ -59,77 +54,51 @@ class RenderFailed(ApplicationError):
 class ExecuteRender:
     def __init__(
         self,
-        uow: Callable[[], QueuedUnitOfWork],
+        start: StartRenderRun,
+        beat: BeatRenderRun,
+        finish: FinishRenderRun,
         renderer: RenderVoiceOver,
         artifacts: BlobStore,
-        clock: Clock,
         problem_of: ProblemOf,
         *,
         heartbeat_s: float = 2.0,
-        database_patience_s: float = 120.0,
+        cancel_requests: RenderEvents | None = None,
     ) -> None:
-        self._uow = uow
+        self._cancel_requests = cancel_requests  # wakes the heartbeat when a cancel is asked for
+        self._start = start
+        self._beat = beat
+        self._finish = finish
         self._renderer = renderer
         self._artifacts = artifacts
-        self._clock = clock
         self._problem_of = problem_of
         self._heartbeat_s = heartbeat_s
-        self._patience_s = database_patience_s
 
     async def execute(self, render_id: UUID, *, final_attempt: bool) -> RenderOutcome:
-        started = await self._durably(lambda: self._start(render_id))
-        if started is None:
+        run = await self._start.execute(render_id)
+        if run is None:
             return RenderOutcome.SKIPPED
-        render, cues, media, lexicon = started
-        run = render.attempts  # this run's number: its writes apply only while no later run took over
+        render = run.render
         if render.cancel_requested:
-            await self._durably(lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run)))
+            await self._finish.execute(render_id, run.number, Cancelled())
             return RenderOutcome.CANCELLED
-        beat = _Heartbeat(self, render_id, render.progress.total, run)
+        beat = _Heartbeat(self._beat, render_id, render.progress.total, run.number, self._heartbeat_s)
         try:
-            report = await beat.run(
-                self._renderer.execute(
-                    cues,
-                    render.options,
-                    render.blob_key,
-                    progress=beat.progress,
-                    cancel=beat.cancel,
-                    stem_key=render.stem_key,
-                    media=media,
-                    lexicon=lexicon,
-                )
-            )
+            report = await beat.run(self._render(run, beat), self._cancel_signal(render_id))
         except RenderCancelled:
             if beat.superseded:
                 return RenderOutcome.SKIPPED  # a later run owns the render now
-            cancelled = await self._durably(
-                lambda: self._write(lambda uow: uow.renders.cancel(render_id, at=self._now(), run=run))
-            )
+            cancelled = await self._finish.execute(render_id, run.number, Cancelled())
             return RenderOutcome.CANCELLED if cancelled else RenderOutcome.SKIPPED
         except asyncio.CancelledError:
             # the worker is shutting down past its grace period: give the render back for another run
-            await asyncio.shield(
-                self._write(lambda uow: uow.renders.requeue(render_id, error=None, at=self._now(), run=run))
-            )
+            await asyncio.shield(self._finish.execute(render_id, run.number, GivenBack(None)))
             raise
         except Exception as exc:
-            problem = self._problem_of(exc, render.trace_id)
-            if not is_transient(exc) or final_attempt:
-                failed = await self._durably(
-                    lambda: self._write(lambda uow: uow.renders.fail(render_id, error=problem, at=self._now(), run=run))
-                )
-                if not failed:
-                    return RenderOutcome.SKIPPED
-                raise RenderFailed(
-                    problem.get("detail", str(exc)), code=str(problem.get("code", "render_failed"))
-                ) from exc
-            requeued = await self._durably(
-                lambda: self._write(lambda uow: uow.renders.requeue(render_id, error=problem, at=self._now(), run=run))
-            )
-            if not requeued:
-                return RenderOutcome.SKIPPED
-            raise RenderRetry(problem.get("detail", str(exc))) from exc
-        if not await self._durably(lambda: self._succeed(render_id, report, run, cues, render.options)):
+            failure = await self._record_failure(run, exc, final_attempt=final_attempt)
+            if failure is None:
+                return RenderOutcome.SKIPPED  # a later run owns the render now
+            raise failure from exc
+        if not await self._finish.execute(render_id, run.number, Succeeded(report, run.cues, render.options)):
             return RenderOutcome.SKIPPED
         # leftovers of runs that died mid-write (a run that still writes is no owner: its publish may fail)
         self._artifacts.discard_partials(render.blob_key)
@@ -137,114 +106,47 @@ class ExecuteRender:
             self._artifacts.discard_partials(render.stem_key)
         return RenderOutcome.SUCCEEDED
 
-    def _now(self) -> Any:
-        return self._clock.now()
+    def _cancel_signal(self, render_id: UUID) -> AbstractAsyncContextManager[RenderSignal | None]:
+        if self._cancel_requests is None:
+            return contextlib.nullcontext(None)
+        return self._cancel_requests.watch(render_id)
 
-    async def _start(self, render_id: UUID) -> tuple[Render, list[Any], MediaSources | None, Lexicon | None] | None:
-        async with self._uow() as uow:
-            render = await uow.renders.start(render_id, at=self._now())
-            if render is None:
-                return None
-            cues = await uow.renders.cues(render_id)
-            media = await self._media_of(uow, render)
-            lexicon = await uow.lexicons.for_track(render.track_id)
-            await uow.commit()
-        return render, cues, media, lexicon
-
-    async def _media_of(self, uow: QueuedUnitOfWork, render: Render) -> MediaSources | None:
-        """The files of a render over media (deleted since the request: the render fails, 404 `media`)."""
-        options = render.options
-        if not options.with_media:
-            return None
-        original = await self._find(uow, render, options.media_id)
-        stem = await self._find(uow, render, options.music_effects_id)
-        bed_stream = bed_stream_for(options, original, stem)
-        bed = stem if options.mix == "replace" else original if options.mix == "voiceover" else None
-        return MediaSources(
-            store=self._artifacts,
-            original_key=None if original is None else original.blob_key,
-            bed_key=None if bed is None else bed.blob_key,
-            bed_stream=bed_stream,
+    def _render(self, run: RenderRun, beat: _Heartbeat) -> Awaitable[Any]:
+        render = run.render
+        return self._renderer.execute(
+            run.cues,
+            render.options,
+            render.blob_key,
+            progress=beat.progress,
+            cancel=beat.cancel,
+            stem_key=render.stem_key,
+            media=run.media,
+            lexicon=run.lexicon,
         )
 
-    @staticmethod
-    async def _find(uow: QueuedUnitOfWork, render: Render, media_id: UUID | None) -> Media | None:
-        if media_id is None:
+    async def _record_failure(self, run: RenderRun, exc: Exception, *, final_attempt: bool) -> ApplicationError | None:
+        """Fails the render (permanent error, or the last attempt) or gives it back; the error for the job to
+        raise, or None when a later run owns the render."""
+        render_id = run.render.id
+        problem = self._problem_of(exc, run.render.trace_id)
+        if not is_transient(exc) or final_attempt:
+            if not await self._finish.execute(render_id, run.number, Failed(problem)):
+                return None
+            return RenderFailed(problem.get("detail", str(exc)), code=str(problem.get("code", "render_failed")))
+        if not await self._finish.execute(render_id, run.number, GivenBack(problem)):
             return None
-        media = await uow.media.find_for_track(render.track_id, media_id)
-        if media is None:
-            raise NotFound("media", media_id)
-        return media
-
-    async def _succeed(
-        self, render_id: UUID, report: RenderReport, run: int, cues: Sequence[RenderCue], options: RenderOptions
-    ) -> bool:
-        stats = report.stats
-        public = {
-            "cues": stats.cues,
-            "synthesized": stats.synthesized,
-            "from_cache": stats.from_cache,
-            "sped_up": stats.sped_up,
-            "truncated": stats.truncated,
-            "overlapping": stats.overlapping,
-            "max_speed_used": stats.max_speed_used,
-            "refitted": stats.refitted,
-            "engine_requests": stats.engine_requests,
-            "loudness_lufs": report.loudness.measured_lufs,
-            "gain_db": report.loudness.gain_db,
-            "target_lufs": report.loudness.target_lufs,
-            "output_lufs": report.loudness.output_lufs,
-            "true_peak_dbtp": report.loudness.true_peak_dbtp,
-            "limited_ms": report.loudness.limited_ms,
-            "limiter_max_db": report.loudness.limiter_max_db,
-            "voices": sorted({fit.voice for fit in report.cues if fit.voice}),
-        }
-        if report.delivery is not None:
-            public["delivery"] = msgspec.to_builtins(report.delivery)
-
-        async def succeed(uow: QueuedUnitOfWork) -> bool:
-            done = await uow.renders.succeed(
-                render_id,
-                stats=public,
-                report=report.cues,
-                duration_ms=stats.duration_ms,
-                size_bytes=stats.size_bytes,
-                at=self._now(),
-                run=run,
-            )
-            if done:
-                await uow.speaking_rates.add(rate_sums(cues, report.cues, options.voice))
-            return done
-
-        return await self._write(succeed)
-
-    async def _write(self, action: Callable[[QueuedUnitOfWork], Awaitable[T]]) -> T:
-        async with self._uow() as uow:
-            result = await action(uow)
-            await uow.commit()
-        return result
-
-    async def _durably(self, action: Callable[[], Awaitable[T]]) -> T:
-        """Bookkeeping outlives a database restart: retried with backoff for up to the patience."""
-        deadline = time.monotonic() + self._patience_s
-        delay = 0.2
-        while True:
-            try:
-                return await action()
-            except DependencyUnavailable:
-                if time.monotonic() + delay > deadline:
-                    raise
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+        return RenderRetry(problem.get("detail", str(exc)))
 
 
 class _Heartbeat:
-    """Writes progress and heartbeat at least every `heartbeat_s` and on every 5 % step; learns of cancels."""
+    """Writes progress and heartbeat at least every `every_s`, on every 5 % step and at once when a cancel
+    is signalled; learns of cancels from what each write reads back."""
 
-    def __init__(self, owner: ExecuteRender, render_id: UUID, total: int, run: int) -> None:
-        self._owner = owner
+    def __init__(self, beat: BeatRenderRun, render_id: UUID, total: int, run: int, every_s: float) -> None:
+        self._beat = beat
         self._render_id = render_id
         self._run = run
+        self._every_s = every_s
         self.superseded = False
         self._done = 0
         self._total = total
@@ -252,17 +154,21 @@ class _Heartbeat:
         self._cancel_requested = False
         self._lock = asyncio.Lock()
 
-    async def run(self, work: Awaitable[T]) -> T:
-        ticker = asyncio.create_task(self._tick())
-        try:
-            return await work
-        finally:
-            ticker.cancel()
-            await asyncio.gather(ticker, return_exceptions=True)
+    async def run(self, work: Awaitable[T], cancels: AbstractAsyncContextManager[RenderSignal | None]) -> T:
+        async with cancels as cancel_signal:
+            ticker = asyncio.create_task(self._tick(cancel_signal))
+            try:
+                return await work
+            finally:
+                ticker.cancel()
+                await asyncio.gather(ticker, return_exceptions=True)
 
-    async def _tick(self) -> None:
+    async def _tick(self, cancel_signal: RenderSignal | None) -> None:
         while True:
-            await asyncio.sleep(self._owner._heartbeat_s)
+            if cancel_signal is None:
+                await asyncio.sleep(self._every_s)
+            else:
+                await cancel_signal.wait(self._every_s)
             await self._write()
 
     async def progress(self, update: RenderProgress) -> None:
@@ -278,11 +184,7 @@ class _Heartbeat:
         async with self._lock:
             done, total = self._done, self._total
             try:
-                ack = await self._owner._write(
-                    lambda uow: uow.renders.heartbeat(
-                        self._render_id, done=done, total=total, at=self._owner._now(), run=self._run
-                    )
-                )
+                ack = await self._beat.execute(self._render_id, self._run, done=done, total=total)
             except DependencyUnavailable:
                 return  # the database is away: the render goes on, the next beat tries again
             self._written_percent = 100.0 * done / total if total else 0.0

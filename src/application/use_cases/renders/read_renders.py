@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Literal
 from uuid import UUID
 
@@ -35,11 +35,11 @@ def check_limit(limit: int) -> int:
 
 
 class GetRender:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, render_id: UUID) -> Render:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             await uow.commit()
         if access is None:
@@ -51,14 +51,14 @@ class GetRender:
 class GetRenderReport:
     """A page of what a render did with each cue: fit, speed, the voice that spoke it."""
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
     async def execute(
         self, actor: Actor, render_id: UUID, *, offset: int, limit: int
     ) -> tuple[list[CueFitReport], int | None]:
         check_limit(limit)
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)
@@ -69,12 +69,12 @@ class GetRenderReport:
 
 
 class ListTrackRenders:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, track_id: UUID, *, limit: int, before_id: UUID | None) -> RenderPage:
         check_limit(limit)
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
@@ -107,7 +107,7 @@ class GetRenderAudio:
     """A finished file of a render the caller may read: the audio (voice or mix), the delivered video, or
     the voice stem; 409 while the render is not succeeded or when it has no such file."""
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], artifacts: BlobStore) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, artifacts: BlobStore) -> None:
         self._get = GetRender(uow)
         self._artifacts = artifacts
 
@@ -132,12 +132,12 @@ class GetRenderSubtitles:
 
     FORMATS = (SubtitleFormat.SRT, SubtitleFormat.VTT)
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], codec: SubtitleCodec) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, codec: SubtitleCodec) -> None:
         self._uow = uow
         self._codec = codec
 
     async def execute(self, actor: Actor, render_id: UUID, fmt: str) -> tuple[SubtitleFormat, bytes]:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)

@@ -55,7 +55,7 @@ async def _cues(uow: SubtitlesUnitOfWork, track_id: UUID) -> list[dict[str, Any]
 
 class ProjectsDataContributor:
     """Exports the user's memberships and everything in the projects they own; erasure deletes the
-    projects they own and removes them from the others."""
+    projects they own, removes them from the others and deletes the invitations addressed to them."""
 
     section = "projects"
 
@@ -84,6 +84,9 @@ class ProjectsDataContributor:
             await subtitles.audit.record(
                 None, "project.deleted", "project", project_id, audit_changes(project_id, reason="owner erased")
             )
+        user = await subtitles.users.find(user_id)
+        if user is not None and user.email:
+            await subtitles.invitations.delete_for_email(user.email)
         for project_id in joined:
             await subtitles.members.remove(project_id, user_id)
             await subtitles.audit.record(

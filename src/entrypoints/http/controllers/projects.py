@@ -10,7 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from application.actor import Actor
-from application.use_cases.subtitles.members import AddMember, AddMemberCommand, ListMembers, RemoveMember
+from application.ports.projects import RosterKey
+from application.use_cases.subtitles.members import InviteMember, InviteMemberCommand, ListMembers, RemoveMember
 from application.use_cases.subtitles.projects import (
     CreateProject,
     CreateProjectCommand,
@@ -20,12 +21,13 @@ from application.use_cases.subtitles.projects import (
     UpdateProject,
     UpdateProjectCommand,
 )
-from domain.projects import ProjectRole
+from domain.invitations import Invitation
+from domain.projects import Member, ProjectRole
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
+from entrypoints.http.pagination import Cursor, Limit, decode_cursor, keyset_page, position_of
 from entrypoints.http.schemas import Envelope, Page
-from entrypoints.http.subtitles_schemas import MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
+from entrypoints.http.subtitles_schemas import InvitationOut, MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
 from entrypoints.http.versioning import IF_MATCH_PATTERN, etag, expected_version
 
 IfMatch = Annotated[
@@ -44,6 +46,10 @@ def _project_response(out: ProjectOut, status_code: int = 200) -> Response[Envel
     if status_code == 201:
         headers["Location"] = f"/api/v1/projects/{out.id}"
     return Response(Envelope(data=out), status_code=status_code, headers=headers)
+
+
+def _roster_position(entry: Member | Invitation) -> tuple[bool, UUID]:
+    return (True, entry.id) if isinstance(entry, Invitation) else (False, entry.user_id)
 
 
 class ProjectController(Controller):
@@ -113,7 +119,11 @@ class ProjectController(Controller):
     ) -> None:
         await delete_project.execute(actor, project_id, expected_version=expected_version(if_match))
 
-    @get("/{project_id:uuid}/members", summary="Members and their roles", responses=problem_responses(400, 401, 404))
+    @get(
+        "/{project_id:uuid}/members",
+        summary="Members and their roles; owners also see pending invitations (`status: pending`)",
+        responses=problem_responses(400, 401, 404),
+    )
     async def list_members(
         self,
         actor: NamedDependency[Actor],
@@ -122,26 +132,35 @@ class ProjectController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[MemberOut]:
-        rows = await list_members.execute(actor, project_id, limit=limit, after_user_id=position_of(cursor, UUID))
-        return keyset_page(rows, limit, MemberOut.of, lambda row: (row.user_id,))
+        after = None
+        if cursor:
+            pending, entry_id = decode_cursor(cursor, tuple[bool, UUID])
+            after = RosterKey(pending=pending, id=entry_id)
+        rows = await list_members.execute(actor, project_id, limit=limit, after=after)
+        return keyset_page(rows, limit, MemberOut.of, _roster_position)
 
     @post(
         "/{project_id:uuid}/members",
-        summary="Add a member by email (owner only)",
+        summary="Invite a member by email (owner only): a pending invitation the addressee accepts",
+        description=(
+            "The answer is the same whether or not the email has an account: the invitation waits for "
+            "whoever signs in with that email (`GET /api/v1/me/invitations`). Inviting the same email again "
+            "renews the pending invitation (role and expiry). 409 `already_member` only for current members."
+        ),
         opt=IDEMPOTENCY_HONOURED,
         responses=problem_responses(400, 401, 403, 404, 409, 422),
     )
-    async def add_member(
+    async def invite_member(
         self,
         actor: NamedDependency[Actor],
         project_id: FromPath[UUID],
         data: JSONBody[MemberIn],
-        add_member: NamedDependency[AddMember],
-    ) -> Response[Envelope[MemberOut]]:
-        cmd = AddMemberCommand(project_id=project_id, email=data.email, role=ProjectRole(data.role))
-        member = await add_member.execute(actor, cmd)
-        location = f"/api/v1/projects/{project_id}/members/{member.user_id}"
-        return Response(Envelope(data=MemberOut.of(member)), status_code=201, headers={"Location": location})
+        invite_member: NamedDependency[InviteMember],
+    ) -> Response[Envelope[InvitationOut]]:
+        cmd = InviteMemberCommand(project_id=project_id, email=data.email, role=ProjectRole(data.role))
+        invitation = await invite_member.execute(actor, cmd)
+        location = f"/api/v1/projects/{project_id}/invitations/{invitation.id}"
+        return Response(Envelope(data=InvitationOut.of(invitation)), status_code=201, headers={"Location": location})
 
     @delete(
         "/{project_id:uuid}/members/{user_id:uuid}",

@@ -6,6 +6,7 @@ from litestar import Controller, Router
 
 from entrypoints.http.controllers.casts import CastController
 from entrypoints.http.controllers.cues import CueController, SyncController
+from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tracks import OPT_MAX_JSON, OPT_MAX_UPLOAD, ProjectTracksController, TrackController
 from entrypoints.settings import Settings
@@ -24,4 +25,4 @@ def subtitles_routes(settings: Settings) -> list[Router | type[Controller]]:
     # A push of 5 000 changes may exceed the JSON limit; it gets the upload limit, which the
     # idempotency middleware also covers, so every accepted push is replayable.
     sync = Router(path="/", route_handlers=[SyncController], request_max_body_size=settings.max_upload_bytes)
-    return [ProjectController, CastController, uploads, TrackController, CueController, sync]
+    return [ProjectController, InvitationController, CastController, uploads, TrackController, CueController, sync]
