@@ -41,3 +41,12 @@ def test_a_page_has_a_next_position_only_when_an_extra_row_came_back() -> None:
     assert answer.data == ["1", "2"]
     assert answer.meta.next_cursor is not None and page_request(2, answer.meta.next_cursor, int).after == 2
     assert page_out(PageOf(items=[3]), 2, str).meta.next_cursor is None
+
+
+def test_a_forged_report_position_is_refused_before_it_reaches_the_database() -> None:
+    from entrypoints.http.controllers.renders import ReportIndex
+
+    assert page_request(10, encode_cursor(7), ReportIndex).after == 7
+    for forged in (-1, 2**40):
+        with pytest.raises(InvalidCursor):
+            page_request(10, encode_cursor(forged), ReportIndex)
