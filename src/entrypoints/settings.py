@@ -81,7 +81,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         OtelExporter, Var("SUBDUB_OTEL_EXPORTER", "none, console or otlp (OTEL_* variables apply)")
     ] = "none"
     worker_concurrency: Annotated[
-        int, Var("SUBDUB_WORKER_CONCURRENCY", "jobs a worker runs at once", minimum=1, default_doc="number of cores")
+        int,
+        Var(
+            "SUBDUB_WORKER_CONCURRENCY",
+            "jobs of any size a worker runs at once (its small-render slots come on top)",
+            minimum=1,
+            default_doc="number of cores",
+        ),
     ] = msgspec.field(default_factory=_cores)
     max_json_body_bytes: Annotated[int, Var("SUBDUB_MAX_JSON_BYTES", "JSON request body limit", minimum=1)] = (
         1024 * 1024

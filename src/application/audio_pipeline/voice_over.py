@@ -56,6 +56,7 @@ class RenderCancelled(ApplicationError):
 MAX_REHEARSALS = 3
 LOUDNESS_TOLERANCE_LU = 0.1
 MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
+CANCEL_POLL_S = 0.1  # how often a running render asks whether it is cancelled
 
 
 _T = TypeVar("_T")
@@ -102,7 +103,26 @@ class RenderVoiceOver:
         lexicon: Lexicon | None = None,
     ) -> RenderReport:
         """Writes the voice stem to `stem_key` (default: `output_key`); with media, then mixes it over the
-        soundtrack and delivers the result (a video or the mixed audio) to `output_key`."""
+        soundtrack and delivers the result (a video or the mixed audio) to `output_key`.
+
+        `cancel` is asked every `CANCEL_POLL_S` while the render runs (it must be cheap): once it says so,
+        the work stops where it is (engine calls not yet started are dropped, a mix step in a thread
+        ends first, a partial file is discarded) and RenderCancelled is raised.
+        """
+        work = self._render(cues, options, output_key, progress, cancel, stem_key, media, lexicon)
+        return await _until_cancelled(work, cancel)
+
+    async def _render(
+        self,
+        cues: Sequence[RenderCue],
+        options: RenderOptions,
+        output_key: str,
+        progress: ProgressCallback | None,
+        cancel: CancelCheck | None,
+        stem_key: str | None,
+        media: MediaSources | None,
+        lexicon: Lexicon | None,
+    ) -> RenderReport:
         if options.with_media and (media is None or self._deliverer is None or stem_key in (None, output_key)):
             raise InvalidInput("a render over media needs the media and a stem key of its own", code="media_missing")
         stem_key = stem_key or output_key
@@ -343,6 +363,26 @@ class _Tracker:
         await self.check_cancel()
         self.muxed = min(self.cues_total, int(self.cues_total * fraction))
         await self._report("muxing")
+
+
+async def _until_cancelled(work: Awaitable[_T], cancel: CancelCheck | None) -> _T:
+    """`work`, stopped (task cancellation) as soon as `cancel` says so; then RenderCancelled."""
+    if cancel is None:
+        return await work
+    task = asyncio.ensure_future(work)
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=CANCEL_POLL_S)
+            if not task.done() and await cancel():
+                task.cancel()
+                await asyncio.wait({task})
+                if task.cancelled():
+                    raise RenderCancelled("the render was cancelled")
+    except asyncio.CancelledError:  # this run itself is cancelled (the worker stops): the work with it
+        task.cancel()
+        await asyncio.wait({task})
+        raise
+    return task.result()
 
 
 def _rounded(value: float | None) -> float | None:

@@ -9,6 +9,7 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.render_events import PostgresRenderEvents
+from adapters.postgres.repositories.renders import CANCEL_CHANNEL
 from adapters.queue.metrics import QueueMetrics
 from adapters.text.lexicon_matcher import lexicon_matcher
 from application.audio_pipeline.voice_over import RenderVoiceOver
@@ -17,6 +18,7 @@ from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.execute_render import ExecuteRender
 from application.use_cases.renders.fit_check import FitCheck, FitForecaster
+from application.use_cases.renders.playback import IssuePlaybackToken
 from application.use_cases.renders.preview_cue import PreviewCue, PreviewLimits
 from application.use_cases.renders.read_renders import (
     GetRender,
@@ -37,11 +39,15 @@ from entrypoints.wiring.use_case import DurableWriteUseCase, UseCase, WriteUseCa
 class RendersContainer(containers.DeclarativeContainer):
     core: providers.DependenciesContainer = providers.DependenciesContainer()
     voice: providers.DependenciesContainer = providers.DependenciesContainer()
+    identity: providers.DependenciesContainer = providers.DependenciesContainer()
     uow: Any = core.queued_unit_of_work
     clock: Any = core.clock
 
     render_events = providers.Singleton(PostgresRenderEvents, core.database_url)
     render_events_closed = Closes(closed_at_exit, render_events)
+    # cancel requests only: what the worker running a render listens for
+    cancel_requests = providers.Singleton(PostgresRenderEvents, core.database_url, channel=CANCEL_CHANNEL)
+    cancel_requests_closed = Closes(closed_at_exit, cancel_requests)
     queue_metrics = providers.Singleton(QueueMetrics, pool=core.pool)
     request_render = WriteUseCase(
         RequestRender,
@@ -92,9 +98,13 @@ class RendersContainer(containers.DeclarativeContainer):
         artifacts=voice.blob_store,
         problem_of=providers.Object(problem_of),
         heartbeat_s=core.settings.provided.render_heartbeat_s,
+        cancel_requests=cancel_requests,
     )
     get_render = UseCase(GetRender, uow=uow)
     get_render_audio = UseCase(GetRenderAudio, uow=uow, artifacts=voice.blob_store)
+    issue_playback_token = UseCase(
+        IssuePlaybackToken, get_render=get_render, tokens=identity.access_tokens, clock=clock
+    )
     purge_project_blobs = UseCase(
         PurgeProjectBlobs, providers.Singleton(PostgresDeletedProjectBlobs, core.pool), voice.blob_store, clock
     )

@@ -1,5 +1,6 @@
 """Renders in PostgreSQL. Every state change also NOTIFYs `render_events` (delivered on commit),
-which is what the event stream of a render listens to."""
+which is what the event stream of a render listens to; a cancel request also NOTIFYs `render_cancels`,
+which is what the worker running the render listens to."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from domain.timing import RenderCue
 from domain.voices import VoiceRef
 
 CHANNEL = "render_events"
+CANCEL_CHANNEL = "render_cancels"
 MAX_UUID = UUID(int=(1 << 128) - 1)
 
 COLUMNS = (
@@ -263,7 +265,8 @@ class PostgresRenderRepository:
         return await self._change(CANCEL, render_id, {"id": render_id, "at": at, "run": run})
 
     async def request_cancel(self, render_id: UUID, *, at: datetime) -> None:
-        await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})
+        if await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at}):
+            await self._conn.execute(NOTIFY, {"channel": CANCEL_CHANNEL, "payload": str(render_id)})
 
     async def lock_and_count_queued(self, user_id: UUID) -> int:
         await self._conn.execute(LOCK_USER_QUEUE, {"user": str(user_id)})

@@ -1,5 +1,5 @@
-"""Cancel a render: a queued one leaves the queue at once, a running one stops at its next cue
-boundary, a finished one cannot be cancelled (409)."""
+"""Cancel a render: a queued one leaves the queue at once, a running one is stopped by its worker
+(woken by the request), a finished one cannot be cancelled (409)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class CancelRender:
                 await uow.renders.cancel(render_id, at=now)
                 action = "render.cancelled"
             else:
-                # running, or its job was just fetched by a worker: the worker stops at the next cue boundary
+                # running, or its job was just fetched by a worker: the request wakes the worker, which stops it
                 await uow.renders.request_cancel(render_id, at=now)
                 action = "render.cancel_requested"
             await uow.audit.record(

@@ -309,6 +309,7 @@ export async function trackView(main, trackId, signal) {
   if (signal.aborted) return;
   performance.mark("cue-table-complete");
   timeline.draw([...cues.values()]);
+  performance.mark("timeline-drawn");
   main.dataset.complete = "cues";
   applyPending();
 
