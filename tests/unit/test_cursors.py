@@ -9,7 +9,14 @@ import pytest
 from application.pagination import PageOf, PageRequest, page_from
 from application.ports.projects import RosterKey
 from application.ports.tracks import CueKey
-from entrypoints.http.pagination import InvalidCursor, decode_cursor, encode_cursor, page_out, page_request
+from entrypoints.http.pagination import (
+    InvalidCursor,
+    ListIndex,
+    decode_cursor,
+    encode_cursor,
+    page_out,
+    page_request,
+)
 
 
 # covers: S-API-5
@@ -44,9 +51,7 @@ def test_a_page_has_a_next_position_only_when_an_extra_row_came_back() -> None:
 
 
 def test_a_forged_report_position_is_refused_before_it_reaches_the_database() -> None:
-    from entrypoints.http.controllers.renders import ReportIndex
-
-    assert page_request(10, encode_cursor(7), ReportIndex).after == 7
+    assert page_request(10, encode_cursor(7), ListIndex).after == 7
     for forged in (-1, 2**40):
         with pytest.raises(InvalidCursor):
-            page_request(10, encode_cursor(forged), ReportIndex)
+            page_request(10, encode_cursor(forged), ListIndex)

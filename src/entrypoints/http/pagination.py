@@ -27,6 +27,9 @@ Out = TypeVar("Out")
 Limit = Annotated[
     int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"page size (default {DEFAULT_LIMIT}, max {MAX_LIMIT})")
 ]
+# The position in a list paged by index (computed lists: a render's report, the voices), bounded so a
+# forged cursor cannot overflow an OFFSET.
+ListIndex = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
 Cursor = Annotated[
     str | None, QueryParameter(max_length=200, description="`meta.next_cursor` of the previous page", required=False)
 ]

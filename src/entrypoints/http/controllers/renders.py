@@ -33,12 +33,10 @@ from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.controllers.tracks import MEDIA_TYPES as SUBTITLE_MEDIA_TYPES
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
+from entrypoints.http.pagination import Cursor, Limit, ListIndex, page_out, page_request
 from entrypoints.http.render_schemas import RenderIn, RenderOut
 from entrypoints.http.schemas import Envelope, Page
 
-# A position in a render's report: an entry's index (bounded, so a forged cursor cannot overflow OFFSET).
-ReportIndex = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
 RangeHeader = Annotated[
     str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
 ]
@@ -149,7 +147,7 @@ class RendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[CueFitReport]:
-        found = await get_render_report.execute(actor, render_id, page_request(limit, cursor, ReportIndex))
+        found = await get_render_report.execute(actor, render_id, page_request(limit, cursor, ListIndex))
         return page_out(found, limit, lambda entry: entry)
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
