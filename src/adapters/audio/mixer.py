@@ -1,5 +1,6 @@
-"""The streaming mix: clips placed on the timeline chunk by chunk, measured, then encoded with soundfile
-after the gain and a true-peak limiter (rehearsed first when it may take loudness away)."""
+"""The streaming mix: clips placed on the timeline chunk by chunk, measured (with per-tile energies and
+peaks, from which the loudness left by the limiter at any gain is predicted), then encoded with
+soundfile after the gain and a true-peak limiter."""
 
 from __future__ import annotations
 
