@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import SERVER_LOGS
 from tests.browser.studio import Api, open_track, sign_in
 from tests.browser.test_journey import media_duration, played_seconds
 from tests.support.media import make_media
@@ -54,6 +55,8 @@ def test_an_uploaded_video_gets_its_dub_and_plays_streamed_in_a_video_element(
         assert abs(media_duration(page, "#render-player") - render["duration_ms"] / 1000) < 0.1
         assert played_seconds(page, "#render-player") > 0
         assert any(status == 206 and header.startswith("bytes=") for status, header in ranged), ranged
+        token = (player.get_attribute("src") or "").split("?token=", 1)[1]
+        assert token not in SERVER_LOGS[studio_url].read_text()  # the link's token is never logged
 
 
 def test_a_running_render_is_cancelled_from_the_page(studio_url: str, page: Any) -> None:

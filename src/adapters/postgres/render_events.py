@@ -48,7 +48,7 @@ class PostgresRenderEvents:
 
     @classmethod
     def cancel_requests(cls, database_url: str) -> PostgresRenderEvents:
-        """Signals of cancel requests only: what the worker running a render listens for."""
+        """Only cancel requests: what a running render's worker listens for."""
         return cls(database_url, channel=CANCEL_CHANNEL)
 
     @contextlib.asynccontextmanager

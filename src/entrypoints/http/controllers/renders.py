@@ -33,9 +33,9 @@ from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.controllers.tracks import MEDIA_TYPES as SUBTITLE_MEDIA_TYPES
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
+from entrypoints.http.pagination import Cursor, Limit, ListIndex, page_out, page_request
 from entrypoints.http.render_schemas import RenderIn, RenderOut
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.schemas import Envelope, Page
 
 RangeHeader = Annotated[
     str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
@@ -101,9 +101,8 @@ class TrackRendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[RenderOut]:
-        page = await list_track_renders.execute(actor, track_id, limit=limit, before_id=position_of(cursor, UUID))
-        next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
-        return Page(data=[RenderOut.of(r) for r in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await list_track_renders.execute(actor, track_id, page_request(limit, cursor, UUID))
+        return page_out(found, limit, RenderOut.of)
 
 
 class RendersController(Controller):
@@ -148,10 +147,8 @@ class RendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[CueFitReport]:
-        offset = position_of(cursor, int) or 0
-        rows, next_offset = await get_render_report.execute(actor, render_id, offset=offset, limit=limit)
-        next_cursor = None if next_offset is None else encode_cursor(next_offset)
-        return Page(data=rows, meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await get_render_report.execute(actor, render_id, page_request(limit, cursor, ListIndex))
+        return page_out(found, limit, lambda entry: entry)
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
     async def cancel(
