@@ -21,7 +21,7 @@ class TrackAccess(msgspec.Struct, frozen=True, kw_only=True):
     role: ProjectRole | None
 
 
-class StoredCue(msgspec.Struct, frozen=True, kw_only=True):
+class StoredCue(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A cue as stored (live or tombstone) and the change number that wrote it."""
 
     track_id: UUID
@@ -41,7 +41,7 @@ class RolePage(msgspec.Struct, frozen=True, kw_only=True):
     cues: list[StoredCue]
 
 
-class CueKey(msgspec.Struct, frozen=True, kw_only=True):
+class CueKey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A position in the `(start_ms, id)` order of a track's cues."""
 
     start_ms: int
