@@ -51,6 +51,9 @@ def env_for(url: str, data: Path, port: int) -> dict[str, str]:
         "SUBDUB_WORKER_POLL_SECONDS": "0.5",
         "SUBDUB_RATE_LIMIT_PER_MINUTE": "100000",
         "SUBDUB_AUTH_RATE_LIMIT_PER_MINUTE": "100000",
+        # one user asks for every render here: the per-user shares would measure themselves, not the workers
+        "SUBDUB_RENDERS_QUEUED_PER_USER": "1000",
+        "SUBDUB_RENDERS_RUNNING_PER_USER": "1000",
     }
 
 

@@ -8,8 +8,10 @@ engine with phoneme input can use. Matching itself (Aho–Corasick, linear in th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 import msgspec
 
@@ -83,6 +85,7 @@ class Piece(msgspec.Struct, frozen=True):
     text: str
     ipa: bool = False
     entry: int | None = None
+    said: str = ""  # for a pronunciation: the words of the cue it stands for
 
 
 def fold(text: str) -> str:
@@ -118,7 +121,8 @@ def apply_lexicon(text: str, lexicon: Lexicon, matcher: LexiconMatcher) -> list[
         entry = lexicon.entries[match.entry]
         if match.start > at:
             pieces.append(Piece(text[at : match.start]))
-        pieces.append(Piece(entry.replace, ipa=entry.kind == "ipa", entry=match.entry))
+        said = text[match.start : match.end]
+        pieces.append(Piece(entry.replace, ipa=entry.kind == "ipa", entry=match.entry, said=said))
         at = match.end
     if at < len(text):
         pieces.append(Piece(text[at:]))
@@ -129,18 +133,33 @@ def plain_text(pieces: Sequence[Piece]) -> str:
     return "".join(piece.text for piece in pieces)
 
 
-PHONEME_INPUT: dict[str, tuple[str, str]] = {"espeak": ("[[", "]]")}  # engines that take phonemes inline
+INLINE_PHONEMES: dict[str, tuple[str, str]] = {"espeak": ("[[", "]]")}  # engines that take phonemes inline
+SSML_PHONEMES = frozenset({"google"})  # engines that read SSML `<phoneme alphabet="ipa">`
+SSML_OPENING, SSML_CLOSING = "<speak>", "</speak>"
+_SSML_TAG = re.compile(r"<[^>]*>")
+
+
+def is_ssml(text: str) -> bool:
+    """Text an SSML engine is to read as SSML (`engine_text` wraps any cue text that starts so)."""
+    return text.startswith(SSML_OPENING) and text.endswith(SSML_CLOSING)
+
+
+def ssml_words(text: str) -> str:
+    """The words of an SSML text as written (tags dropped, entities read); other text as it is."""
+    return unescape(_SSML_TAG.sub("", text)) if is_ssml(text) else text
 
 
 def engine_text(pieces: Sequence[Piece], lexicon: Lexicon, engine: str) -> str:
     """What the engine is sent: pronunciations in its phoneme syntax, and plain text that cannot open it."""
-    syntax = PHONEME_INPUT.get(engine)
+    if engine in SSML_PHONEMES:
+        return _ssml_text(pieces)
+    syntax = INLINE_PHONEMES.get(engine)
     if syntax is None and any(piece.ipa for piece in pieces):
         index = next(piece.entry for piece in pieces if piece.ipa)
         entry = lexicon.entries[index or 0]
         raise InvariantViolated(
             f"lexicon entries[{index}] ({entry.match!r}) is a pronunciation (ipa) and engine {engine!r} takes no "
-            "phoneme input; give a text replacement or use a voice of an engine that does (espeak)",
+            "phoneme input; give a text replacement or use a voice of an engine that does (espeak, google)",
             field=f"entries[{index}].kind",
         )
     if syntax is None:
@@ -153,3 +172,18 @@ def engine_text(pieces: Sequence[Piece], lexicon: Lexicon, engine: str) -> str:
         else:
             parts.append(piece.text.replace(opening, " ").replace(closing, " "))
     return "".join(parts)
+
+
+def _ssml_text(pieces: Sequence[Piece]) -> str:
+    """Plain text when no pronunciation is in it (and it cannot be taken for SSML); else SSML with the
+    words escaped and each pronunciation a `<phoneme>` around the words it stands for."""
+    plain = plain_text(pieces)
+    if not any(piece.ipa for piece in pieces) and not plain.startswith(SSML_OPENING):
+        return plain
+    parts = [
+        f'<phoneme alphabet="ipa" ph={quoteattr(piece.text)}>{escape(piece.said)}</phoneme>'
+        if piece.ipa
+        else escape(piece.text)
+        for piece in pieces
+    ]
+    return SSML_OPENING + "".join(parts) + SSML_CLOSING

@@ -27,6 +27,7 @@ DEFAULT_LEAD_MS = 200  # five frames at 25 fps: an early start a listener takes 
 TAIL_MS = 1000  # the last cue's silence with borrow "gap": the end of the video is not known here
 SCENE_GAP_MS = 4000  # a silence this long, with no line spoken, ends a scene (a cut, a change of place)
 _CENTI = 100
+_MAX_SWEEPS = 50
 
 
 class PlanCue(msgspec.Struct, frozen=True, kw_only=True):
@@ -87,43 +88,33 @@ def _window_end(cue: PlanCue, following: PlanCue | None, borrow_ms: int | None) 
     return cue.end_ms + (silence if borrow_ms is None else min(borrow_ms, silence))
 
 
+class _Draft:
+    """Each cue's window and the speed it needs, by index, while the plan is being made."""
+
+    def __init__(self) -> None:
+        self.lows: dict[int, int] = {}  # the earliest start the cues before allow (their times, the lead)
+        self.floors: dict[int, int] = {}  # the earliest start their speech allows too
+        self.prior: dict[int, int] = {}  # where the speech of the cues before it ends at the latest
+        self.ends: dict[int, int] = {}
+        self.needed: dict[int, int] = {}  # hundredths
+        self.reasons: dict[int, PlanReason] = {}
+
+
 def plan_timing(cues: Sequence[PlanCue], rules: PlanRules) -> list[PlannedCue]:
     """The plan of every cue, in the order given."""
     order = _timeline(cues)
     cap = math.floor(round(rules.speed_cap * _CENTI, 6))
     step = max(1, round(rules.max_rate_step * _CENTI))
-    floors: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    needed: dict[int, int] = {}
-    reasons: dict[int, PlanReason] = {}
-    reach = 0  # the end of the previous cues and of their speech at the speed each needs
-    for position, index in enumerate(order):
-        cue = cues[index]
-        following = cues[order[position + 1]] if position + 1 < len(order) else None
-        end = _window_end(cue, following, rules.borrow_ms)
-        floor = min(cue.start_ms, max(0, cue.start_ms - rules.lead_ms, reach))
-        natural = cue.natural_ms
-        if natural <= end - cue.start_ms:
-            start, centi = cue.start_ms, _CENTI
-            reasons[index] = "fits" if natural <= cue.end_ms - cue.start_ms else "borrowed"
-        elif natural <= end - floor:
-            start, centi = math.floor(end - natural), _CENTI
-            reasons[index] = "lead"
-        else:
-            start, centi = floor, _centi_up(natural / max(1, end - floor))
-            reasons[index] = "sped_up" if centi <= cap else "capped"
-        floors[index], ends[index], needed[index] = floor, end, centi
-        # a sped-up line may end as late as its window allows once smoothing settles where it starts
-        spoken_end = end if _CENTI < centi <= cap else start + math.ceil(natural * _CENTI / min(centi, cap))
-        reach = max(reach, cue.end_ms, spoken_end)
-    rates = _smoothed(cues, order, needed, cap, step)
+    draft = _first_draft(cues, order, rules, cap)
+    _share_silence(cues, order, draft, cap)
+    rates = _smoothed(cues, order, draft.needed, cap, step)
     planned = []
     for index, cue in enumerate(cues):
         # the speech at its final speed (a smoothed line is shorter): start as late as it allows
         length = math.ceil(cue.natural_ms * _CENTI / rates[index])
-        start = max(floors[index], min(cue.start_ms, ends[index] - length))
-        why = reasons[index]
-        if rates[index] > min(needed[index], cap):
+        start = max(draft.floors[index], min(cue.start_ms, draft.ends[index] - length))
+        why = draft.reasons[index]
+        if rates[index] > min(draft.needed[index], cap):
             why = "smoothed"
         planned.append(
             PlannedCue(
@@ -131,14 +122,69 @@ def plan_timing(cues: Sequence[PlanCue], rules: PlanRules) -> list[PlannedCue]:
                 start_ms=cue.start_ms,
                 end_ms=cue.end_ms,
                 window_start_ms=start,
-                window_end_ms=ends[index],
+                window_end_ms=draft.ends[index],
                 lead_ms=cue.start_ms - start,
-                needed=needed[index] / _CENTI,
+                needed=draft.needed[index] / _CENTI,
                 rate=rates[index] / _CENTI,
                 why=why,
             )
         )
     return planned
+
+
+def _first_draft(cues: Sequence[PlanCue], order: list[int], rules: PlanRules, cap: int) -> _Draft:
+    """Along the timeline: each line takes the silence after it, then the lead, then speeds up."""
+    draft = _Draft()
+    timed = 0  # the end of the previous cues
+    reach = 0  # ... and of their speech at the speed each needs
+    for position, index in enumerate(order):
+        cue = cues[index]
+        following = cues[order[position + 1]] if position + 1 < len(order) else None
+        end = _window_end(cue, following, rules.borrow_ms)
+        low = min(cue.start_ms, max(0, cue.start_ms - rules.lead_ms, timed))
+        floor = max(low, min(cue.start_ms, reach))
+        natural = cue.natural_ms
+        if natural <= end - cue.start_ms:
+            start, centi = cue.start_ms, _CENTI
+            draft.reasons[index] = "fits" if natural <= cue.end_ms - cue.start_ms else "borrowed"
+        elif natural <= end - floor:
+            start, centi = math.floor(end - natural), _CENTI
+            draft.reasons[index] = "lead"
+        else:
+            start, centi = floor, _centi_up(natural / max(1, end - floor))
+            draft.reasons[index] = "sped_up" if centi <= cap else "capped"
+        draft.lows[index], draft.floors[index], draft.ends[index], draft.needed[index] = low, floor, end, centi
+        draft.prior[index] = reach
+        # a sped-up line may end as late as its window allows once smoothing settles where it starts
+        spoken_end = end if _CENTI < centi <= cap else start + math.ceil(natural * _CENTI / min(centi, cap))
+        timed = max(timed, cue.end_ms)
+        reach = max(reach, timed, spoken_end)
+    return draft
+
+
+def _share_silence(cues: Sequence[PlanCue], order: list[int], draft: _Draft, cap: int) -> None:
+    """Two sped-up lines one after the other share the silence between them: the first took all of it,
+    so the boundary moves back (never before the lead allows, nor into the first cue) until both need
+    the same speed. Sweeps along the timeline until no boundary moves, so a run of tight lines evens out."""
+    for _ in range(_MAX_SWEEPS):
+        moved = False
+        for earlier, later in pairwise(order):
+            needs = (draft.needed[earlier], draft.needed[later])
+            if not (min(needs) > _CENTI and max(needs) <= cap) or draft.floors[later] != draft.ends[earlier]:
+                continue  # not both sped up within the cap, or the later line is not held back by the earlier
+            first, second = cues[earlier].natural_ms, cues[later].natural_ms
+            begin, finish = draft.floors[earlier], draft.ends[later]
+            even = begin + (finish - begin) * first / max(first + second, 1e-9)
+            lowest = max(draft.lows[later], min(cues[later].start_ms, draft.prior[earlier]))  # after older speech
+            boundary = min(draft.ends[earlier], max(lowest, math.ceil(even)))
+            if boundary == draft.ends[earlier]:
+                continue
+            draft.ends[earlier] = draft.floors[later] = boundary
+            draft.needed[earlier] = _centi_up(first / (boundary - begin))
+            draft.needed[later] = _centi_up(second / (finish - boundary))
+            moved = True
+        if not moved:
+            return
 
 
 def _smoothed(cues: Sequence[PlanCue], order: list[int], needed: dict[int, int], cap: int, step: int) -> dict[int, int]:

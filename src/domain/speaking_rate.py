@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import msgspec
 
 from domain.clips import normalise_text
+from domain.lexicon import ssml_words
 from domain.render_report import CueFitReport
 from domain.timing import RenderCue
 from domain.voices import VoiceRef
@@ -22,7 +23,8 @@ DEFAULT_MS_PER_CHAR = 65.0
 
 
 def spoken_chars(text: str) -> int:
-    return len(normalise_text(text))
+    """The characters of what is said (the words of an SSML text, not its markup)."""
+    return len(normalise_text(ssml_words(text)))
 
 
 class RateSums(msgspec.Struct, frozen=True, kw_only=True):

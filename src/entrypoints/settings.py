@@ -81,7 +81,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         OtelExporter, Var("SUBDUB_OTEL_EXPORTER", "none, console or otlp (OTEL_* variables apply)")
     ] = "none"
     worker_concurrency: Annotated[
-        int, Var("SUBDUB_WORKER_CONCURRENCY", "jobs a worker runs at once", minimum=1, default_doc="number of cores")
+        int,
+        Var(
+            "SUBDUB_WORKER_CONCURRENCY",
+            "jobs of any size a worker runs at once (its small-render slots come on top)",
+            minimum=1,
+            default_doc="number of cores",
+        ),
     ] = msgspec.field(default_factory=_cores)
     max_json_body_bytes: Annotated[int, Var("SUBDUB_MAX_JSON_BYTES", "JSON request body limit", minimum=1)] = (
         1024 * 1024
@@ -194,6 +200,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ] = 10.0
     worker_poll_s: Annotated[float, Var("SUBDUB_WORKER_POLL_SECONDS", "fallback poll for due retries")] = 2.0
     render_heartbeat_s: Annotated[float, Var("SUBDUB_RENDER_HEARTBEAT_SECONDS", "render progress interval")] = 2.0
+    # Fair sharing of the workers between users.
+    renders_queued_per_user: Annotated[
+        int, Var("SUBDUB_RENDERS_QUEUED_PER_USER", "renders one user may have waiting (429 beyond)", minimum=1)
+    ] = 10
+    renders_running_per_user: Annotated[
+        int, Var("SUBDUB_RENDERS_RUNNING_PER_USER", "renders of one user running at once, all workers", minimum=1)
+    ] = 2
+    worker_small_render_slots: Annotated[
+        int, Var("SUBDUB_WORKER_SMALL_RENDER_SLOTS", "slots a worker keeps for small renders, beyond its concurrency")
+    ] = 1
+    small_render_cues: Annotated[
+        int, Var("SUBDUB_SMALL_RENDER_CUES", "a render of at most this many cues is small", minimum=1)
+    ] = 200
     worker_metrics_port: Annotated[
         int | None, Var("SUBDUB_WORKER_METRICS_PORT", "worker's own metrics port", minimum=1)
     ] = None

@@ -47,10 +47,21 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
     """`subdub run` on its own database and data directory: migrations, the API and one worker."""
-    data_dir = Path(tempfile.mkdtemp(prefix="subdub-studio-"))
+    with serve_studio(postgres_admin_url, "studio") as base:
+        _warm_up(base)
+        yield base
+
+
+SERVER_LOGS: dict[str, Path] = {}  # base URL → the `subdub run` output (API, worker), while it runs
+
+
+@contextlib.contextmanager
+def serve_studio(postgres_admin_url: str, name: str, **extra_env: str) -> Iterator[str]:
+    """A `subdub run` (its own database and data directory) with `extra_env` on top of the test defaults."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"subdub-{name}-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with migrated_database(postgres_admin_url, "studio") as database_url:
+    with migrated_database(postgres_admin_url, name) as database_url:
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
         env.update(
             SUBDUB_ENV="test",
@@ -61,6 +72,8 @@ def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
             SUBDUB_LOG_FORMAT="json",
             SUBDUB_WORKER_CONCURRENCY="1",
             SUBDUB_RENDER_HEARTBEAT_SECONDS="0.5",
+            SUBDUB_AUTH_RATE_LIMIT_PER_MINUTE="1000",  # every test signs up and in from 127.0.0.1
+            **extra_env,
         )
         log = (data_dir / "run.log").open("wb")
         process = subprocess.Popen(
@@ -71,9 +84,9 @@ def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its worker and speech-engine processes go down with it (one group)
         )
+        SERVER_LOGS[base] = data_dir / "run.log"
         try:
             _wait_until_live(base, process, data_dir / "run.log")
-            _warm_up(base)
             yield base
             if process.poll() is not None:
                 raise AssertionError(f"subdub run died during the tests:\n{(data_dir / 'run.log').read_text()[-4000:]}")
@@ -96,7 +109,7 @@ def _stop_group(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def _wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+def _wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
     import time
 
     deadline = time.monotonic() + timeout

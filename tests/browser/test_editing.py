@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,6 +23,24 @@ def wait_until(condition: Any, timeout: float = 30) -> None:
         time.sleep(0.2)
 
 
+@contextmanager
+def on_a_new_track(page: Any, base: str) -> Iterator[tuple[Api, dict[str, Any]]]:
+    """A new account with a three-cue track, signed in on the page with that track's cue table open."""
+    with Api(base) as api:
+        email = api.account()
+        track = api.track(LINES)
+        sign_in(page, base, email)
+        page.get_by_role("heading", name="Projects", level=1).wait_for()
+        open_track(page, base, track["id"])
+        yield api, track
+
+
+def edit_offline(context: Any, page: Any, row: int, text: str) -> None:
+    context.set_offline(True)
+    edit_text(page, row, text)
+    page.locator("#queue-state").get_by_text("1 edit(s) waiting for the server").wait_for()
+
+
 def edit_text(page: Any, row: int, text: str) -> None:
     page.locator("#cue-table tbody tr[data-id]").nth(row).get_by_role("button", name="Edit").click()
     page.locator("#edit-text").fill(text)
@@ -29,16 +49,8 @@ def edit_text(page: Any, row: int, text: str) -> None:
 
 # covers: S-SYNC-1, S-SYNC-2
 def test_edits_made_offline_reach_the_server_when_it_returns(studio_url: str, context: Any, page: Any) -> None:
-    with Api(studio_url) as api:
-        email = api.account()
-        track = api.track(LINES)
-        sign_in(page, studio_url, email)
-        page.get_by_role("heading", name="Projects", level=1).wait_for()
-        open_track(page, studio_url, track["id"])
-
-        context.set_offline(True)
-        edit_text(page, 0, "Written on a train.")
-        page.locator("#queue-state").get_by_text("1 edit(s) waiting for the server").wait_for()
+    with on_a_new_track(page, studio_url) as (api, track):
+        edit_offline(context, page, 0, "Written on a train.")
         row = page.locator("#cue-table tbody tr[data-id]").first
         assert "queued offline" in row.inner_text() and "Written on a train." in row.inner_text()
         assert api.cues(track["id"])[0]["text"] == "One line."  # nothing reached the server
@@ -56,16 +68,8 @@ def test_edits_made_offline_reach_the_server_when_it_returns(studio_url: str, co
 def test_an_offline_edit_that_lost_to_a_newer_one_is_shown_as_a_conflict(
     studio_url: str, context: Any, page: Any
 ) -> None:
-    with Api(studio_url) as api:
-        email = api.account()
-        track = api.track(LINES)
-        sign_in(page, studio_url, email)
-        page.get_by_role("heading", name="Projects", level=1).wait_for()
-        open_track(page, studio_url, track["id"])
-
-        context.set_offline(True)
-        edit_text(page, 1, "Mine, from offline.")
-        page.locator("#queue-state").get_by_text("1 edit(s) waiting").wait_for()
+    with on_a_new_track(page, studio_url) as (api, track):
+        edit_offline(context, page, 1, "Mine, from offline.")
         time.sleep(0.05)
         api.patch_cue(track["id"], api.cues(track["id"])[1], text="A colleague's newer line.")
         context.set_offline(False)
@@ -81,13 +85,7 @@ def test_an_offline_edit_that_lost_to_a_newer_one_is_shown_as_a_conflict(
 
 # covers: S-API-7
 def test_a_stale_edit_is_never_saved_over_a_newer_one(studio_url: str, page: Any) -> None:
-    with Api(studio_url) as api:
-        email = api.account()
-        track = api.track(LINES)
-        sign_in(page, studio_url, email)
-        page.get_by_role("heading", name="Projects", level=1).wait_for()
-        open_track(page, studio_url, track["id"])
-
+    with on_a_new_track(page, studio_url) as (api, track):
         api.patch_cue(track["id"], api.cues(track["id"])[2], text="Changed behind the page's back.")
         edit_text(page, 2, "My stale edit.")
 

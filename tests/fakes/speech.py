@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -100,7 +101,9 @@ class UnreliableSpeechSynthesizer:
         delay_s: float = 0.0,
         refuse_while: str | None = None,
         seed: int | None = None,
+        call_log: str | None = None,
     ) -> None:
+        self._call_log = Path(call_log) if call_log else None  # one line per batch synthesized: wall time, size
         self._inner = inner
         self._fail_rate = fail_rate
         self._delay_s = delay_s
@@ -123,4 +126,8 @@ class UnreliableSpeechSynthesizer:
         if self._fail_rate and self._random.random() < self._fail_rate:
             self.failures += 1
             raise SynthesisFailed(self.engine, 0, "the fake engine flapped")
-        return await self._inner.synthesize(requests)
+        clips = await self._inner.synthesize(requests)
+        if self._call_log is not None:
+            with self._call_log.open("a") as log:
+                log.write(f"{time.time()} {len(requests)}\n")
+        return clips

@@ -91,3 +91,12 @@ async def test_unique_violation_becomes_a_conflict(pool: AsyncConnectionPool, co
         async with PostgresUnitOfWork(pool) as uow:
             await uow.connection.execute("INSERT INTO test_counter VALUES (1, 5)")
     assert await read_counter(pool) == 0
+
+
+async def test_a_unit_of_work_is_one_transaction_at_a_time_and_fresh_on_each_entry(pool: AsyncConnectionPool) -> None:
+    uow = PostgresUnitOfWork(pool)
+    async with uow:
+        with pytest.raises(RuntimeError, match="one per transaction"):
+            await uow.__aenter__()
+    async with uow:  # the same instance, entered again after leaving: a new transaction
+        assert (await (await uow.connection.execute("SELECT 1")).fetchone()) == (1,)

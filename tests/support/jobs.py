@@ -111,11 +111,16 @@ async def queue_render(
     track_id: UUID | None = None,
     options: RenderOptions | None = None,
     trace_id: str | None = "trace-test",
+    owner: tuple[UUID, UUID] | None = None,
 ) -> Render:
-    """What RequestRender does once the caller is authorised: the render row and its job, one transaction."""
+    """What RequestRender does once the caller is authorised: the render row and its job, one transaction.
+
+    `owner` (user id, track id, from `seed_track`) makes several renders one user's; by default each
+    render is a new user's.
+    """
     options = options or RenderOptions(voice=FAKE_VOICE, format="wav", sample_rate=16000)
     ids, now = Uuid7Generator(), SystemClock().now()
-    user, seeded_track = await seed_track(pool)
+    user, seeded_track = owner or await seed_track(pool)
     async with PostgresQueuedUnitOfWork(pool, make_queue_app(task_modules=TASK_MODULES)) as uow:
         render_id = ids.new_id()
         job_id = await uow.jobs.defer_render(render_id, trace_id=trace_id)

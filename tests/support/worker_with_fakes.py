@@ -1,6 +1,7 @@
 """`subdub worker` exactly as shipped, with the fake speech engine in place of espeak (run as a subprocess).
 
-FAKE_TTS_FAIL_RATE, FAKE_TTS_DELAY_S and FAKE_TTS_REFUSE_WHILE (a path) shape the fake's faults.
+FAKE_TTS_FAIL_RATE, FAKE_TTS_DELAY_S and FAKE_TTS_REFUSE_WHILE (a path) shape the fake's faults;
+FAKE_TTS_CALL_LOG (a path) gets a line per batch synthesized (wall time, number of clips).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def fake_engine() -> UnreliableSpeechSynthesizer:
         fail_rate=float(os.environ.get("FAKE_TTS_FAIL_RATE", "0")),
         delay_s=float(os.environ.get("FAKE_TTS_DELAY_S", "0")),
         refuse_while=os.environ.get("FAKE_TTS_REFUSE_WHILE") or None,
+        call_log=os.environ.get("FAKE_TTS_CALL_LOG") or None,
     )
 
 

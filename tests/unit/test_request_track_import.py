@@ -35,7 +35,7 @@ def world(catalog: FakeSubtitleCatalog | None) -> tuple[RequestTrackImport, Stor
     store.projects[PROJECT] = Project(id=PROJECT, title="p", owner_id=OWNER.user_id, created_at=NOW, updated_at=NOW)
     for actor, role in ((OWNER, ProjectRole.OWNER), (EDITOR, ProjectRole.EDITOR), (VIEWER, ProjectRole.VIEWER)):
         store.members[(PROJECT, actor.user_id)] = Member(project_id=PROJECT, user_id=actor.user_id, role=role)
-    return RequestTrackImport(lambda: FakeImportsUnitOfWork(store, jobs), catalog), store, jobs
+    return RequestTrackImport(FakeImportsUnitOfWork(store, jobs), catalog), store, jobs
 
 
 def command(**overrides: object) -> ImportTrackCommand:

@@ -8,7 +8,7 @@ import msgspec
 
 from adapters.cache.keys import cache_key
 from adapters.http.client import HttpResponse, ResilientHttpClient
-from adapters.http.decoding import decode_json, try_decode_json
+from adapters.http.decoding import ErrorEnvelope, decode_json, try_decode_json
 from application.errors import NotFound, ProviderBadResponse
 from application.ports.cache import Cache
 from application.ports.catalog import VideoMetadata
@@ -29,16 +29,6 @@ class _Video(msgspec.Struct):
     duration: int
     language: str | None = None
     thumbnail_url: str | None = None
-
-
-class _ErrorBody(msgspec.Struct):
-    code: int | str | None = None
-    message: str | None = None
-    type: str | None = None
-
-
-class _ErrorEnvelope(msgspec.Struct):
-    error: _ErrorBody
 
 
 def cache_ttl_s(cache_control: str | None) -> float:
@@ -86,12 +76,12 @@ class DailymotionVideoCatalog:
         return metadata
 
     async def _raise_for(self, response: HttpResponse, video_id: str, key: str) -> None:
-        envelope = try_decode_json(response, _ErrorEnvelope)
-        kind = envelope.error.type if envelope else None
+        envelope = try_decode_json(response, ErrorEnvelope)
+        kind = envelope.kind if envelope else None
         # Unknown, private, deleted or geo-blocked: from the caller's view the video does not exist.
         if response.status in (403, 404, 410) or kind in ("not_found", "access_forbidden"):
             await self._cache.set(key, _NOT_FOUND, ttl_s=NOT_FOUND_TTL_S)
             raise NotFound("video", video_id)
-        message = envelope.error.message if envelope and envelope.error.message else f"status {response.status}"
+        message = (envelope.message if envelope else None) or f"status {response.status}"
         self.client.last_error = f"bad_response: {response.status}"
         raise ProviderBadResponse(PROVIDER, f"dailymotion refused the lookup: {message}")

@@ -12,6 +12,30 @@ from application.errors import ProviderBadResponse
 T = TypeVar("T")
 
 
+class ErrorDetail(msgspec.Struct):
+    code: int | str | None = None
+    message: str | None = None
+    type: str | None = None
+
+
+class ErrorEnvelope(msgspec.Struct):
+    """The error body most JSON APIs answer with: `{"error": {"message", "type", "code"}}`, `{"error": "text"}`
+    or, from FastAPI-style servers, `{"detail": "text"}`."""
+
+    error: ErrorDetail | str | None = None
+    detail: str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return self.error.type if isinstance(self.error, ErrorDetail) else None
+
+    @property
+    def message(self) -> str | None:
+        if isinstance(self.error, ErrorDetail):
+            return self.error.message or self.detail
+        return self.error or self.detail
+
+
 def decode_json(client: ResilientHttpClient, response: HttpResponse, into: type[T]) -> T:
     if "json" not in response.content_type:
         client.last_error = f"bad_response: content type {response.content_type or 'missing'}"

@@ -188,15 +188,12 @@ class _Delivery:
             self.progress(mixer.position / mixer.total if mixer.total else 1.0)
         out.mux(dub.encode(None))
 
-    def _mux_with_source(
-        self, out: av.container.OutputContainer, mixer: DubMixer, codec: str, rate: int, layout: str
-    ) -> None:
-        if self.source is None:
-            raise RuntimeError("muxing with a source needs the source container open")
+    def _routes(self, out: av.container.OutputContainer, source: Any) -> dict[int, Any]:
+        """Where each source stream goes: copied, transcoded (audio the container cannot carry) or dropped."""
         fmt = self.plan.format
         routes: dict[int, Any] = {}
         first_original = True
-        for stream in self.source.streams:
+        for stream in source.streams:
             name = f"{stream.type} stream {stream.index} ({stream.codec_context.name if stream.codec_context else '?'})"
             codec_name = stream.codec_context.name if stream.codec_context else ""
             if stream.type == "video":
@@ -223,6 +220,14 @@ class _Delivery:
                 routes[stream.index] = _copy(out, stream)
             else:
                 self.dropped.append(name)
+        return routes
+
+    def _mux_with_source(
+        self, out: av.container.OutputContainer, mixer: DubMixer, codec: str, rate: int, layout: str
+    ) -> None:
+        if self.source is None:
+            raise RuntimeError("muxing with a source needs the source container open")
+        routes = self._routes(out, self.source)
         dub = self._dub_stream(out, codec, rate, layout)
         duration = mixer.total / rate
         reported = 0.0

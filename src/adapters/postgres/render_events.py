@@ -1,5 +1,7 @@
-"""Change signals of renders from PostgreSQL LISTEN/NOTIFY: one listening connection per process
-(autocommit, outside the pool) fans each notification out to the streams watching that render."""
+"""Change signals of renders from PostgreSQL LISTEN/NOTIFY: one listening connection per process and
+channel (autocommit, outside the pool) fans each notification out to the streams watching that render.
+`render_events` carries every state change; `render_cancels` only cancel requests (what a running
+render's worker listens for)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from uuid import UUID
 
 import psycopg
 import structlog
+from psycopg import sql
 
-from adapters.postgres.repositories.renders import CHANNEL
+from adapters.postgres.repositories.renders import CANCEL_CHANNEL, CHANNEL
 
 log = structlog.get_logger(__name__)
 
@@ -35,12 +38,18 @@ class _Signal:
 
 
 class PostgresRenderEvents:
-    def __init__(self, database_url: str, *, reconnect_s: float = 1.0) -> None:
+    def __init__(self, database_url: str, *, channel: str = CHANNEL, reconnect_s: float = 1.0) -> None:
         self._url = database_url
+        self._channel = channel
         self._reconnect_s = reconnect_s
         self._watchers: dict[str, set[_Signal]] = defaultdict(set)
         self._listener: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+
+    @classmethod
+    def cancel_requests(cls, database_url: str) -> PostgresRenderEvents:
+        """Only cancel requests: what a running render's worker listens for."""
+        return cls(database_url, channel=CANCEL_CHANNEL)
 
     @contextlib.asynccontextmanager
     async def watch(self, render_id: UUID) -> AsyncIterator[_Signal]:
@@ -60,7 +69,7 @@ class PostgresRenderEvents:
     def _ensure_listening(self) -> None:
         if self._listener is None or self._listener.done():
             self._ready = asyncio.Event()
-            self._listener = asyncio.create_task(self._listen(), name="render-events-listener")
+            self._listener = asyncio.create_task(self._listen(), name=f"{self._channel}-listener")
 
     async def close(self) -> None:
         if self._listener is not None:
@@ -73,7 +82,7 @@ class PostgresRenderEvents:
             try:
                 conn: psycopg.AsyncConnection[Any] = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
                 async with conn:
-                    await conn.execute(f"LISTEN {CHANNEL}")
+                    await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
                     self._ready.set()
                     self._wake_all()  # anything that changed while we were not listening
                     async for notice in conn.notifies():

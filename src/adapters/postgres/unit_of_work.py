@@ -51,6 +51,8 @@ class PostgresUnitOfWork:
         return self._conn
 
     async def __aenter__(self) -> Self:
+        if self._conn is not None:
+            raise RuntimeError("unit of work entered while its transaction is open; use one per transaction")
         try:
             self._conn = await self._pool.getconn()
         except Exception as exc:

@@ -18,6 +18,7 @@ from domain.users import GlobalRole
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "role", "iat", "exp", "jti", "ep", "typ"]
 ACCESS_TYPE = "access"
+PLAYBACK_TYPE = "playback"
 INVALID_TOKEN = "the access token is missing, malformed, expired or not ours"  # noqa: S105  # nosec B105 - a message
 
 
@@ -35,23 +36,38 @@ class JwtAccessTokens:
     def issue(
         self, user_id: UUID, role: GlobalRole, token_epoch: int, session_id: UUID | None = None
     ) -> IssuedAccessToken:
+        return self._sign(user_id, role, token_epoch, session_id, self._ttl, {"typ": ACCESS_TYPE})
+
+    def issue_playback(self, claims: AccessClaims, render_id: UUID, ttl: timedelta) -> IssuedAccessToken:
+        extra = {"typ": PLAYBACK_TYPE, "rid": str(render_id)}
+        return self._sign(claims.user_id, claims.role, claims.token_epoch, claims.session_id, ttl, extra)
+
+    def _sign(
+        self,
+        user_id: UUID,
+        role: GlobalRole,
+        token_epoch: int,
+        session_id: UUID | None,
+        ttl: timedelta,
+        extra: dict[str, str],
+    ) -> IssuedAccessToken:
         now = self._clock.now()
         claims: dict[str, object] = {
             "sub": str(user_id),
             "role": role.value,
             "ep": token_epoch,
-            "typ": ACCESS_TYPE,
             "iat": int(now.timestamp()),
-            "exp": int((now + self._ttl).timestamp()),
+            "exp": int((now + ttl).timestamp()),
             "jti": str(self._ids.new_id()),
+            **extra,
         }
         if session_id is not None:
             claims["sid"] = str(session_id)
         return IssuedAccessToken(
-            token=jwt.encode(claims, self._key, algorithm=ALGORITHM), expires_in=int(self._ttl.total_seconds())
+            token=jwt.encode(claims, self._key, algorithm=ALGORITHM), expires_in=int(ttl.total_seconds())
         )
 
-    def verify(self, token: str) -> AccessClaims:
+    def verify(self, token: str, *, render_id: UUID | None = None) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token,
@@ -59,7 +75,8 @@ class JwtAccessTokens:
                 algorithms=[ALGORITHM],
                 options={"require": REQUIRED_CLAIMS, "verify_signature": True, "verify_exp": True},
             )
-            if claims["typ"] != ACCESS_TYPE:
+            scope = None if claims["typ"] == ACCESS_TYPE else UUID(str(claims.get("rid")))
+            if claims["typ"] not in (ACCESS_TYPE, PLAYBACK_TYPE) or scope != render_id:
                 raise Unauthenticated(INVALID_TOKEN, code="invalid_token")
             return AccessClaims(
                 user_id=UUID(str(claims["sub"])),
@@ -69,6 +86,7 @@ class JwtAccessTokens:
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
                 token_id=str(claims["jti"]),
                 session_id=UUID(str(claims["sid"])) if "sid" in claims else None,
+                render_id=scope,
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired", code="token_expired") from None

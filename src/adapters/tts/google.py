@@ -1,4 +1,8 @@
-"""Google Cloud Text-to-Speech (REST v1) as a `SpeechSynthesizer`: batch synthesis to int16 mono PCM."""
+"""Google Cloud Text-to-Speech (REST v1) as a `SpeechSynthesizer`: batch synthesis to int16 mono PCM.
+
+Text that is SSML (`<speak>…</speak>`, made by the lexicon with its words escaped) is sent as `ssml`
+in one request; plain text as `text`, cut at sentence boundaries when over the input limit.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from adapters.tts.text_chunks import split_text
 from application.errors import InvalidInput, ProviderAuthFailed, ProviderBadResponse, ProviderError
 from application.ports.cache import Cache
 from application.ports.speech import SpeechClip, SynthesisFailed, SynthesisRequest
+from domain.lexicon import is_ssml
 from domain.voices import Voice, VoiceRef
 
 ENGINE = "google"
@@ -140,7 +145,7 @@ class GoogleSpeechSynthesizer:
         try:
             pieces = [
                 await self._synthesize_text(chunk, request.voice, request.rate, sample_rate)
-                for chunk in split_text(request.text, MAX_INPUT_BYTES)
+                for chunk in ([request.text] if is_ssml(request.text) else split_text(request.text, MAX_INPUT_BYTES))
             ]
         except ProviderError as exc:
             raise _synthesis_failed(index, exc) from exc
@@ -153,7 +158,7 @@ class GoogleSpeechSynthesizer:
 
     async def _synthesize_text(self, text: str, voice: VoiceRef, rate: float, sample_rate: int) -> SpeechClip:
         body = {
-            "input": {"text": text},
+            "input": {"ssml": text} if is_ssml(text) else {"text": text},
             "voice": {"languageCode": language_of(voice.name), "name": voice.name},
             "audioConfig": {
                 "audioEncoding": "LINEAR16",

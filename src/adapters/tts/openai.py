@@ -11,12 +11,11 @@ import asyncio
 import io
 from collections.abc import Sequence
 
-import msgspec
 import numpy as np
 import soundfile
 
 from adapters.http.client import HttpResponse, ResilientHttpClient
-from adapters.http.decoding import try_decode_json
+from adapters.http.decoding import ErrorEnvelope, try_decode_json
 from adapters.http.resilience import SlidingWindowLimiter
 from adapters.tts.provider_failures import synthesis_failed
 from adapters.tts.text_chunks import split_text
@@ -29,17 +28,6 @@ PROVIDER = "openai_tts"
 MAX_INPUT_CHARS = 4096  # the API's limit on `input`; longer text is split at sentence ends
 MIN_SPEED, MAX_SPEED = 0.25, 4.0
 MAX_AUDIO_BYTES = 64 * 1024 * 1024
-
-
-class _Error(msgspec.Struct):
-    message: str | None = None
-    type: str | None = None
-    code: str | int | None = None
-
-
-class _ErrorEnvelope(msgspec.Struct):
-    error: _Error | str | None = None
-    detail: str | None = None  # FastAPI-style servers
 
 
 def parse_voices(spec: str, sample_rate: int) -> list[Voice]:
@@ -157,12 +145,8 @@ class OpenAiSpeechSynthesizer:
         return await asyncio.to_thread(pcm_of_wav, response.body)
 
     def _raise_for(self, response: HttpResponse) -> None:
-        envelope = try_decode_json(response, _ErrorEnvelope)
-        message = None
-        if envelope is not None:
-            error = envelope.error
-            message = error.message if isinstance(error, _Error) else error or envelope.detail
-        message = message or f"HTTP {response.status}"
+        envelope = try_decode_json(response, ErrorEnvelope)
+        message = (envelope.message if envelope else None) or f"HTTP {response.status}"
         self.client.last_error = f"{response.status} {message}"[:200]
         if response.status in (401, 403):
             raise ProviderAuthFailed(PROVIDER, f"the speech server refused our credentials ({response.status})")

@@ -53,9 +53,10 @@ class RenderCancelled(ApplicationError):
     code = "render_cancelled"
 
 
-MAX_REHEARSALS = 3
-LOUDNESS_TOLERANCE_LU = 0.1
-MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
+MAX_REHEARSALS = 8  # predictions of the limited loudness (each a few milliseconds, no mixing)
+LOUDNESS_TOLERANCE_LU = 0.05
+MIX_PASSES = 3  # measure, rehearse the limiter (one step, counted even when skipped), encode
+CANCEL_POLL_S = 0.1  # how often a running render asks whether it is cancelled
 
 
 _T = TypeVar("_T")
@@ -102,7 +103,26 @@ class RenderVoiceOver:
         lexicon: Lexicon | None = None,
     ) -> RenderReport:
         """Writes the voice stem to `stem_key` (default: `output_key`); with media, then mixes it over the
-        soundtrack and delivers the result (a video or the mixed audio) to `output_key`."""
+        soundtrack and delivers the result (a video or the mixed audio) to `output_key`.
+
+        `cancel` is asked every `CANCEL_POLL_S` while the render runs (it must be cheap): once it says so,
+        the work stops where it is (engine calls not yet started are dropped, a mix step in a thread
+        ends first, a partial file is discarded) and RenderCancelled is raised.
+        """
+        work = self._render(cues, options, output_key, progress, cancel, stem_key, media, lexicon)
+        return await _until_cancelled(work, cancel)
+
+    async def _render(
+        self,
+        cues: Sequence[RenderCue],
+        options: RenderOptions,
+        output_key: str,
+        progress: ProgressCallback | None,
+        cancel: CancelCheck | None,
+        stem_key: str | None,
+        media: MediaSources | None,
+        lexicon: Lexicon | None,
+    ) -> RenderReport:
         if options.with_media and (media is None or self._deliverer is None or stem_key in (None, output_key)):
             raise InvalidInput("a render over media needs the media and a stem key of its own", code="media_missing")
         stem_key = stem_key or output_key
@@ -114,8 +134,41 @@ class RenderVoiceOver:
             raise InvalidInput("the track has no cue with text to speak", code="empty_track")
         voices = await self._resolve_voices(speakable, options)
         tracker = _Tracker(len(speakable), progress, cancel, with_media=options.with_media)
-
         fitter = ClipFitter(self._synthesizers, self._cache, self._processor, options, voices)
+        fitted = await self._plan_and_fit(fitter, speakable, options, tracker)
+        reports = mark_overlaps(
+            sorted([item.report for item in fitted] + silenced, key=lambda fit: (fit.start_ms, fit.end_ms))
+        )
+        placements = tuple(item.placement for item in fitted if item.placement is not None)
+        duration_ms = max(
+            max(cue.end_ms for cue in speakable),
+            max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
+        )
+        layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
+        mixed = await self._mix(layout, options, stem_key, tracker)
+        delivery = None
+        if media is not None and self._deliverer is not None:
+            delivery = await deliver_over_media(
+                self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
+            )
+        stats = _stats(
+            reports,
+            fitter,
+            duration_ms=duration_ms if delivery is None else delivery.duration_ms,
+            size_bytes=self._store.size(output_key),
+        )
+        return RenderReport(
+            cues=tuple(reports),
+            totals=fit_totals(reports),
+            loudness=mixed.loudness(options),
+            stats=stats,
+            delivery=delivery,
+        )
+
+    async def _plan_and_fit(
+        self, fitter: ClipFitter, speakable: list[RenderCue], options: RenderOptions, tracker: _Tracker
+    ) -> list[FittedCue]:
+        """Each cue's natural length, then the timing plan, then every clip fitted to its planned window."""
         natural_ms = await self._naturals(fitter, speakable, tracker)
         plans = plan_timing(
             [
@@ -130,18 +183,10 @@ class RenderVoiceOver:
             ],
             options.plan_rules,
         )
-        fitted = await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
-        reports = mark_overlaps(
-            sorted([item.report for item in fitted] + silenced, key=lambda fit: (fit.start_ms, fit.end_ms))
-        )
+        return await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
 
-        placements = tuple(item.placement for item in fitted if item.placement is not None)
-        duration_ms = max(
-            max(cue.end_ms for cue in speakable),
-            max((p.start_ms + math.ceil(p.samples * 1000 / options.sample_rate) for p in placements), default=0),
-        )
-        layout = TrackLayout(sample_rate=options.sample_rate, duration_ms=duration_ms, placements=placements)
-
+    async def _mix(self, layout: TrackLayout, options: RenderOptions, stem_key: str, tracker: _Tracker) -> _Mixed:
+        """Measure the mix, choose the gain (rehearsing the limiter when it may act), encode it to `stem_key`."""
         with self._store.writer(stem_key) as sink:
             session = self._mixer.start(layout, self._cache, sink, options.stem_format)
             try:
@@ -165,57 +210,21 @@ class RenderVoiceOver:
             except BaseException:
                 session.discard()  # before the writer drops the file (cancelled, failed, interrupted)
                 raise
-        delivery = None
-        if media is not None and self._deliverer is not None:
-            delivery = await deliver_over_media(
-                self._deliverer, self._store, media, options, reports, stem_key, output_key, tracker.mux_step
-            )
-        size = self._store.size(output_key)
-        limiter = session.limiter_report()
-
-        totals = fit_totals(reports)
-        measured = levels.integrated_lufs
-        loudness = LoudnessReport(
-            target_lufs=options.loudness_lufs,
-            measured_lufs=_rounded(measured),
-            gain_db=round(gain_db, 2),
-            peak_dbfs=_rounded(limiter.peak_dbfs),
-            peak_limited=limiter.limited_samples > 0,
-            output_lufs=_rounded(output_lufs),
-            true_peak_dbtp=_rounded(limiter.true_peak_dbtp),
-            limited_ms=round(limiter.limited_samples * 1000 / options.sample_rate),
-            limiter_max_db=round(limiter.deepest_db, 2),
-        )
-        counts = fitter.counts
-        stats = RenderStats(
-            cues=len(reports),
-            synthesized=counts.synthesized,
-            refitted=counts.refitted,
-            from_cache=counts.from_cache,
-            sped_up=totals.sped_up + totals.compressed,
-            truncated=totals.truncated,
-            overlapping=totals.overlapping,
-            max_speed_used=totals.max_speed_used,
-            duration_ms=duration_ms if delivery is None else delivery.duration_ms,
-            size_bytes=size,
-            engine_requests=counts.engine_requests,
-        )
-        return RenderReport(cues=tuple(reports), totals=totals, loudness=loudness, stats=stats, delivery=delivery)
+        return _Mixed(session, levels.integrated_lufs, gain_db, output_lufs)
 
     async def _rehearse(
         self, session: MixSession, tracker: _Tracker, gain_db: float, target: float
     ) -> tuple[float, float | None]:
         """The gain whose limited mix reaches the target: the limiter takes some loudness away with the
-        peaks, so the mix goes through it (not encoded) and the gain is corrected by secant steps."""
+        peaks, so the loudness through it is predicted from the measuring pass (no mixing) and the gain
+        corrected by secant steps."""
+        await tracker.step("limiting", session.chunk_count)
         tried: list[tuple[float, float]] = []
         limited: float | None = None
         for attempt in range(MAX_REHEARSALS):
-            for first, last in _groups(session.chunk_count, self._chunks_per_step):
-                await tracker.step("limiting", last - first if attempt == 0 else 0)
-                await _in_thread(_each, session.rehearse, first, last, gain_db)
-            limited = session.rehearsed_lufs()
+            limited = await asyncio.to_thread(session.predicted_lufs, gain_db)
             if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU or attempt == MAX_REHEARSALS - 1:
-                break  # the gain last rehearsed is the one encoded: the report's loudness is measured
+                break  # the gain last tried is the one encoded; the report's loudness is that of the encoded mix
             tried.append((gain_db, limited))
             gain_db = secant_gain(tried, target)
         return gain_db, limited
@@ -355,6 +364,26 @@ class _Tracker:
         await self._report("muxing")
 
 
+async def _until_cancelled(work: Awaitable[_T], cancel: CancelCheck | None) -> _T:
+    """`work`, stopped (task cancellation) as soon as `cancel` says so; then RenderCancelled."""
+    if cancel is None:
+        return await work
+    task = asyncio.ensure_future(work)
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=CANCEL_POLL_S)
+            if not task.done() and await cancel():
+                task.cancel()
+                await asyncio.wait({task})
+                if task.cancelled():
+                    raise RenderCancelled("the render was cancelled")
+    except asyncio.CancelledError:  # this run itself is cancelled (the worker stops): the work with it
+        task.cancel()
+        await asyncio.wait({task})
+        raise
+    return task.result()
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -377,3 +406,48 @@ async def _in_thread(action: Callable[..., None], *args: object) -> None:
 def _each(action: Callable[..., None], first: int, last: int, *args: float) -> None:
     for index in range(first, last):
         action(index, *args)
+
+
+class _Mixed:
+    """A finished mix: what was measured, the gain applied, and what the limiter did."""
+
+    def __init__(
+        self, session: MixSession, measured_lufs: float | None, gain_db: float, output_lufs: float | None
+    ) -> None:
+        self._session = session
+        self._measured_lufs = measured_lufs
+        self._gain_db = gain_db
+        self._output_lufs = output_lufs
+
+    def loudness(self, options: RenderOptions) -> LoudnessReport:
+        limiter = self._session.limiter_report()
+        return LoudnessReport(
+            target_lufs=options.loudness_lufs,
+            measured_lufs=_rounded(self._measured_lufs),
+            gain_db=round(self._gain_db, 2),
+            peak_dbfs=_rounded(limiter.peak_dbfs),
+            peak_limited=limiter.limited_samples > 0,
+            # of the encoded mix when the mixer tells it, else the one the gain was chosen for
+            output_lufs=_rounded(self._output_lufs if limiter.output_lufs is None else limiter.output_lufs),
+            true_peak_dbtp=_rounded(limiter.true_peak_dbtp),
+            limited_ms=round(limiter.limited_samples * 1000 / options.sample_rate),
+            limiter_max_db=round(limiter.deepest_db, 2),
+        )
+
+
+def _stats(reports: Sequence[CueFitReport], fitter: ClipFitter, *, duration_ms: int, size_bytes: int) -> RenderStats:
+    totals = fit_totals(reports)
+    counts = fitter.counts
+    return RenderStats(
+        cues=len(reports),
+        synthesized=counts.synthesized,
+        refitted=counts.refitted,
+        from_cache=counts.from_cache,
+        sped_up=totals.sped_up + totals.compressed,
+        truncated=totals.truncated,
+        overlapping=totals.overlapping,
+        max_speed_used=totals.max_speed_used,
+        duration_ms=duration_ms,
+        size_bytes=size_bytes,
+        engine_requests=counts.engine_requests,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -34,6 +34,7 @@ class AccessClaims(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: datetime
     token_id: str
     session_id: UUID | None = None  # the refresh-token family the token was issued with
+    render_id: UUID | None = None  # set on a playback token: it opens only this render's downloads
 
 
 class IssuedAccessToken(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,8 +47,14 @@ class AccessTokens(Protocol):
         self, user_id: UUID, role: GlobalRole, token_epoch: int, session_id: UUID | None = None
     ) -> IssuedAccessToken: ...
 
-    def verify(self, token: str) -> AccessClaims:
-        """The claims of a valid token; raises Unauthenticated for anything else."""
+    def issue_playback(self, claims: AccessClaims, render_id: UUID, ttl: timedelta) -> IssuedAccessToken:
+        """A short-lived token for one render's downloads, carrying the caller's identity, epoch and session
+        (so signing out or a role change ends it too). It is not an access token: no other route takes it."""
+        ...
+
+    def verify(self, token: str, *, render_id: UUID | None = None) -> AccessClaims:
+        """The claims of a valid token; raises Unauthenticated for anything else. Without `render_id` only an
+        access token passes; with it, only a playback token for that render."""
         ...
 
 

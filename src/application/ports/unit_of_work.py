@@ -9,6 +9,9 @@ from application.ports.identity import AuditLog, RefreshTokenRepository, UserRep
 class UnitOfWork(Protocol):
     """One transaction: repositories hang off it; leaving without commit() rolls back.
 
+    A use case is given one unit of work and enters it (`async with self._uow as uow`) once per
+    transaction, one transaction at a time; entering it again after leaving starts a fresh one.
+
     Every state-changing use case writes `audit.record(...)` before `commit()` (S-DB-8).
     """
 

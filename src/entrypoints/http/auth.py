@@ -8,6 +8,8 @@ authenticated route.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
+from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
@@ -23,6 +25,8 @@ from entrypoints.http.context import current_trace_id
 _ACTOR = "subdub.actor"
 _AUTH_ERROR = "subdub.auth_error"
 MISSING = "an `Authorization: Bearer <access token>` header is required"
+# Route option: the route also takes a render's playback token in `?token=` (media elements send no header).
+TAKES_PLAYBACK_LINKS = "playback_token"
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -35,6 +39,16 @@ def bearer_token(scope: Scope) -> str | None:
     return None
 
 
+def playback_token(scope: Scope) -> tuple[str | None, UUID | None]:
+    """The `?token=` of a route that takes playback tokens, with the render its path names."""
+    handler = scope.get("route_handler")
+    render_id = scope.get("path_params", {}).get("render_id")
+    if handler is None or not handler.opt.get(TAKES_PLAYBACK_LINKS) or not isinstance(render_id, UUID):
+        return None, None
+    tokens = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [])
+    return (tokens[0], render_id) if len(tokens) == 1 and tokens[0] else (None, None)
+
+
 async def resolve_actor(scope: Scope, authenticate: Authenticate) -> Actor:
     """The request's actor (verified once per request), or Unauthenticated."""
     state: dict[str, Any] = scope.setdefault("state", {})
@@ -42,11 +56,13 @@ async def resolve_actor(scope: Scope, authenticate: Authenticate) -> Actor:
         return state[_ACTOR]  # type: ignore[no-any-return]
     if _AUTH_ERROR in state:
         raise state[_AUTH_ERROR]
-    token = bearer_token(scope)
+    token, render_id = bearer_token(scope), None
+    if token is None:
+        token, render_id = playback_token(scope)
     try:
         if token is None:
             raise Unauthenticated(MISSING, code="unauthenticated")
-        actor = await authenticate.execute(token, trace_id=current_trace_id(scope))
+        actor = await authenticate.execute(token, trace_id=current_trace_id(scope), render_id=render_id)
     except Unauthenticated as exc:
         state[_AUTH_ERROR] = exc
         raise

@@ -26,9 +26,7 @@ class CatalogueContainer(containers.DeclarativeContainer):
     refresh_pending_videos = WriteUseCase(RefreshPendingVideos, core.unit_of_work, video_catalog, core.clock)
     fill_project_video = WriteUseCase(FillProjectVideo, core.unit_of_work, video_catalog, core.clock)
     # Requested over HTTP (queued with the audit entry), run by the worker.
-    request_track_import = WriteUseCase(
-        RequestTrackImport, uow=core.queued_unit_of_work.provider, catalog=subtitle_catalog
-    )
+    request_track_import = WriteUseCase(RequestTrackImport, uow=core.queued_unit_of_work, catalog=subtitle_catalog)
     import_subtitle_track = WriteUseCase(
         ImportSubtitleTrack,
         core.unit_of_work,

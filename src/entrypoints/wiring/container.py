@@ -31,7 +31,7 @@ class Container(containers.DeclarativeContainer):
     identity = providers.Container(IdentityContainer, core=core)
     subtitles = providers.Container(SubtitlesContainer, core=core, external=external, voice=voice)
     catalogue = providers.Container(CatalogueContainer, core=core, external=external)
-    renders = providers.Container(RendersContainer, core=core, voice=voice)
+    renders = providers.Container(RendersContainer, core=core, voice=voice, identity=identity)
 
     check_readiness = UseCase(
         CheckReadiness,

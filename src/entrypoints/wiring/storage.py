@@ -1,4 +1,5 @@
-"""Which BlobStore `SUBDUB_BLOB_URL` names: a directory (the default, under the data dir) or a bucket."""
+"""Which BlobStore `SUBDUB_BLOB_URL` names: a directory (the default, under the data dir) or a bucket; the
+clip cache and the preview scratch space built over it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import asyncio
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from adapters.cache.blob_clip_cache import CLIP_PREFIX
+from adapters.cache.fs_clip_pruner import FsClipCachePruner
+from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.storage.fs_blob_store import FsBlobStore
 from adapters.storage.read_through import ReadThroughBlobStore
 from adapters.storage.s3_blob_store import S3BlobStore, S3Config
@@ -80,3 +84,18 @@ def check_blob_store(store: BlobStore, settings: Settings, *, timeout_s: float =
         variable = _START_ERRORS.get(exc.code)
         if variable is not None:
             raise SettingsError(variable, f"{exc.detail} ({blob_location(settings)})") from None
+
+
+def make_clip_cache(settings: Settings) -> PackedClipCache:
+    """Clips in the blob directory, or shared through the bucket with a local read-through copy."""
+    return PackedClipCache(make_clip_store(settings), prefix=CLIP_PREFIX)
+
+
+def make_clip_pruner(settings: Settings) -> FsClipCachePruner:
+    """Prunes this machine's clip directory."""
+    return FsClipCachePruner(local_blobs_dir(settings) / CLIP_PREFIX)
+
+
+def make_preview_scratch(settings: Settings) -> FsBlobStore:
+    """Where one-cue previews are rendered (not durable: a preview is answered and dropped)."""
+    return FsBlobStore(local_blobs_dir(settings) / "previews", durable=False)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dependency_injector import containers, providers
 
 from adapters.audio.clips import NumpyClipProcessor
 from adapters.audio.mixer import StreamingTrackMixer
-from adapters.cache.blob_clip_cache import CLIP_PREFIX
-from adapters.cache.fs_clip_pruner import FsClipCachePruner
-from adapters.cache.packed_clip_cache import PackedClipCache
 from adapters.media.pyav_deliverer import PyAvMediaDeliverer
 from adapters.media.pyav_probe import PyAvMediaProbe
 from adapters.storage.fs_blob_store import FsBlobStore
@@ -26,12 +21,8 @@ from application.use_cases.catalogue.voice_sample import GetVoiceSample
 from application.use_cases.prune_clip_cache import PruneClipCache
 from entrypoints.settings import Settings
 from entrypoints.wiring.resources import Closes, closed_at_exit
-from entrypoints.wiring.storage import blob_location, local_blobs_dir, make_blob_store, make_clip_store
+from entrypoints.wiring.storage import blob_location, make_blob_store, make_clip_cache, make_clip_pruner
 from entrypoints.wiring.use_case import UseCase
-
-
-def _clips_dir(settings: Settings) -> Path:
-    return local_blobs_dir(settings) / CLIP_PREFIX
 
 
 def _clip_budget_bytes(settings: Settings) -> int:
@@ -50,16 +41,13 @@ class VoiceContainer(containers.DeclarativeContainer):
 
     blob_store = providers.Singleton(make_blob_store, settings)  # SUBDUB_BLOB_URL: a directory or a bucket
     file_store = providers.Factory(FsBlobStore)  # a store rooted anywhere (the CLI writes next to its output)
-    # The clip cache: in the blob directory, or shared through the bucket with a local read-through copy.
-    clip_cache = providers.Singleton(
-        PackedClipCache, providers.Singleton(make_clip_store, settings), prefix=CLIP_PREFIX
-    )
+    clip_cache = providers.Singleton(make_clip_cache, settings)
     health_probes = providers.List(
         providers.Singleton(BlobStoreHealthProbe, blob_store, providers.Callable(blob_location, settings))
     )
     prune_clip_cache = UseCase(
         PruneClipCache,
-        providers.Singleton(FsClipCachePruner, providers.Callable(_clips_dir, settings)),
+        providers.Singleton(make_clip_pruner, settings),
         providers.Callable(_clip_budget_bytes, settings),
     )
     espeak_synthesizer = providers.Singleton(EspeakSpeechSynthesizer)  # a process pool sized to the cores

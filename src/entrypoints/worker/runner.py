@@ -8,6 +8,7 @@ import importlib
 import structlog
 from prometheus_client import start_http_server
 
+from adapters.queue.fair_claims import ClaimRules, use_fair_claims
 from adapters.queue.observability import JobObserver
 from adapters.queue.recovery import recover_stalled_jobs_forever
 from entrypoints.wiring import Container, running
@@ -70,12 +71,19 @@ def _start_housekeeping(container: Container) -> list[asyncio.Task[None]]:
 async def _work(container: Container, concurrency: int) -> None:
     settings = container.settings()
     queue_app = container.core.queue_app()
+    # `concurrency` slots take any job (at most that many large renders); the extra slots small renders
+    rules = ClaimRules(
+        running_per_user=settings.renders_running_per_user,
+        large_slots=concurrency,
+        small_cues=settings.small_render_cues,
+    )
+    use_fair_claims(queue_app, rules)
     housekeeping = _start_housekeeping(container)
     try:
         # procrastinate installs its own SIGINT/SIGTERM handlers: stop fetching, let running jobs
         # finish within shutdown_graceful_timeout, then cancel them: they are given back for a retry.
         await queue_app.run_worker_async(
-            concurrency=concurrency,
+            concurrency=concurrency + settings.worker_small_render_slots,
             shutdown_graceful_timeout=settings.shutdown_grace_seconds,
             install_signal_handlers=True,
             additional_context={"container": container},

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from adapters.text.lexicon_matcher import lexicon_matcher
 from application.ports.speech import SpeechSynthesizer, SynthesisFailed, SynthesisRequest
+from domain.lexicon import Lexicon, LexiconEntry, apply_lexicon, engine_text
 from domain.voices import VoiceRef
 from tests.fakes.catalogs import FakeGoogleSpeech
 from tests.fakes.provider_fixtures import build, google_env
-from tests.fakes.provider_servers import FakeGoogleTts
+from tests.fakes.provider_servers import FakeGoogleTts, load
 
 VOICE = VoiceRef(engine="google", name="en-US-Standard-A")
 
@@ -88,3 +90,27 @@ async def test_the_requested_sample_rate_is_honoured(synthesizer_and_backend: tu
     [clip] = await synthesizer.synthesize([SynthesisRequest(text="Hello.", voice=VOICE, sample_rate=16000)])
     assert clip.sample_rate == 16000
     assert backend.synthesized[-1]["audioConfig"]["sampleRateHertz"] == 16000
+
+
+async def test_a_pronunciation_is_sent_as_ssml_shaped_like_the_recorded_request(
+    google_server: FakeGoogleTts, external: list, tmp_path: Path
+) -> None:
+    """The lexicon's SSML reaches Google as `input.ssml` (the recorded SSML request's shape), in one piece,
+    and the server reads it as well-formed SSML; plain text still goes as `input.text`."""
+    synthesizer = build(external, tmp_path, **google_env(google_server)).google_tts
+    lexicon = Lexicon(entries=(LexiconEntry(match="Nguyen", replace="ŋwiən", kind="ipa"),))
+    ssml = engine_text(apply_lexicon("Tom & Mister Nguyen.", lexicon, lexicon_matcher(lexicon)), lexicon, "google")
+    spoken, plain = await synthesizer.synthesize(
+        [SynthesisRequest(text=ssml, voice=VOICE), SynthesisRequest(text="Tom & Mister Win.", voice=VOICE)]
+    )
+    recorded = load("google-tts.synthesize.request.ssml.json")
+    by_input = {next(iter(body["input"])): body for body in google_server.synthesized}
+    assert set(by_input) == {"ssml", "text"}
+    sent = by_input["ssml"]
+    assert set(sent) == set(recorded) and set(sent["input"]) == set(recorded["input"]) == {"ssml"}
+    assert set(recorded["voice"]) - {"ssmlGender"} <= set(sent["voice"])
+    assert sent["input"]["ssml"] == (
+        '<speak>Tom &amp; Mister <phoneme alphabet="ipa" ph="ŋwiən">Nguyen</phoneme>.</speak>'
+    )
+    assert by_input["text"]["input"]["text"] == "Tom & Mister Win."
+    assert spoken.duration_ms > 0 and plain.duration_ms > 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -18,6 +17,7 @@ from adapters.postgres.queued_unit_of_work import PostgresQueuedUnitOfWork
 from adapters.queue.procrastinate_app import make_queue_app
 from adapters.system import SystemClock
 from application.actor import Actor, GlobalRole
+from application.pagination import PageRequest
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from domain.renders import RenderStatus
 from tests.integration.jobs.conftest import artifacts
@@ -38,9 +38,8 @@ ADMIN = Actor(user_id=uuid4(), role=GlobalRole.ADMIN)
 ENDED = {RenderStatus.SUCCEEDED, RenderStatus.FAILED, RenderStatus.CANCELLED}
 
 
-def uow_factory(pool: AsyncConnectionPool) -> Callable[[], PostgresQueuedUnitOfWork]:
-    app = make_queue_app()
-    return lambda: PostgresQueuedUnitOfWork(pool, app)
+def queued_uow(pool: AsyncConnectionPool) -> PostgresQueuedUnitOfWork:
+    return PostgresQueuedUnitOfWork(pool, make_queue_app())
 
 
 async def wait_running(pool: AsyncConnectionPool, render_id: UUID, *, min_done: int = 1, timeout_s: float = 90) -> None:
@@ -122,18 +121,18 @@ async def test_a_permanent_failure_is_dead_lettered_and_an_admin_retry_succeeds_
         assert failed.error is not None and failed.error["code"] == "provider_auth_refused"
         assert failed.error["trace_id"] == "trace-dead-letter" and failed.error["status"] == 401
         await wait_job(job_pool, render.job_id or 0, "failed")
-        page = await ListJobs(uow_factory(job_pool)).execute(ADMIN, status="failed", limit=50, before_id=None)
+        page = await ListJobs(queued_uow(job_pool)).execute(ADMIN, PageRequest(limit=50), status="failed")
         (job,) = page.items
         assert (job.id, job.task, job.status) == (render.job_id, "subdub:render", "failed")
         assert job.trace_id == "trace-dead-letter" and job.last_error and "refused" in job.last_error
         assert job.created_at is not None
 
         flag.unlink()  # the cause is fixed
-        requeued = await RetryJob(uow_factory(job_pool), SystemClock()).execute(ADMIN, render.job_id or 0)
+        requeued = await RetryJob(queued_uow(job_pool), SystemClock()).execute(ADMIN, render.job_id or 0)
         assert requeued.status == "todo"
         (done,) = await wait_for(job_pool, [render.id], {RenderStatus.SUCCEEDED}, timeout_s=30)
     assert done.error is None and len(artifacts(data_dir)) == 1
-    still_failed = await ListJobs(uow_factory(job_pool)).execute(ADMIN, status="failed", limit=50, before_id=None)
+    still_failed = await ListJobs(queued_uow(job_pool)).execute(ADMIN, PageRequest(limit=50), status="failed")
     assert still_failed.items == []
 
 

@@ -37,7 +37,8 @@ ANALYZE renders; ANALYZE procrastinate_jobs; ANALYZE procrastinate_events;
     ("query", "index"),
     [
         (LIVE_JOBS, "procrastinate_jobs"),
-        (ACTIVE_RENDERS, "renders_status_idx"),
+        # either index holds the live statuses (the partial one only them: the smaller read)
+        (ACTIVE_RENDERS, "renders_status_idx|renders_unfinished_by_user_idx"),
         (RECENT_RENDERS, "renders_finished_idx"),
         (RECENT_OUTCOMES, "procrastinate_events_at_idx"),
         (RECENT_DURATIONS, "renders_finished_idx"),
@@ -50,4 +51,4 @@ def test_metrics_queries_read_the_live_queue_or_the_last_hour_through_an_index(
         conn.execute(HISTORY.encode())
         plan = "\n".join(str(row[0]) for row in conn.execute(b"EXPLAIN " + query.encode()).fetchall())
     assert "Seq Scan" not in plan
-    assert index in plan
+    assert any(name in plan for name in index.split("|")), plan

@@ -11,8 +11,18 @@ from adapters.text.lexicon_matcher import lexicon_matcher
 from application.audio_pipeline.voice_over import RenderVoiceOver
 from application.errors import InvalidInput
 from domain.errors import InvariantViolated
-from domain.lexicon import MAX_ENTRIES, Lexicon, LexiconEntry, apply_lexicon, engine_text, plain_text
+from domain.lexicon import (
+    MAX_ENTRIES,
+    Lexicon,
+    LexiconEntry,
+    apply_lexicon,
+    engine_text,
+    is_ssml,
+    plain_text,
+    ssml_words,
+)
 from domain.render_options import RenderOptions
+from domain.speaking_rate import spoken_chars
 from domain.timing import RenderCue
 from domain.voices import VoiceRef
 from tests.fakes.speech import FakeSpeechSynthesizer
@@ -47,9 +57,23 @@ def test_pronunciations_go_inline_to_espeak_and_are_refused_for_an_engine_withou
     assert said("Mister Nguyen", ipa, engine="espeak") == "Mister  [[w'In]] "
     assert said("a [[trick]]", engine="espeak") == "a  trick "  # cue text cannot open phoneme input
     with pytest.raises(InvariantViolated) as caught:
-        said("Mister Nguyen", LexiconEntry(match="x", replace="y"), ipa, engine="google")
-    assert "entries[1]" in caught.value.message and "'google'" in caught.value.message
+        said("Mister Nguyen", LexiconEntry(match="x", replace="y"), ipa, engine="openai")
+    assert "entries[1]" in caught.value.message and "'openai'" in caught.value.message
     assert caught.value.field == "entries[1].kind"
+
+
+def test_pronunciations_go_to_google_as_ssml_phonemes_around_the_words_with_everything_escaped() -> None:
+    rj = LexiconEntry(match="RJ45", replace="ˌɑːɹˈdʒeɪ fɔɹti faɪv", kind="ipa")
+    sent = said('Plug the rj45 & <not> a "tag"', rj, engine="google")
+    assert sent == (
+        '<speak>Plug the <phoneme alphabet="ipa" ph="ˌɑːɹˈdʒeɪ fɔɹti faɪv">rj45</phoneme> &amp; &lt;not&gt; a '
+        '"tag"</speak>'
+    )
+    assert is_ssml(sent) and ssml_words(sent) == 'Plug the rj45 & <not> a "tag"'
+    assert spoken_chars(sent) == spoken_chars('Plug the rj45 & <not> a "tag"')  # the fit check counts words
+    assert said("Plain & simple <b>", engine="google") == "Plain & simple <b>"  # no pronunciation: plain text
+    tricky = said("<speak>x</speak>", engine="google")  # cue text that looks like SSML is read as words
+    assert tricky == "<speak>&lt;speak&gt;x&lt;/speak&gt;</speak>" and ssml_words(tricky) == "<speak>x</speak>"
 
 
 @pytest.mark.parametrize(

@@ -85,3 +85,24 @@ def test_opaque_tokens_and_pseudonyms() -> None:
     assert p.pseudonym(user) != HmacPseudonymizer("t" * 40).pseudonym(user)
     assert str(user) not in p.pseudonym(user)
     assert user.hex not in p.pseudonym(user)
+
+
+def test_a_playback_token_opens_only_its_render_and_only_for_a_while() -> None:
+    # covers: S-SEC-3
+    clock = FrozenClock(datetime.now(UTC))
+    tokens = JwtAccessTokens(SECRET, clock, Uuid7Generator())
+    session, render, other = uuid4(), uuid4(), uuid4()
+    access = tokens.issue(uuid4(), GlobalRole.MEMBER, 3, session_id=session)
+    playback = tokens.issue_playback(tokens.verify(access.token), render, timedelta(minutes=10))
+    claims = tokens.verify(playback.token, render_id=render)
+    assert (claims.token_epoch, claims.session_id, claims.render_id) == (3, session, render)
+    assert playback.expires_in == 600
+    for token, scope in ((playback.token, None), (playback.token, other), (access.token, render)):
+        with pytest.raises(Unauthenticated) as refused:
+            tokens.verify(token, render_id=scope)  # not a bearer token; not another render's; not from a bearer
+        assert refused.value.code == "invalid_token"
+    clock.now_value -= timedelta(minutes=11)
+    stale = tokens.issue_playback(claims, render, timedelta(minutes=10)).token
+    with pytest.raises(Unauthenticated) as expired:
+        tokens.verify(stale, render_id=render)
+    assert expired.value.code == "token_expired"

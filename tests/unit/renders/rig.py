@@ -75,7 +75,7 @@ class Rig:
         self.state.roles[(track_id, who.user_id)] = role
 
     def request(self) -> RequestRender:
-        return RequestRender(self.uow, {"fake": self.engine}, self.clock, Uuid7Generator())
+        return RequestRender(self.uow(), {"fake": self.engine}, self.clock, Uuid7Generator())
 
     def execute(self, engine: object | None = None, lexicon_matcher: MatcherFactory | None = None) -> ExecuteRender:
         renderer = RenderVoiceOver(

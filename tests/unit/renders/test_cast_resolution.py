@@ -26,7 +26,7 @@ CUE_OWN = VoiceRef(engine="fake", name="ja-test")
 
 def _request(rig: Rig) -> RequestRender:
     neural = FakeSpeechSynthesizer(ms_per_char=40, engine="neural", voices=NEURAL_VOICES)
-    return RequestRender(rig.uow, {"fake": rig.engine, "neural": neural}, rig.clock, Uuid7Generator())
+    return RequestRender(rig.uow(), {"fake": rig.engine, "neural": neural}, rig.clock, Uuid7Generator())
 
 
 def _two_speaker_track(rig: Rig, language: str = "en") -> UUID:

@@ -108,7 +108,7 @@ async def test_the_use_case_checks_access_and_refuses_unknown_engines() -> None:
     state.tracks[track_id] = track(5)
     state.roles[(track_id, member)] = ProjectRole.VIEWER
     use_case = FitCheck(
-        lambda: InMemoryRendersUnitOfWork(state), FitForecaster({"fake": FakeSpeechSynthesizer()}, InMemoryClipCache())
+        InMemoryRendersUnitOfWork(state), FitForecaster({"fake": FakeSpeechSynthesizer()}, InMemoryClipCache())
     )
     forecast = await use_case.execute(Actor(user_id=member, role=GlobalRole.MEMBER), track_id, OPTIONS)
     assert [cue.id for cue in forecast.cues] == ["0", "1", "2", "3", "4"]

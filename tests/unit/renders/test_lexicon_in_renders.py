@@ -23,7 +23,7 @@ async def test_a_render_request_refuses_a_pronunciation_its_engine_cannot_take_a
     rig.grant(track, owner, ProjectRole.OWNER)
     ipa = Lexicon(entries=(LexiconEntry(match="hello", replace="h@l'oU", kind="ipa"),))
     rig.state.lexicons[track] = StoredLexicon(lexicon=ipa, version=1)
-    request = RequestRender(rig.uow, {"fake": rig.engine}, rig.clock, Uuid7Generator(), lexicon_matcher)
+    request = RequestRender(rig.uow(), {"fake": rig.engine}, rig.clock, Uuid7Generator(), lexicon_matcher)
     with pytest.raises(InvalidInput) as caught:
         await request.execute(owner, track, OPTIONS)
     assert caught.value.code == "lexicon_unsupported"
@@ -38,7 +38,7 @@ async def test_the_worker_sends_the_engine_the_text_the_lexicon_made() -> None:
     rig.grant(track, owner, ProjectRole.OWNER)
     text = Lexicon(entries=(LexiconEntry(match="hello", replace="good day"),))
     rig.state.lexicons[track] = StoredLexicon(lexicon=text, version=1)
-    render = await RequestRender(rig.uow, {"fake": rig.engine}, rig.clock, Uuid7Generator(), lexicon_matcher).execute(
+    render = await RequestRender(rig.uow(), {"fake": rig.engine}, rig.clock, Uuid7Generator(), lexicon_matcher).execute(
         owner, track, OPTIONS
     )
     outcome = await rig.execute(lexicon_matcher=lexicon_matcher).execute(render.id, final_attempt=False)

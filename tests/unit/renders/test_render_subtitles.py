@@ -36,7 +36,7 @@ async def test_a_finished_render_exports_its_spoken_timings_to_members_only() ->
     track = rig.track(4)
     rig.grant(track, owner, ProjectRole.OWNER)
     render = await rig.request().execute(owner, track, RenderOptions(voice=VOICE, format="wav", sample_rate=16000))
-    use_case = GetRenderSubtitles(rig.uow, IsolatedSubtitleCodec())
+    use_case = GetRenderSubtitles(rig.uow(), IsolatedSubtitleCodec())
     with pytest.raises(Conflict):
         await use_case.execute(owner, render.id, "srt")  # not rendered yet
     await rig.execute().execute(render.id, final_attempt=False)

@@ -11,7 +11,8 @@ import msgspec
 from psycopg import AsyncConnection
 
 from application.off_loop import off_loop, small
-from application.ports.tracks import CueKey, RolePage, StoredCue
+from application.pagination import PageOf, PageRequest, page_from
+from application.ports.tracks import CueKey, StoredCue
 from domain.projects import ProjectRole
 from domain.subtitles import Cue
 from domain.sync import CueVersion
@@ -152,23 +153,30 @@ class PostgresCueRepository:
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
 
-    async def page(self, track_id: UUID, *, limit: int, after: CueKey | None) -> list[StoredCue]:
-        key = after or FIRST_KEY
-        params = {"track_id": track_id, "start_ms": key.start_ms, "id": key.id, "limit": limit}
+    async def page(self, track_id: UUID, page: PageRequest[CueKey]) -> PageOf[StoredCue]:
+        key = page.after or FIRST_KEY
+        params = {"track_id": track_id, "start_ms": key.start_ms, "id": key.id, "limit": page.fetch}
         cur = await self._conn.execute(PAGE, params)
-        return [stored_cue_from_row(row) for row in await cur.fetchall()]
+        return page_from([stored_cue_from_row(row) for row in await cur.fetchall()], page, lambda stored: stored.key)
 
     async def page_with_role(
-        self, track_id: UUID, user_id: UUID, *, limit: int, after: CueKey | None
-    ) -> RolePage | None:
-        key = after or FIRST_KEY
-        params = {"track_id": track_id, "user_id": user_id, "start_ms": key.start_ms, "id": key.id, "limit": limit}
+        self, track_id: UUID, user_id: UUID, page: PageRequest[CueKey]
+    ) -> tuple[ProjectRole | None, PageOf[StoredCue]] | None:
+        key = page.after or FIRST_KEY
+        params = {
+            "track_id": track_id,
+            "user_id": user_id,
+            "start_ms": key.start_ms,
+            "id": key.id,
+            "limit": page.fetch,
+        }
         cur = await self._conn.execute(PAGE_WITH_ROLE, params)
         rows = await cur.fetchall()
         if not rows:
             return None
         role = None if rows[0][0] is None else ProjectRole(rows[0][0])
-        return RolePage(role=role, cues=[_live_cue(track_id, row) for row in rows if row[1] is not None])
+        cues = [_live_cue(track_id, row) for row in rows if row[1] is not None]
+        return role, page_from(cues, page, lambda stored: stored.key)
 
     async def get(self, track_id: UUID, cue_id: UUID, *, for_update: bool = False) -> StoredCue | None:
         cur = await self._conn.execute(

@@ -1,5 +1,6 @@
 """Renders in PostgreSQL. Every state change also NOTIFYs `render_events` (delivered on commit),
-which is what the event stream of a render listens to."""
+which is what the event stream of a render listens to; a cancel request also NOTIFYs `render_cancels`,
+which is what the worker running the render listens to."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.postgres.queries import with_columns
 from adapters.postgres.repositories.casts import voices_of
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
 from domain.cast import Cast
 from domain.projects import ProjectRole
@@ -25,6 +27,7 @@ from domain.timing import RenderCue
 from domain.voices import VoiceRef
 
 CHANNEL = "render_events"
+CANCEL_CHANNEL = "render_cancels"
 MAX_UUID = UUID(int=(1 << 128) - 1)
 
 COLUMNS = (
@@ -94,6 +97,9 @@ UPDATE renders SET status = 'queued', error = NULL, progress_done = 0, cancel_re
 WHERE id = %(id)s AND status IN ('failed', 'cancelled')
 """
 NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
+# Requests of one user for a render queue one behind the other (until commit); other users' do not wait.
+LOCK_USER_QUEUE = "SELECT pg_advisory_xact_lock(hashtext('renders_queued_by'), hashtext(%(user)s))"
+COUNT_QUEUED = "SELECT count(*) FROM renders WHERE requested_by = %(user)s AND status = 'queued'"
 
 _cues = msgspec.json.Decoder(list[RenderCue])
 _report = msgspec.json.Decoder(list[CueFitReport])
@@ -180,10 +186,12 @@ class PostgresRenderRepository:
         role = row["member_role"]
         return RenderAccess(render=render_from_row(row), role=None if role is None else ProjectRole(role))
 
-    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
-        params = {"id": render_id, "offset": offset, "limit": limit}
+    async def report(self, render_id: UUID, page: PageRequest[int]) -> PageOf[CueFitReport]:
+        offset = 0 if page.after is None else max(0, page.after + 1)
+        params = {"id": render_id, "offset": offset, "limit": page.fetch}
         cur = await self._conn.execute(SELECT_REPORT_PAGE, params)
-        return [msgspec.convert(row[0], CueFitReport) for row in await cur.fetchall()]
+        rows = [(offset + n, msgspec.convert(row[0], CueFitReport)) for n, row in enumerate(await cur.fetchall())]
+        return page_from(rows, page, lambda row: row[0]).map(lambda row: row[1])
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         cur = await self._conn.execute("SELECT cues::text FROM renders WHERE id = %(id)s", {"id": render_id})
@@ -195,9 +203,10 @@ class PostgresRenderRepository:
         row = await cur.fetchone()
         return None if row is None or row[0] is None else _report.decode(row[0])
 
-    async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
-        params = {"track_id": track_id, "before": before_id or MAX_UUID, "limit": limit}
-        return [render_from_row(row) for row in await _all(self._conn, SELECT_PAGE, params)]
+    async def list_for_track(self, track_id: UUID, page: PageRequest[UUID]) -> PageOf[Render]:
+        params = {"track_id": track_id, "before": page.after or MAX_UUID, "limit": page.fetch}
+        rows = [render_from_row(row) for row in await _all(self._conn, SELECT_PAGE, params)]
+        return page_from(rows, page, lambda render: render.id)
 
     async def set_job(self, render_id: UUID, job_id: int) -> None:
         await self._conn.execute(
@@ -256,7 +265,14 @@ class PostgresRenderRepository:
         return await self._change(CANCEL, render_id, {"id": render_id, "at": at, "run": run})
 
     async def request_cancel(self, render_id: UUID, *, at: datetime) -> None:
-        await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at})
+        if await self._change(REQUEST_CANCEL, render_id, {"id": render_id, "at": at}):
+            await self._conn.execute(NOTIFY, {"channel": CANCEL_CHANNEL, "payload": str(render_id)})
+
+    async def lock_and_count_queued(self, user_id: UUID) -> int:
+        await self._conn.execute(LOCK_USER_QUEUE, {"user": str(user_id)})
+        cur = await self._conn.execute(COUNT_QUEUED, {"user": user_id})
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def find_by_job(self, job_id: int) -> Render | None:
         row = await _one(self._conn, SELECT_BY_JOB, {"job": job_id})

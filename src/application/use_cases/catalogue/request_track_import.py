@@ -7,8 +7,6 @@ parses and writes the track, so the track appears when the job finishes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import msgspec
 
 from application.actor import Actor
@@ -33,12 +31,12 @@ class QueuedTrackImport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RequestTrackImport:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], catalog: SubtitleCatalog | None) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, catalog: SubtitleCatalog | None) -> None:
         self._uow = uow
         self._catalog = catalog
 
     async def execute(self, actor: Actor, cmd: ImportTrackCommand) -> QueuedTrackImport:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             await project_for(uow, actor, cmd.project_id, ProjectAction.EDIT)
             language = self._check(cmd)
             job = TrackImportJob(

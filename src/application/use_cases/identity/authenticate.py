@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from application.actor import Actor
 from application.errors import Unauthenticated
 from application.ports.auth_state import AuthStates
@@ -15,8 +17,9 @@ class Authenticate:
         self._tokens = access_tokens
         self._states = states
 
-    async def execute(self, token: str, *, trace_id: str | None = None) -> Actor:
-        claims = self._tokens.verify(token)
+    async def execute(self, token: str, *, trace_id: str | None = None, render_id: UUID | None = None) -> Actor:
+        """With `render_id`, the token must be a playback token for that render (and nothing else opens it)."""
+        claims = self._tokens.verify(token, render_id=render_id)
         state = await self._states.get(claims.user_id)
         if state is None or not state.active or state.token_epoch != claims.token_epoch:
             raise Unauthenticated(REVOKED, code="token_revoked")

@@ -1,9 +1,8 @@
-"""Cancel a render: a queued one leaves the queue at once, a running one stops at its next cue
-boundary, a finished one cannot be cancelled (409)."""
+"""Cancel a render: a queued one leaves the queue at once, a running one is stopped by its worker
+(woken by the request), a finished one cannot be cancelled (409)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from application.actor import Actor
@@ -16,12 +15,12 @@ from domain.renders import Render, RenderStatus
 
 
 class CancelRender:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, actor: Actor, render_id: UUID) -> Render:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)
@@ -35,18 +34,17 @@ class CancelRender:
                 await uow.renders.cancel(render_id, at=now)
                 action = "render.cancelled"
             else:
-                # running, or its job was just fetched by a worker: the worker stops at the next cue boundary
+                # running, or its job was just fetched by a worker: the request wakes the worker, which stops it
                 await uow.renders.request_cancel(render_id, at=now)
                 action = "render.cancel_requested"
             await uow.audit.record(
                 actor, action, "render", render_id, {"status": render.status.value}, trace_id=actor.trace_id
             )
             await uow.commit()
-            current = await self._reload(render_id)
-        return current
+        return await self._reload(render_id)
 
     async def _reload(self, render_id: UUID) -> Render:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             render = await uow.renders.get(render_id)
             await uow.commit()
         if render is None:

@@ -6,7 +6,9 @@ its own use case (see `render_run`), which the wiring makes outlive a database r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
@@ -14,6 +16,7 @@ from uuid import UUID
 from application.audio_pipeline.voice_over import RenderCancelled, RenderProgress, RenderVoiceOver
 from application.errors import ApplicationError, DependencyUnavailable, is_transient
 from application.ports.blobs import BlobStore
+from application.ports.renders import RenderEvents, RenderSignal
 from application.use_cases.renders.render_run import (
     BeatRenderRun,
     Cancelled,
@@ -59,7 +62,9 @@ class ExecuteRender:
         problem_of: ProblemOf,
         *,
         heartbeat_s: float = 2.0,
+        cancel_requests: RenderEvents | None = None,
     ) -> None:
+        self._cancel_requests = cancel_requests  # wakes the heartbeat when a cancel is asked for
         self._start = start
         self._beat = beat
         self._finish = finish
@@ -78,7 +83,7 @@ class ExecuteRender:
             return RenderOutcome.CANCELLED
         beat = _Heartbeat(self._beat, render_id, render.progress.total, run.number, self._heartbeat_s)
         try:
-            report = await beat.run(self._render(run, beat))
+            report = await beat.run(self._render(run, beat), self._cancel_signal(render_id))
         except RenderCancelled:
             if beat.superseded:
                 return RenderOutcome.SKIPPED  # a later run owns the render now
@@ -100,6 +105,11 @@ class ExecuteRender:
         if render.stem_key != render.blob_key:
             self._artifacts.discard_partials(render.stem_key)
         return RenderOutcome.SUCCEEDED
+
+    def _cancel_signal(self, render_id: UUID) -> AbstractAsyncContextManager[RenderSignal | None]:
+        if self._cancel_requests is None:
+            return contextlib.nullcontext(None)
+        return self._cancel_requests.watch(render_id)
 
     def _render(self, run: RenderRun, beat: _Heartbeat) -> Awaitable[Any]:
         render = run.render
@@ -129,7 +139,8 @@ class ExecuteRender:
 
 
 class _Heartbeat:
-    """Writes progress and heartbeat at least every `every_s` and on every 5 % step; learns of cancels."""
+    """Writes progress and heartbeat at least every `every_s`, on every 5 % step and at once when a cancel
+    is signalled; learns of cancels from what each write reads back."""
 
     def __init__(self, beat: BeatRenderRun, render_id: UUID, total: int, run: int, every_s: float) -> None:
         self._beat = beat
@@ -143,17 +154,21 @@ class _Heartbeat:
         self._cancel_requested = False
         self._lock = asyncio.Lock()
 
-    async def run(self, work: Awaitable[T]) -> T:
-        ticker = asyncio.create_task(self._tick())
-        try:
-            return await work
-        finally:
-            ticker.cancel()
-            await asyncio.gather(ticker, return_exceptions=True)
+    async def run(self, work: Awaitable[T], cancels: AbstractAsyncContextManager[RenderSignal | None]) -> T:
+        async with cancels as cancel_signal:
+            ticker = asyncio.create_task(self._tick(cancel_signal))
+            try:
+                return await work
+            finally:
+                ticker.cancel()
+                await asyncio.gather(ticker, return_exceptions=True)
 
-    async def _tick(self) -> None:
+    async def _tick(self, cancel_signal: RenderSignal | None) -> None:
         while True:
-            await asyncio.sleep(self._every_s)
+            if cancel_signal is None:
+                await asyncio.sleep(self._every_s)
+            else:
+                await cancel_signal.wait(self._every_s)
             await self._write()
 
     async def progress(self, update: RenderProgress) -> None:

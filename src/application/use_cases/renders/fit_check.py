@@ -8,7 +8,7 @@ track is planned as a render would plan it and each clip is assumed to come out 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from uuid import UUID
 
 import msgspec
@@ -182,12 +182,12 @@ def _report(cue: RenderCue, plan: PlannedCue, natural_ms: float, options: Render
 
 
 class FitCheck:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], forecaster: FitForecaster) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, forecaster: FitForecaster) -> None:
         self._uow = uow
         self._forecaster = forecaster
 
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> FitForecast:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)

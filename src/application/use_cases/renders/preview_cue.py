@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from uuid import UUID
 
 import msgspec
@@ -38,7 +37,7 @@ class PreviewLimits(msgspec.Struct, frozen=True, kw_only=True):
 class PreviewCue:
     def __init__(
         self,
-        uow: Callable[[], QueuedUnitOfWork],
+        uow: QueuedUnitOfWork,
         renderer: RenderVoiceOver,
         scratch: BlobStore,  # where `renderer` writes
         rate_limiter: RateLimiter,
@@ -62,7 +61,7 @@ class PreviewCue:
         text: str | None = None,
     ) -> bytes:
         """WAV bytes of the cue (with `text` instead of its own, when given) between its neighbours."""
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)

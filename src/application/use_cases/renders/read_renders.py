@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Literal
 from uuid import UUID
-
-import msgspec
 
 from application.actor import Actor
 from application.authorization import authorize
 from application.errors import Conflict, FieldError, InvalidInput, NotFound
+from application.pagination import PageOf, PageRequest
 from application.ports.blobs import BlobStore
 from application.ports.subtitles import SubtitleCodec
 from application.ports.subtitles_uow import QueuedUnitOfWork
@@ -20,26 +19,13 @@ from domain.renders import Render, RenderStatus
 from domain.spoken_subtitles import spoken_timings
 from domain.subtitles import SubtitleFormat
 
-MAX_PAGE = 200
-
-
-class RenderPage(msgspec.Struct, frozen=True, kw_only=True):
-    items: list[Render]
-    next_before_id: UUID | None
-
-
-def check_limit(limit: int) -> int:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
-    return limit
-
 
 class GetRender:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
     async def execute(self, actor: Actor, render_id: UUID) -> Render:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             await uow.commit()
         if access is None:
@@ -51,38 +37,33 @@ class GetRender:
 class GetRenderReport:
     """A page of what a render did with each cue: fit, speed, the voice that spoke it."""
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(
-        self, actor: Actor, render_id: UUID, *, offset: int, limit: int
-    ) -> tuple[list[CueFitReport], int | None]:
-        check_limit(limit)
-        async with self._uow() as uow:
+    async def execute(self, actor: Actor, render_id: UUID, page: PageRequest[int]) -> PageOf[CueFitReport]:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)
             authorize(actor, ProjectAction.READ, entity="render", entity_id=render_id, project_role=access.role)
-            rows = await uow.renders.report(render_id, offset=max(0, offset), limit=limit + 1)
+            found = await uow.renders.report(render_id, page)
             await uow.commit()
-        return rows[:limit], (offset + limit if len(rows) > limit else None)
+        return found
 
 
 class ListTrackRenders:
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork]) -> None:
+    def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, track_id: UUID, *, limit: int, before_id: UUID | None) -> RenderPage:
-        check_limit(limit)
-        async with self._uow() as uow:
+    async def execute(self, actor: Actor, track_id: UUID, page: PageRequest[UUID]) -> PageOf[Render]:
+        async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
             authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=access.role)
-            rows = await uow.renders.list_for_track(track_id, limit=limit + 1, before_id=before_id)
+            found = await uow.renders.list_for_track(track_id, page)
             await uow.commit()
-        items = rows[:limit]
-        return RenderPage(items=items, next_before_id=items[-1].id if len(rows) > limit else None)
+        return found
 
 
 RenderPart = Literal["audio", "video", "voice"]
@@ -107,7 +88,7 @@ class GetRenderAudio:
     """A finished file of a render the caller may read: the audio (voice or mix), the delivered video, or
     the voice stem; 409 while the render is not succeeded or when it has no such file."""
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], artifacts: BlobStore) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, artifacts: BlobStore) -> None:
         self._get = GetRender(uow)
         self._artifacts = artifacts
 
@@ -132,12 +113,12 @@ class GetRenderSubtitles:
 
     FORMATS = (SubtitleFormat.SRT, SubtitleFormat.VTT)
 
-    def __init__(self, uow: Callable[[], QueuedUnitOfWork], codec: SubtitleCodec) -> None:
+    def __init__(self, uow: QueuedUnitOfWork, codec: SubtitleCodec) -> None:
         self._uow = uow
         self._codec = codec
 
     async def execute(self, actor: Actor, render_id: UUID, fmt: str) -> tuple[SubtitleFormat, bytes]:
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.renders.access(render_id, actor.user_id)
             if access is None:
                 raise NotFound("render", render_id)

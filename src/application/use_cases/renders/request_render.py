@@ -3,14 +3,14 @@ in one transaction (a render exists if and only if its job does)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from uuid import UUID
 
 import msgspec
 
 from application.actor import Actor
 from application.authorization import authorize
-from application.errors import FieldError, InvalidInput, NotFound
+from application.errors import FieldError, InvalidInput, NotFound, RateLimited
 from application.ports.clock import Clock, IdGenerator
 from application.ports.speech import SpeechSynthesizer
 from application.ports.subtitles_uow import QueuedUnitOfWork
@@ -24,18 +24,23 @@ from domain.render_options import RenderOptions
 from domain.renders import Progress, Render, RenderStatus, progress_total
 
 MAX_CUES_PER_RENDER = 20_000
+# What a user whose queue is full is told to wait: about one short render's run.
+QUEUE_FULL_RETRY_AFTER_S = 30
 
 
 class RequestRender:
     def __init__(
         self,
-        uow: Callable[[], QueuedUnitOfWork],
+        uow: QueuedUnitOfWork,
         synthesizers: Mapping[str, SpeechSynthesizer],
         clock: Clock,
         ids: IdGenerator,
         lexicon_matcher: MatcherFactory | None = None,
+        *,
+        queued_per_user: int | None = None,
     ) -> None:
         self._uow = uow
+        self._queued_per_user = queued_per_user
         self._synthesizers = synthesizers
         self._clock = clock
         self._ids = ids
@@ -44,13 +49,14 @@ class RequestRender:
     async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
         # Before the transaction: listing a provider's voices may take a network round trip.
         voice_error = await self._voice_error(options)
-        async with self._uow() as uow:
+        async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
                 raise NotFound("track", track_id)
             authorize(actor, ProjectAction.EDIT, entity="track", entity_id=track_id, project_role=access.role)
             if voice_error is not None:  # raised after the access check: an outsider learns nothing
                 raise voice_error
+            await self._check_queue(uow, actor)
             options = await _with_media(uow, track_id, options, access.language)
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
@@ -97,6 +103,20 @@ class RequestRender:
             )
             await uow.commit()
         return render
+
+    async def _check_queue(self, uow: QueuedUnitOfWork, actor: Actor) -> None:
+        """429 when the user already has as many renders waiting as allowed (counted under a lock held
+        until commit, so two concurrent requests cannot both take the last place)."""
+        if self._queued_per_user is None:
+            return
+        waiting = await uow.renders.lock_and_count_queued(actor.user_id)
+        if waiting >= self._queued_per_user:
+            raise RateLimited(
+                f"you already have {waiting} renders waiting (at most {self._queued_per_user}); "
+                "ask again when one has started",
+                retry_after_s=QUEUE_FULL_RETRY_AFTER_S,
+                code="render_queue_full",
+            )
 
     async def _voice_error(self, options: RenderOptions) -> InvalidInput | None:
         ref = options.voice

@@ -6,12 +6,11 @@ how long a lost signal could delay an event.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from uuid import UUID
 
 from application.actor import Actor
 from application.ports.renders import RenderEvents
-from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.renders.read_renders import GetRender
 from domain.renders import Render, RenderStatus
 
@@ -23,10 +22,8 @@ FINAL_EVENT = {
 
 
 class WatchRender:
-    def __init__(
-        self, uow: Callable[[], QueuedUnitOfWork], events: RenderEvents, *, safety_wait_s: float = 15.0
-    ) -> None:
-        self._get = GetRender(uow)
+    def __init__(self, get_render: GetRender, events: RenderEvents, *, safety_wait_s: float = 15.0) -> None:
+        self._get = get_render
         self._events = events
         self._safety_wait_s = safety_wait_s
 

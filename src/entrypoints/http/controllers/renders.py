@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 
 from application.actor import Actor
 from application.use_cases.renders.cancel_render import CancelRender
+from application.use_cases.renders.playback import IssuePlaybackToken, PlaybackToken
 from application.use_cases.renders.read_renders import (
     GetRender,
     GetRenderAudio,
@@ -26,17 +28,45 @@ from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from domain.render_report import CueFitReport
 from domain.renders import MEDIA_TYPES
+from entrypoints.http.auth import TAKES_PLAYBACK_LINKS, bearer_token
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.controllers.tracks import MEDIA_TYPES as SUBTITLE_MEDIA_TYPES
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
+from entrypoints.http.pagination import Cursor, Limit, ListIndex, page_out, page_request
 from entrypoints.http.render_schemas import RenderIn, RenderOut
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.schemas import Envelope, Page
 
 RangeHeader = Annotated[
     str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
 ]
+PlaybackQuery = Annotated[
+    str | None,
+    QueryParameter(
+        name="token",
+        required=False,
+        max_length=2048,
+        description="instead of the Authorization header: a playback token of this render (POST …/playback-url)",
+    ),
+]
+PLAYBACK = {TAKES_PLAYBACK_LINKS: True}
+
+
+class PlaybackUrlOut(msgspec.Struct, kw_only=True):
+    audio_url: str
+    video_url: str | None  # for a render delivered inside a video
+    voice_url: str
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, issued: PlaybackToken) -> PlaybackUrlOut:
+        base, query = f"/api/v1/renders/{issued.render_id}", f"?token={issued.token}"
+        return cls(
+            audio_url=f"{base}/audio{query}",
+            video_url=f"{base}/video{query}" if issued.video else None,
+            voice_url=f"{base}/stems/voice{query}",
+            expires_at=issued.expires_at,
+        )
 
 
 class TrackRendersController(Controller):
@@ -71,9 +101,8 @@ class TrackRendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[RenderOut]:
-        page = await list_track_renders.execute(actor, track_id, limit=limit, before_id=position_of(cursor, UUID))
-        next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
-        return Page(data=[RenderOut.of(r) for r in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await list_track_renders.execute(actor, track_id, page_request(limit, cursor, UUID))
+        return page_out(found, limit, RenderOut.of)
 
 
 class RendersController(Controller):
@@ -118,10 +147,8 @@ class RendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[CueFitReport]:
-        offset = position_of(cursor, int) or 0
-        rows, next_offset = await get_render_report.execute(actor, render_id, offset=offset, limit=limit)
-        next_cursor = None if next_offset is None else encode_cursor(next_offset)
-        return Page(data=rows, meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await get_render_report.execute(actor, render_id, page_request(limit, cursor, ListIndex))
+        return page_out(found, limit, lambda entry: entry)
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
     async def cancel(
@@ -146,10 +173,27 @@ class RendersController(Controller):
 
         return ServerSentEvent(stream(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
+    @post(
+        "/playback-url",
+        status_code=200,
+        summary="Links that play this render's downloads without a header, for ten minutes (media elements)",
+        responses=problem_responses(401, 404),
+    )
+    async def playback_url(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        issue_playback_token: NamedDependency[IssuePlaybackToken],
+    ) -> Response[Envelope[PlaybackUrlOut]]:
+        issued = await issue_playback_token.execute(actor, bearer_token(request.scope) or "", render_id)
+        return Response(Envelope(data=PlaybackUrlOut.of(issued)), headers={"Cache-Control": "no-store"})
+
     @get(
         "/audio",
         summary="Download the rendered audio: the voice, or its mix over the media (single byte ranges supported)",
         responses=problem_responses(401, 404, 409, 416),
+        opt=PLAYBACK,
     )
     async def audio(
         self,
@@ -157,6 +201,7 @@ class RendersController(Controller):
         render_id: FromPath[UUID],
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
+        token: PlaybackQuery = None,
     ) -> Response[Any]:
         return await _download(await get_render_audio.execute(actor, render_id, "audio"), range_header, "")
 
@@ -164,6 +209,7 @@ class RendersController(Controller):
         "/video",
         summary="Download the delivered video (mkv, mp4, webm renders; single byte ranges supported)",
         responses=problem_responses(401, 404, 409, 416),
+        opt=PLAYBACK,
     )
     async def video(
         self,
@@ -171,6 +217,7 @@ class RendersController(Controller):
         render_id: FromPath[UUID],
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
+        token: PlaybackQuery = None,
     ) -> Response[Any]:
         return await _download(await get_render_audio.execute(actor, render_id, "video"), range_header, "")
 
@@ -178,6 +225,7 @@ class RendersController(Controller):
         "/stems/voice",
         summary="Download the voice-only track of any render (single byte ranges supported)",
         responses=problem_responses(401, 404, 409, 416),
+        opt=PLAYBACK,
     )
     async def voice_stem(
         self,
@@ -185,6 +233,7 @@ class RendersController(Controller):
         render_id: FromPath[UUID],
         get_render_audio: NamedDependency[GetRenderAudio],
         range_header: RangeHeader = None,
+        token: PlaybackQuery = None,
     ) -> Response[Any]:
         return await _download(await get_render_audio.execute(actor, render_id, "voice"), range_header, ".voice")
 

@@ -2,11 +2,23 @@
 
 import { formatMs, h } from "./dom.js";
 
+// A cue's fit after a fit check (predicted) or a render (used): the label carries the state in words and a
+// symbol, the colour only repeats it.
 export function fitStatus(fit) {
-  if (!fit) return { kind: "unknown", label: "—", problem: false };
-  if (fit.overflow_ms > 0) return { kind: "overflows", label: `⚠ overflows ${fit.overflow_ms} ms`, problem: true };
-  if (fit.speed > 1.001) return { kind: "sped", label: `» sped up ×${fit.speed.toFixed(2)}`, problem: true };
-  return { kind: "fits", label: "✓ fits", problem: false };
+  if (!fit) return { kind: "unknown", label: "—", detail: "", problem: false };
+  const speed = Number(fit.speed || 1);
+  const natural = fit.predicted_ms ?? fit.natural_ms;
+  const source = fit.source === "render" ? "used in the render" : "predicted";
+  const detail = [
+    `×${speed.toFixed(2)} ${source}`,
+    natural !== undefined && natural !== null ? `speech ${(natural / 1000).toFixed(2)} s` : null,
+    fit.overflow_ms > 0 ? `${fit.overflow_ms} ms past the cue` : null,
+    fit.voice ? `voice ${fit.voice}` : null,
+  ].filter(Boolean).join(" · ");
+  if (fit.action === "truncated") return { kind: "overflows", label: "✂ cut short", detail, problem: true };
+  if (fit.overflow_ms > 0) return { kind: "overflows", label: `⚠ overflows ${fit.overflow_ms} ms`, detail, problem: true };
+  if (speed > 1.001) return { kind: "sped", label: `» sped up ×${speed.toFixed(2)}`, detail, problem: true };
+  return { kind: "fits", label: "✓ fits", detail, problem: false };
 }
 
 function voiceLabel(voice) {
@@ -14,16 +26,20 @@ function voiceLabel(voice) {
 }
 
 export class CueTable {
-  constructor({ columns, onEdit, onPreview }) {
+  constructor({ columns, onEdit, onPreview, onCurrent = () => {} }) {
     this.columns = columns; // {speaker: bool, preview: bool}
     this.onEdit = onEdit;
     this.onPreview = onPreview;
+    this.onCurrent = onCurrent;
     this.rows = new Map();
     this.body = h("tbody", {});
     this.body.addEventListener("keydown", (event) => this.keydown(event));
     this.body.addEventListener("focusin", (event) => {
       const row = event.target.closest("tr[data-id]");
-      if (row) this.makeCurrent(row);
+      if (row) {
+        this.makeCurrent(row);
+        this.onCurrent(row.dataset.id);
+      }
     });
     this.body.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-action]");
@@ -70,7 +86,8 @@ export class CueTable {
         cue.spoken === false && h("span", { class: "badge" }, " (not spoken)"),
         cue.pending && h("span", { class: "badge pending" }, ` (${cue.pending})`)),
       h("td", { class: cue.voice ? "" : "empty" }, voiceLabel(cue.voice)),
-      h("td", { class: `fit ${status.kind}${cue.fit ? "" : " empty"}` }, status.label),
+      h("td", { class: `fit ${status.kind}${cue.fit ? "" : " empty"}`, "data-fit": status.kind },
+        status.label, status.detail && h("span", { class: "fit-detail" }, status.detail)),
       h("td", { class: "actions" },
         h("button", { type: "button", tabindex: "-1", "data-action": "edit", "aria-label": `Edit cue ${index + 1}` },
           "Edit"),

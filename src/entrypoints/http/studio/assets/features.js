@@ -32,3 +32,19 @@ export function bodyHas(path, method, field) {
   const schema = resolve(content && content["application/json"] && content["application/json"].schema);
   return Boolean(schema && schema.properties && field in schema.properties);
 }
+
+// Whether an external provider is configured on this server (its readiness check is not "disabled").
+let readiness = null;
+
+export function providerEnabled(name) {
+  if (!readiness) {
+    readiness = fetch("/health/ready", { headers: { Accept: "application/json" } })
+      .then((response) => response.json())
+      .then((body) => body.checks || {})
+      .catch(() => {
+        readiness = null;
+        return {};
+      });
+  }
+  return readiness.then((checks) => Boolean(checks[name] && checks[name].status !== "disabled"));
+}

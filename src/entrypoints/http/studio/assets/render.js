@@ -8,6 +8,7 @@ import { defaultVoice, loadVoices, parseVoiceKey, voiceOptions } from "./voices.
 const AUDIO_FORMATS = ["wav", "flac", "ogg", "mp3"];
 const VIDEO_FORMATS = ["mkv", "mp4", "webm"];
 const RENDERS = "/api/v1/tracks/{track_id}/renders";
+const PLAYBACK = "/api/v1/renders/{render_id}/playback-url";
 
 function statsText(render) {
   const s = render.stats || {};
@@ -23,7 +24,7 @@ function statsText(render) {
   return parts.join(" · ");
 }
 
-export function renderPanel(track, signal, { currentVoice }) {
+export function renderPanel(track, signal, { currentVoice, onRendered, onTime }) {
   const error = h("p", { class: "error", role: "alert" });
   const progress = h("progress", { id: "render-progress", max: "100", value: "0", "aria-labelledby": "render-state" });
   const state = h("p", { id: "render-state" }, "No render running.");
@@ -54,20 +55,46 @@ export function renderPanel(track, signal, { currentVoice }) {
   let watching = null;
   let shownUrl = null;
 
+  // The player streams the render with ranged requests through a short-lived link when the server offers
+  // them (a media element cannot send the bearer header); otherwise the file is fetched whole into a blob.
+  const source = async (render, kind) => {
+    if (!offers(PLAYBACK, "post")) {
+      if (shownUrl) URL.revokeObjectURL(shownUrl);
+      shownUrl = await objectUrl(`/api/v1/renders/${render.id}/${kind}`, { signal });
+      return shownUrl;
+    }
+    const links = await call(`/api/v1/renders/${render.id}/playback-url`, { method: "POST", signal });
+    return kind === "video" ? links.data.video_url : links.data.audio_url;
+  };
+
   const show = async (render) => {
     const kind = VIDEO_FORMATS.includes(render.format) ? "video" : "audio";
-    if (shownUrl) URL.revokeObjectURL(shownUrl);
-    shownUrl = await objectUrl(`/api/v1/renders/${render.id}/${kind}`, { signal });
+    const url = await source(render, kind);
     const player = h(kind, {
-      id: "render-player", controls: true, src: shownUrl, preload: "metadata",
+      id: "render-player", controls: true, src: url, preload: "metadata",
       "aria-label": `Rendered ${kind}`, dataset: { durationMs: String(render.duration_ms ?? "") },
+    });
+    if (onTime) player.addEventListener("timeupdate", () => onTime(Math.round(player.currentTime * 1000)));
+    const download = h("a", { href: url, download: `render-${render.id}.${render.format}`, class: "button", id: "render-download" },
+      `Download (${render.format})`);
+    // A link lasts minutes: when it has run out the player asks for a fresh one and carries on where it was.
+    let renewedAt = 0;
+    player.addEventListener("error", async () => {
+      if (!offers(PLAYBACK, "post") || Date.now() - renewedAt < 30_000) return;
+      renewedAt = Date.now();
+      const at = player.currentTime;
+      const fresh = await source(render, kind).catch(() => null);
+      if (!fresh) return;
+      player.src = fresh;
+      download.href = fresh;
+      player.currentTime = at;
     });
     clear(result,
       player,
       h("p", {}, `${formatMs(render.duration_ms || 0)} · ${render.format} · ${Math.round((render.size_bytes || 0) / 1024)} KiB`),
       h("p", { class: "muted" }, statsText(render)),
-      h("p", {}, h("a", { href: shownUrl, download: `render-${render.id}.${render.format}`, class: "button", id: "render-download" },
-        `Download (${render.format})`)));
+      h("p", {}, download));
+    if (onRendered) await onRendered(render);
   };
 
   const refreshHistory = async () => {

@@ -4,7 +4,9 @@ import { call, everyPage } from "../api.js";
 import { announce, clear, focusHeading, formatMs, h, problemText } from "../dom.js";
 import { offers } from "../features.js";
 import { castPanel } from "./cast.js";
+import { lexiconPanel } from "./lexicon.js";
 import { membersPanel } from "./members.js";
+import { subtitleSearchPanel } from "./subtitle_search.js";
 
 function trackItem(track) {
   return h("li", {},
@@ -141,6 +143,20 @@ export async function projectView(main, projectId) {
     reportSlot.querySelector("h3").setAttribute("tabindex", "-1");
     reportSlot.querySelector("h3").focus();
   });
+  // An import runs as a job: the list is read again until a new track shows up (or patience runs out).
+  const waitForTrack = async (everyMs, patienceMs) => {
+    const known = new Set([...list.querySelectorAll("a")].map((a) => a.getAttribute("href")));
+    for (let waited = 0; waited < patienceMs; waited += everyMs) {
+      await new Promise((resolve) => { setTimeout(resolve, everyMs); });
+      const fresh = (await everyPage(`/api/v1/projects/${projectId}/tracks`)).filter((t) => !known.has(`#/tracks/${t.id}`));
+      if (fresh.length) {
+        list.append(...fresh.map(trackItem));
+        empty.hidden = true;
+        return true;
+      }
+    }
+    return false;
+  };
   clear(main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Projects"), " / "),
     h("h1", {}, project.data.title),
@@ -149,8 +165,10 @@ export async function projectView(main, projectId) {
       h("h2", { id: "tracks-title" }, "Subtitle tracks"),
       list, empty),
     project.data.role !== "viewer" && upload,
+    subtitleSearchPanel(projectId, project.data.role, waitForTrack),
     reportSlot,
     castPanel(projectId, project.data.role),
+    lexiconPanel(projectId, project.data.role),
     project.data.role !== "viewer" && mediaPanel(projectId),
     membersPanel(projectId, project.data.role));
   focusHeading(main);

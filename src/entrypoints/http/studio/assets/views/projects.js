@@ -2,16 +2,7 @@
 
 import { call, everyPage } from "../api.js";
 import { announce, clear, focusHeading, h, problemText } from "../dom.js";
-
-async function dailymotionEnabled() {
-  try {
-    const response = await fetch("/health/ready", { headers: { Accept: "application/json" } });
-    const checks = (await response.json()).checks || {};
-    return Boolean(checks.dailymotion && checks.dailymotion.status !== "disabled");
-  } catch {
-    return false;
-  }
-}
+import { providerEnabled } from "../features.js";
 
 function projectItem(project) {
   const video = project.video && project.video.title ? ` · ${project.video.title}` : "";
@@ -22,7 +13,7 @@ function projectItem(project) {
 
 export async function projectsView(main) {
   main.dataset.view = "projects";
-  const [projects, withVideo] = await Promise.all([everyPage("/api/v1/projects", 50), dailymotionEnabled()]);
+  const [projects, withVideo] = await Promise.all([everyPage("/api/v1/projects", 50), providerEnabled("dailymotion")]);
   const list = h("ul", { class: "list", id: "projects" }, projects.map(projectItem));
   const error = h("p", { class: "error", role: "alert" });
   const form = h("form", { class: "card", "aria-labelledby": "new-project-title" },

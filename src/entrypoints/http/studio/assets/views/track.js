@@ -7,6 +7,7 @@ import { announce, clear, focusHeading, formatMs, h, parseTime, problemText } fr
 import { bodyHas, offers } from "../features.js";
 import { enqueue, push, queued, queuedCount } from "../offline.js";
 import { renderPanel } from "../render.js";
+import { Timeline } from "../timeline.js";
 import { loadVoices, parseVoiceKey, voiceKey, voiceOptions } from "../voices.js";
 
 const CUE_PATCH = "/api/v1/tracks/{track_id}/cues/{cue_id}";
@@ -26,6 +27,19 @@ export async function trackView(main, trackId, signal) {
     columns,
     onEdit: (id) => edit(id).catch((e) => { tableError.textContent = problemText(e); }),
     onPreview: (id) => preview(id).catch((e) => { tableError.textContent = problemText(e); }),
+    onCurrent: (id) => timeline.mark(id),
+  });
+  // Choosing a cue on the timeline focuses its row (shown even when the problem filter had hidden it).
+  const timeline = new Timeline({
+    onSelect: (id) => {
+      const row = table.rows.get(id);
+      if (row && row.hidden && onlyProblems.checked) {
+        onlyProblems.checked = false;
+        applyFilter();
+      }
+      table.focus(id);
+      if (row) row.scrollIntoView({ block: "center" });
+    },
   });
   // The table shows the first page of cues as soon as it arrives and grows as the others come.
   let firstPageShown;
@@ -56,6 +70,7 @@ export async function trackView(main, trackId, signal) {
   const put = (cue) => {
     cues.set(cue.id, { ...cues.get(cue.id), ...cue, pending: undefined });
     table.replace(cues.get(cue.id));
+    timeline.update(cues.get(cue.id));
   };
 
   const conflict = (id, mine, server, why) => {
@@ -225,24 +240,45 @@ export async function trackView(main, trackId, signal) {
 
 
   const onlyProblems = h("input", { type: "checkbox", id: "only-problems" });
-  onlyProblems.addEventListener("change", () => {
-    table.filter((row) => !onlyProblems.checked || row.classList.contains("problem"));
-  });
+  const applyFilter = () => table.filter((row) => !onlyProblems.checked || row.classList.contains("problem"));
+  onlyProblems.addEventListener("change", applyFilter);
+  // Fits from a fit check (predicted) or a render's report (used) colour the rows; the filter is re-applied.
+  const showFits = (fits, source) => {
+    let problems = 0;
+    for (const fit of fits) {
+      const id = fit.id || fit.cue_id;
+      if (!cues.has(id)) continue;
+      const tagged = { ...fit, source };
+      if (fitStatus(tagged).problem) problems += 1;
+      put({ ...cues.get(id), fit: tagged });
+    }
+    applyFilter();
+    return problems;
+  };
   const fitButton = offers(FIT_CHECK, "post") && h("button", {
     type: "button",
     id: "fit-check",
     onclick: async () => {
+      tableError.textContent = "";
       try {
         const voice = currentVoice.get();
         const answer = await call(`/api/v1/tracks/${trackId}/fit-check`, { method: "POST", body: voice ? { voice } : {} });
-        for (const fit of answer.data.cues) if (cues.has(fit.id)) put({ ...cues.get(fit.id), fit });
-        const problems = answer.data.cues.filter((fit) => fitStatus(fit).problem).length;
+        const problems = showFits(answer.data.cues, "fit-check");
         announce(`Fit checked: ${problems} cue(s) sped up or overflowing`);
       } catch (failure) {
         tableError.textContent = problemText(failure);
       }
     },
   }, "Check fit");
+  const renderReport = offers("/api/v1/renders/{render_id}/report") ? async (render) => {
+    try {
+      const rows = await everyPage(`/api/v1/renders/${render.id}/report`, 200);
+      const problems = showFits(rows, "render");
+      announce(`Render report: ${problems} cue(s) sped up or overflowing`);
+    } catch (failure) {
+      tableError.textContent = `The render's report could not be read: ${problemText(failure)}`;
+    }
+  } : null;
 
   const [track] = await Promise.all([trackLoaded, firstPage]);
   if (signal.aborted) return;
@@ -257,8 +293,11 @@ export async function trackView(main, trackId, signal) {
     previewPlayer,
     conflicts,
     tableError,
+    timeline.element,
     h("div", { class: "table-wrap" }, table.help, table.element),
-    renderPanel(track.data, signal, { currentVoice }));
+    renderPanel(track.data, signal, {
+      currentVoice, onRendered: renderReport, onTime: (ms) => timeline.setTime(ms),
+    }));
   main.dataset.ready = "cues";
   performance.mark("cue-table-interactive");
   focusHeading(main);
@@ -269,6 +308,8 @@ export async function trackView(main, trackId, signal) {
   }
   if (signal.aborted) return;
   performance.mark("cue-table-complete");
+  timeline.draw([...cues.values()]);
+  performance.mark("timeline-drawn");
   main.dataset.complete = "cues";
   applyPending();
 
