@@ -52,6 +52,9 @@ def studio_url(chromium_path: str, postgres_admin_url: str) -> Iterator[str]:
         yield base
 
 
+SERVER_LOGS: dict[str, Path] = {}  # base URL → the `subdub run` output (API, worker), while it runs
+
+
 @contextlib.contextmanager
 def serve_studio(postgres_admin_url: str, name: str, **extra_env: str) -> Iterator[str]:
     """A `subdub run` (its own database and data directory) with `extra_env` on top of the test defaults."""
@@ -81,6 +84,7 @@ def serve_studio(postgres_admin_url: str, name: str, **extra_env: str) -> Iterat
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its worker and speech-engine processes go down with it (one group)
         )
+        SERVER_LOGS[base] = data_dir / "run.log"
         try:
             _wait_until_live(base, process, data_dir / "run.log")
             yield base

@@ -15,6 +15,7 @@ from adapters.postgres.repositories.cues import PostgresCueRepository
 from adapters.postgres.repositories.projects import PostgresProjectRepository
 from adapters.postgres.repositories.renders import PostgresRenderTracks
 from adapters.postgres.repositories.tracks import PostgresTrackRepository
+from application.pagination import PageRequest
 from application.ports.tracks import CueKey
 from domain.projects import Project
 from domain.subtitles import Cue, Track, TrackSource
@@ -79,9 +80,11 @@ async def test_pages_follow_start_then_id_and_skip_tombstones(repos: Repos) -> N
     track = await a_track(repos)
     versions = [version(s, f"t{s}") for s in (30, 10, 20, 10, 10)] + [version(5, "gone", deleted=True)]
     await write(repos, track, versions)
-    first = await repos.cues.page(track, limit=3, after=None)
-    rest = await repos.cues.page(track, limit=10, after=CueKey(start_ms=first[-1].cue.start_ms, id=first[-1].cue.id))
-    keys = [(c.cue.start_ms, c.cue.id) for c in first + rest]
+    first = await repos.cues.page(track, PageRequest(limit=3))
+    assert first.next_after == CueKey(start_ms=first.items[-1].cue.start_ms, id=first.items[-1].cue.id)
+    rest = await repos.cues.page(track, PageRequest(limit=10, after=first.next_after))
+    assert rest.next_after is None
+    keys = [(c.cue.start_ms, c.cue.id) for c in first.items + rest.items]
     assert len(keys) == 5
     assert keys == sorted(keys)
 
@@ -125,8 +128,8 @@ async def test_speaker_and_spoken_are_stored_everywhere_a_cue_is_read(repos: Rep
     said = Cue(id=uuid4(), start_ms=0, end_ms=10, text="Hi", speaker="Alba", updated_at=NOW)
     music = Cue(id=uuid4(), start_ms=20, end_ms=30, text="[music]", spoken=False, updated_at=NOW)
     await write(repos, track, [CueVersion(cue=said), CueVersion(cue=music)])
-    page = await repos.cues.page(track, limit=10, after=None)
-    assert [(c.cue.speaker, c.cue.spoken) for c in page] == [("Alba", True), (None, False)]
+    page = await repos.cues.page(track, PageRequest(limit=10))
+    assert [(c.cue.speaker, c.cue.spoken) for c in page.items] == [("Alba", True), (None, False)]
     got = await repos.cues.get(track, said.id)
     assert got is not None
     assert got.cue == said

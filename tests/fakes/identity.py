@@ -19,7 +19,7 @@ import msgspec
 from adapters.postgres.repositories.audit import without_secrets
 from application.actor import Actor
 from application.errors import Conflict, NotFound
-from application.pagination import PageRequest
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.identity import AuditFilter
 from domain.audit import AuditEntry
 from domain.sessions import RefreshToken
@@ -87,19 +87,19 @@ class FakeUserRepository:
     async def count_active_admins(self) -> int:
         return sum(1 for u in self.s.users.values() if u.role is GlobalRole.ADMIN and u.deleted_at is None)
 
-    async def list_page(self, page: PageRequest, *, role: GlobalRole | None = None) -> list[User]:
+    async def list_page(self, page: PageRequest[UUID], *, role: GlobalRole | None = None) -> PageOf[User]:
         found = sorted(
             (
                 u
                 for u in self.s.users.values()
                 if u.deleted_at is None
                 and (role is None or u.role is role)
-                and (page.after_id is None or u.id < page.after_id)
+                and (page.after is None or u.id < page.after)
             ),
             key=lambda u: u.id,
             reverse=True,
         )
-        return found[: page.limit + 1]
+        return page_from(found[: page.fetch], page, lambda item: item.id)
 
 
 class FakeRefreshTokenRepository:
@@ -129,16 +129,12 @@ class FakeRefreshTokenRepository:
             del self.s.tokens[token_id]
         return len(mine)
 
-    async def list_for_user(self, user_id: UUID, page: PageRequest) -> list[RefreshToken]:
+    async def list_for_user(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[RefreshToken]:
         found = sorted(
-            (
-                t
-                for t in self.s.tokens.values()
-                if t.user_id == user_id and (page.after_id is None or t.id > page.after_id)
-            ),
+            (t for t in self.s.tokens.values() if t.user_id == user_id and (page.after is None or t.id > page.after)),
             key=lambda t: t.id,
         )
-        return found[: page.limit + 1]
+        return page_from(found[: page.fetch], page, lambda item: item.id)
 
 
 class FakeAuditLog:
@@ -168,7 +164,7 @@ class FakeAuditLog:
             )
         )
 
-    async def list_page(self, page: PageRequest, where: AuditFilter) -> list[AuditEntry]:
+    async def list_page(self, page: PageRequest[UUID], where: AuditFilter) -> PageOf[AuditEntry]:
         found = sorted(
             (
                 e
@@ -177,24 +173,24 @@ class FakeAuditLog:
                 and (where.entity is None or e.entity == where.entity)
                 and (where.entity_id is None or e.entity_id == where.entity_id)
                 and (where.action is None or e.action == where.action)
-                and (page.after_id is None or e.id < page.after_id)
+                and (page.after is None or e.id < page.after)
             ),
             key=lambda e: e.id,
             reverse=True,
         )
-        return found[: page.limit + 1]
+        return page_from(found[: page.fetch], page, lambda item: item.id)
 
-    async def list_about_user(self, user_id: UUID, page: PageRequest) -> list[AuditEntry]:
+    async def list_about_user(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[AuditEntry]:
         found = sorted(
             (
                 e
                 for e in self.s.audit
                 if (e.actor_id == user_id or (e.entity == "user" and e.entity_id == user_id))
-                and (page.after_id is None or e.id > page.after_id)
+                and (page.after is None or e.id > page.after)
             ),
             key=lambda e: e.id,
         )
-        return found[: page.limit + 1]
+        return page_from(found[: page.fetch], page, lambda item: item.id)
 
     async def anonymise_user(self, user_id: UUID, pseudonym: str) -> int:
         changed = 0

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 from uuid import UUID
 
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.media import DubDelivery
 from domain.media import Media
 from domain.render_report import DeliveryReport
@@ -28,9 +29,10 @@ class InMemoryMediaRepository:
         project_id = self._track_projects.get(track_id)
         return None if project_id is None else await self.get(project_id, media_id)
 
-    async def list_for_project(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Media]:
+    async def list_for_project(self, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Media]:
         rows = sorted((m for m in self._items.values() if m.project_id == project_id), key=lambda m: m.id)
-        return [m for m in rows if after_id is None or m.id > after_id][:limit]
+        after = [m for m in rows if page.after is None or m.id > page.after][: page.fetch]
+        return page_from(after, page, lambda m: m.id)
 
     async def delete(self, project_id: UUID, media_id: UUID) -> bool:
         if await self.get(project_id, media_id) is None:

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.lexicons import StoredLexicon
 from application.ports.renders import HeartbeatAck, JobInfo, RenderAccess, TrackImportJob, TrackRole
 from domain.cast import Cast
@@ -62,8 +63,10 @@ class InMemoryRenderRepository:
             return None
         return RenderAccess(render=render, role=self._s.roles.get((render.track_id, user_id)))
 
-    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
-        return list(self._s.reports.get(render_id, []))[offset : offset + limit]
+    async def report(self, render_id: UUID, page: PageRequest[int]) -> PageOf[CueFitReport]:
+        offset = 0 if page.after is None else max(0, page.after + 1)
+        rows = list(enumerate(self._s.reports.get(render_id, [])))[offset : offset + page.fetch]
+        return page_from(rows, page, lambda row: row[0]).map(lambda row: row[1])
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         return list(self._s.cues.get(render_id, []))
@@ -72,9 +75,10 @@ class InMemoryRenderRepository:
         found = self._s.reports.get(render_id)
         return None if found is None else list(found)
 
-    async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
+    async def list_for_track(self, track_id: UUID, page: PageRequest[UUID]) -> PageOf[Render]:
         rows = sorted((r for r in self._s.renders.values() if r.track_id == track_id), key=lambda r: r.id, reverse=True)
-        return [r for r in rows if before_id is None or r.id < before_id][:limit]
+        before = [r for r in rows if page.after is None or r.id < page.after][: page.fetch]
+        return page_from(before, page, lambda r: r.id)
 
     async def set_job(self, render_id: UUID, job_id: int) -> None:
         self._update(render_id, job_id=job_id)
@@ -252,11 +256,12 @@ class InMemoryJobQueue:
         self._s.jobs[job_id] = replace(job, status="cancelled")
         return True
 
-    async def list(self, *, status: str | None, limit: int, before_id: int | None) -> list[JobInfo]:
+    async def list(self, page: PageRequest[int], *, status: str | None) -> PageOf[JobInfo]:
         rows = sorted(self._s.jobs.values(), key=lambda j: j.id, reverse=True)
-        return [j for j in rows if (status is None or j.status == status) and (before_id is None or j.id < before_id)][
-            :limit
+        found = [
+            j for j in rows if (status is None or j.status == status) and (page.after is None or j.id < page.after)
         ]
+        return page_from(found[: page.fetch], page, lambda j: j.id)
 
     async def get(self, job_id: int) -> JobInfo | None:
         return self._s.jobs.get(job_id)

@@ -12,10 +12,11 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.casts import StoredCast
 from application.ports.lexicons import StoredLexicon
 from application.ports.projects import ProjectAccess, RosterKey
-from application.ports.tracks import CueKey, RolePage, StoredCue, TrackAccess
+from application.ports.tracks import CueKey, StoredCue, TrackAccess
 from domain.cast import Cast
 from domain.invitations import Invitation, InvitationView
 from domain.lexicon import Lexicon
@@ -57,12 +58,13 @@ class FakeProjects:
         member = self.s.members.get((project_id, user_id))
         return ProjectAccess(project=project, role=None if member is None else member.role)
 
-    async def list_for_member(self, user_id: UUID, *, limit: int, before_id: UUID | None) -> list[ProjectAccess]:
+    async def list_for_member(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[ProjectAccess]:
         ids = sorted(
             (p for (p, u) in self.s.members if u == user_id and p not in self.s.deleted_projects), reverse=True
         )
-        ids = [p for p in ids if before_id is None or p < before_id][:limit]
-        return [ProjectAccess(project=self.s.projects[p], role=self.s.members[(p, user_id)].role) for p in ids]
+        ids = [p for p in ids if page.after is None or p < page.after][: page.fetch]
+        rows = [ProjectAccess(project=self.s.projects[p], role=self.s.members[(p, user_id)].role) for p in ids]
+        return page_from(rows, page, lambda access: access.project.id)
 
     async def update(self, project: Project) -> None:
         self.s.projects[project.id] = project
@@ -100,8 +102,9 @@ class FakeMembers:
         self.s.members[(member.project_id, member.user_id)] = member
 
     async def roster(
-        self, project_id: UUID, *, pending_at: datetime | None, limit: int, after: RosterKey | None
-    ) -> list[Member | Invitation]:
+        self, project_id: UUID, page: PageRequest[RosterKey], *, pending_at: datetime | None
+    ) -> PageOf[Member | Invitation]:
+        after = page.after
         members = sorted((m for (p, _), m in self.s.members.items() if p == project_id), key=lambda m: m.user_id)
         entries: list[tuple[RosterKey, Member | Invitation]] = [(RosterKey(False, m.user_id), m) for m in members]
         if pending_at is not None:
@@ -110,7 +113,8 @@ class FakeMembers:
                 key=lambda i: i.id,
             )
             entries += [(RosterKey(True, i.id), i) for i in open_]
-        return [e for k, e in entries if after is None or (k.pending, k.id) > (after.pending, after.id)][:limit]
+        keyed = [(k, e) for k, e in entries if after is None or (k.pending, k.id) > (after.pending, after.id)]
+        return page_from(keyed[: page.fetch], page, lambda row: row[0]).map(lambda row: row[1])
 
     async def role_of_email(self, project_id: UUID, email: str) -> ProjectRole | None:
         user = self.s.users_by_email.get(email)
@@ -142,7 +146,7 @@ class FakeInvitations:
         found = self.s.invitations.get(invitation_id)
         return None if found is None or found.project_id in self.s.deleted_projects else found
 
-    async def for_email(self, email: str, *, now: datetime, limit: int, after_id: UUID | None) -> list[InvitationView]:
+    async def for_email(self, email: str, page: PageRequest[UUID], *, now: datetime) -> PageOf[InvitationView]:
         found = sorted(
             (
                 i
@@ -151,8 +155,9 @@ class FakeInvitations:
             ),
             key=lambda i: i.id,
         )
-        after = [i for i in found if after_id is None or i.id > after_id][:limit]
-        return [InvitationView(invitation=i, project_title=self.s.projects[i.project_id].title) for i in after]
+        after = [i for i in found if page.after is None or i.id > page.after][: page.fetch]
+        views = [InvitationView(invitation=i, project_title=self.s.projects[i.project_id].title) for i in after]
+        return page_from(views, page, lambda view: view.invitation.id)
 
     async def delete(self, project_id: UUID, invitation_id: UUID) -> bool:
         found = self.s.invitations.get(invitation_id)
@@ -204,11 +209,12 @@ class FakeTracks:
         member = self.s.members.get((track.project_id, user_id))
         return TrackAccess(track=self._with_stats(track) if with_stats else track, role=member.role if member else None)
 
-    async def list(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Track]:
+    async def list(self, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Track]:
         found = sorted(
             (t for t in self.s.tracks.values() if t.project_id == project_id and self._live(t.id)), key=lambda t: t.id
         )
-        return [self._with_stats(t) for t in found if after_id is None or t.id > after_id][:limit]
+        rows = [self._with_stats(t) for t in found if page.after is None or t.id > page.after][: page.fetch]
+        return page_from(rows, page, lambda track: track.id)
 
     async def update(self, track: Track) -> None:
         self.s.tracks[track.id] = track
@@ -229,21 +235,23 @@ class FakeCues:
     def __init__(self, s: Store) -> None:
         self.s = s
 
-    async def page(self, track_id: UUID, *, limit: int, after: CueKey | None) -> list[StoredCue]:
+    async def page(self, track_id: UUID, page: PageRequest[CueKey]) -> PageOf[StoredCue]:
+        after = page.after
         live = sorted(
             (c for c in self.s.cues.values() if c.track_id == track_id and not c.deleted),
             key=lambda c: (c.cue.start_ms, c.cue.id),
         )
-        return [c for c in live if after is None or (c.cue.start_ms, c.cue.id) > (after.start_ms, after.id)][:limit]
+        rows = [c for c in live if after is None or (c.cue.start_ms, c.cue.id) > (after.start_ms, after.id)]
+        return page_from(rows[: page.fetch], page, lambda stored: stored.key)
 
     async def page_with_role(
-        self, track_id: UUID, user_id: UUID, *, limit: int, after: CueKey | None
-    ) -> RolePage | None:
+        self, track_id: UUID, user_id: UUID, page: PageRequest[CueKey]
+    ) -> tuple[ProjectRole | None, PageOf[StoredCue]] | None:
         access = await FakeTracks(self.s).access(track_id, user_id)
         if access is None:
             return None
-        cues = [] if access.role is None else await self.page(track_id, limit=limit, after=after)
-        return RolePage(role=access.role, cues=cues)
+        cues: PageOf[StoredCue] = PageOf(items=[]) if access.role is None else await self.page(track_id, page)
+        return access.role, cues
 
     async def get(self, track_id: UUID, cue_id: UUID, *, for_update: bool = False) -> StoredCue | None:
         found = self.s.cues.get(cue_id)

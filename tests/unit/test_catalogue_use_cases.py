@@ -6,6 +6,7 @@ import pytest
 
 from application.actor import Actor, GlobalRole
 from application.errors import InvalidInput, NotFound, ProviderDisabled, ProviderUnavailable
+from application.pagination import PageOf, PageRequest
 from application.use_cases.catalogue.list_voices import ListVoices
 from application.use_cases.catalogue.lookup_video import LookupVideo
 from application.use_cases.catalogue.search_subtitles import SearchSubtitles
@@ -65,15 +66,15 @@ class DownEngine(FakeGoogleSpeech):
 
 async def test_voices_of_all_engines_filtered_by_language_and_engine() -> None:
     use_case = ListVoices({"google": FakeGoogleSpeech(), "down": DownEngine()})
-    voices, next_offset = await use_case.execute(ACTOR)
-    assert {v.name for v in voices} == {"en-US-Standard-A", "fr-FR-Standard-A"}  # the failing engine is left out
-    assert next_offset is None
-    french, _ = await use_case.execute(ACTOR, language="fr")
-    assert [v.name for v in french] == ["fr-FR-Standard-A"]
-    assert await use_case.execute(ACTOR, engine="espeak") == ([], None)  # not enabled: no voices
-    first, cursor = await use_case.execute(ACTOR, limit=1)
-    second, end = await use_case.execute(ACTOR, limit=1, offset=cursor or 0)
-    assert [v.name for v in first + second] == ["en-US-Standard-A", "fr-FR-Standard-A"]
-    assert (cursor, end) == (1, None)
+    voices = await use_case.execute(ACTOR)
+    assert {v.name for v in voices.items} == {"en-US-Standard-A", "fr-FR-Standard-A"}  # the failing one is left out
+    assert voices.next_after is None
+    french = await use_case.execute(ACTOR, language="fr")
+    assert [v.name for v in french.items] == ["fr-FR-Standard-A"]
+    assert await use_case.execute(ACTOR, engine="espeak") == PageOf(items=[])  # not enabled: no voices
+    first = await use_case.execute(ACTOR, PageRequest(limit=1))
+    second = await use_case.execute(ACTOR, PageRequest(limit=1, after=first.next_after))
+    assert [v.name for v in first.items + second.items] == ["en-US-Standard-A", "fr-FR-Standard-A"]
+    assert (first.next_after, second.next_after) == (0, None)
     with pytest.raises(ProviderUnavailable):
         await use_case.execute(ACTOR, engine="down")

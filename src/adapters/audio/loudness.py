@@ -35,7 +35,10 @@ def k_filter(sos: np.ndarray, chunk: np.ndarray, state: np.ndarray, sosfilt: Any
 
 
 class StreamingLoudnessMeter:
-    def __init__(self, sample_rate: int, total_samples: int) -> None:
+    def __init__(self, sample_rate: int, total_samples: int, tiles_per_step: int = 1) -> None:
+        """`tiles_per_step` > 1 also keeps the energy and sample peak of that many tiles per 100 ms step,
+        so that the loudness of the signal under a slowly moving gain can be told without filtering it
+        again (`integrated_lufs(weights)`)."""
         # imported here: scipy takes seconds to import and only a render needs it
         import pyloudnorm
         from scipy.signal import sosfilt, sosfilt_zi
@@ -53,8 +56,9 @@ class StreamingLoudnessMeter:
         j = np.arange(blocks)
         self._lower = (BLOCK_S * (j * STEP) * sample_rate).astype(np.int64)
         self._upper = np.minimum((BLOCK_S * (j * STEP + 1) * sample_rate).astype(np.int64), total_samples)
-        self._bounds = np.unique(np.concatenate([self._lower, self._upper, [0]]))
+        self._bounds = _tiled(np.unique(np.concatenate([self._lower, self._upper, [0]])), tiles_per_step)
         self._energy_at = np.zeros(self._bounds.size, dtype=np.float64)  # running energy at each boundary
+        self.tile_peaks = np.zeros(self._bounds.size, dtype=np.float32)  # sample peak of each tile
         self._next_bound = 1  # bounds[0] == 0, whose energy is 0
         self._seen = 0
         self._energy = 0.0
@@ -66,7 +70,8 @@ class StreamingLoudnessMeter:
             self._add(chunk[begin : begin + PIECE_SAMPLES])
 
     def _add(self, chunk: np.ndarray) -> None:
-        self._peak = max(self._peak, float(np.max(np.abs(chunk))))
+        magnitude = np.abs(chunk)
+        self._peak = max(self._peak, float(np.max(magnitude)))
         if chunk.any() or np.max(np.abs(self._state)) >= SETTLED_STATE:
             filtered, self._state = k_filter(self._sos, chunk.astype(np.float64), self._state, self._sosfilt)
             power = np.square(filtered * self._gain)
@@ -81,6 +86,11 @@ class StreamingLoudnessMeter:
             cuts = np.concatenate([[0], self._bounds[first:last] - start])
             segments = np.add.reduceat(power[: cuts[-1]], cuts[:-1])
             self._energy_at[first:last] = self._energy + np.cumsum(segments)
+            peaks = np.maximum.reduceat(magnitude[: cuts[-1]], cuts[:-1])
+            np.maximum(self.tile_peaks[first:last], peaks, out=self.tile_peaks[first:last])
+        tail_from = int(self._bounds[last - 1] - start) if last > first else 0  # into the tile ending later
+        if last < self._bounds.size and tail_from < chunk.size:
+            self.tile_peaks[last] = max(self.tile_peaks[last], float(magnitude[tail_from:].max()))
         self._energy += float(np.sum(power))
         self._seen, self._next_bound = end, last
 
@@ -88,17 +98,40 @@ class StreamingLoudnessMeter:
     def peak_dbfs(self) -> float | None:
         return 20 * float(np.log10(self._peak)) if self._peak > 0 else None
 
-    def block_energies(self) -> np.ndarray:
-        """Mean square of each 400 ms gating block (K-weighted)."""
-        energy_at = self._energy_at[np.searchsorted(self._bounds, self._upper)]
-        energy_at_start = self._energy_at[np.searchsorted(self._bounds, self._lower)]
+    @property
+    def tile_sizes(self) -> np.ndarray:
+        """Samples in each tile (tile i ends at boundary i; tile 0 is empty)."""
+        return np.diff(self._bounds, prepend=0)
+
+    @property
+    def tile_bounds(self) -> np.ndarray:
+        return self._bounds
+
+    def block_energies(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """Mean square of each 400 ms gating block (K-weighted), each tile's energy times its weight."""
+        running = self._energy_at
+        if weights is not None:
+            running = np.cumsum(np.diff(running, prepend=0.0) * weights)
+        energy_at = running[np.searchsorted(self._bounds, self._upper)]
+        energy_at_start = running[np.searchsorted(self._bounds, self._lower)]
         # rounding can leave silence a hair below 0
         return np.asarray(np.maximum(energy_at - energy_at_start, 0.0) / (BLOCK_S * self._rate))
 
-    def integrated_lufs(self) -> float | None:
+    def integrated_lufs(self, weights: np.ndarray | None = None) -> float | None:
+        """The integrated loudness; with `weights`, that of the signal whose tile energies are scaled by them."""
         if self._lower.size == 0:
             return None
-        return gated_loudness(self.block_energies())
+        return gated_loudness(self.block_energies(weights))
+
+
+def _tiled(bounds: np.ndarray, tiles: int) -> np.ndarray:
+    """The boundaries with each interval between them cut into `tiles` near-equal tiles."""
+    if tiles <= 1 or bounds.size < 2:
+        return bounds
+    widths = np.diff(bounds)
+    cut = (bounds[:-1, None] + widths[:, None] * np.arange(tiles)[None, :] // tiles).ravel()  # sorted
+    cut = np.concatenate([cut, bounds[-1:]])
+    return np.asarray(cut[np.concatenate([[True], np.diff(cut) > 0])])  # intervals shorter than `tiles` repeat points
 
 
 def channels_lufs(meters: list[StreamingLoudnessMeter]) -> float | None:

@@ -17,9 +17,11 @@ from application.ports.clip_cache import ClipCache
 from domain.render_options import AudioFormat
 
 if TYPE_CHECKING:
-    from adapters.audio.limiter import TruePeakLimiter, TruePeakMeter
+    from adapters.audio.limited_loudness import AppliedGains
+    from adapters.audio.limiter import TruePeakLimiter
 
 CHUNK_SECONDS = 10
+TILES_PER_STEP = 16  # loudness tiles per 100 ms: ~6 ms, finer than the limiter's gain moves
 # a hair under the -1 dBTP promise: true-peak meters differ by their interpolators (and int16 rounds)
 LIMITER_CEILING_DBTP = -1.1
 # soundfile (libsndfile) container and codec per output format
@@ -76,7 +78,7 @@ class StreamingMixSession:
         self, layout: TrackLayout, clips: ClipCache, sink: BinaryIO, audio_format: AudioFormat, chunk_samples: int
     ) -> None:
         self._timeline = _Timeline(layout, clips, chunk_samples)
-        self._meter = StreamingLoudnessMeter(layout.sample_rate, self._timeline.total)
+        self._meter = StreamingLoudnessMeter(layout.sample_rate, self._timeline.total, tiles_per_step=TILES_PER_STEP)
         self._chunk_count = -(-self._timeline.total // chunk_samples)
         container, subtype = ENCODINGS[audio_format]
         self._format = audio_format
@@ -84,14 +86,11 @@ class StreamingMixSession:
         self._layout = layout
         self._encoding = (container, subtype)
         self._file: soundfile.SoundFile | None = None
-        # imported here: scipy takes seconds to import and only a render needs it
-        from adapters.audio import limiter
-
-        self._limiters = limiter
-        self._rehearsal: tuple[TruePeakLimiter, StreamingLoudnessMeter] | None = None
         self._limiter: TruePeakLimiter | None = None
-        self._true_peak: TruePeakMeter | None = None
+        self._applied: AppliedGains | None = None
+        self._emitted = 0
         self._peak = 0.0
+        self._gain = 1.0
 
     @property
     def chunk_count(self) -> int:
@@ -103,53 +102,57 @@ class StreamingMixSession:
     def levels(self) -> MixLevels:
         return MixLevels(integrated_lufs=self._meter.integrated_lufs(), peak_dbfs=self._meter.peak_dbfs)
 
-    def _limited(self, limiter: TruePeakLimiter, index: int, gain_db: float) -> np.ndarray:
-        chunk = self._timeline.mix(index)
-        chunk *= np.float32(10 ** (gain_db / 20))
-        out = limiter.process(chunk)
-        if index == self._chunk_count - 1:
-            out = np.concatenate([out, limiter.flush()])
-        return out
+    def predicted_lufs(self, gain_db: float) -> float | None:
+        from adapters.audio.limited_loudness import predicted_weights
 
-    def rehearse(self, index: int, gain_db: float) -> None:
-        if index == 0 or self._rehearsal is None:
-            self._timeline.rewind()
-            self._rehearsal = (
-                self._new_limiter(),
-                StreamingLoudnessMeter(self._layout.sample_rate, self._timeline.total),
-            )
-        limiter, meter = self._rehearsal
-        meter.add(self._limited(limiter, index, gain_db))
-
-    def rehearsed_lufs(self) -> float | None:
-        return None if self._rehearsal is None else self._rehearsal[1].integrated_lufs()
-
-    def _new_limiter(self) -> TruePeakLimiter:
-        return self._limiters.TruePeakLimiter(self._layout.sample_rate, LIMITER_CEILING_DBTP)
+        ceiling = float(10 ** (LIMITER_CEILING_DBTP / 20))
+        meter, rate = self._meter, self._layout.sample_rate
+        weights = predicted_weights(meter.tile_peaks, meter.tile_sizes, 10 ** (gain_db / 20), ceiling, rate)
+        return meter.integrated_lufs(weights)
 
     def encode(self, index: int, gain_db: float) -> None:
         out = self._open()
-        if self._limiter is None or self._true_peak is None:
-            self._limiter = self._new_limiter()
-            self._true_peak = self._limiters.TruePeakMeter(self._limiter.ceiling * self._limiters.HOT_MARGIN)
-        chunk = self._limited(self._limiter, index, gain_db)
-        self._true_peak.add(chunk, last=index == self._chunk_count - 1)
-        if chunk.size:
-            self._peak = max(self._peak, float(np.max(np.abs(chunk))))
-        if self._format in ("wav", "flac"):
-            out.write(np.clip(np.round(chunk * 32768.0), -32768, 32767).astype(np.int16))
-        else:
-            out.write(np.clip(chunk, -1.0, 1.0))
+        if self._limiter is None or self._applied is None:
+            # imported here: scipy takes seconds to import and only a render needs it
+            from adapters.audio.limited_loudness import AppliedGains
+            from adapters.audio.limiter import TruePeakLimiter
+
+            self._limiter = TruePeakLimiter(self._layout.sample_rate, LIMITER_CEILING_DBTP)
+            self._applied = AppliedGains(self._meter.tile_bounds)
+            self._gain = 10 ** (gain_db / 20)
+        limiter, applied = self._limiter, self._applied
+        chunk = self._timeline.mix(index)
+        chunk *= np.float32(self._gain)
+        pieces = [self._limited(limiter, applied, chunk)]
+        if index == self._chunk_count - 1:
+            pieces.append(self._limited(limiter, applied, None))
+        for piece in pieces:
+            if piece.size:
+                self._peak = max(self._peak, float(np.max(np.abs(piece))))
+            if self._format in ("wav", "flac"):
+                piece *= np.float32(32768.0)
+                np.rint(piece, out=piece)
+                out.write(np.clip(piece, -32768, 32767, out=piece).astype(np.int16))
+            else:
+                out.write(np.clip(piece, -1.0, 1.0))
+
+    def _limited(self, limiter: TruePeakLimiter, applied: AppliedGains, chunk: np.ndarray | None) -> np.ndarray:
+        """The chunk through the limiter (None: what it still holds), its gains counted per tile."""
+        piece = limiter.flush() if chunk is None else limiter.process(chunk)
+        applied.add(limiter.gains, self._emitted)
+        self._emitted += piece.size
+        return piece
 
     def limiter_report(self) -> LimiterReport:
         limiter = self._limiter
-        true_peak = self._true_peak.peak if self._true_peak else 0.0
-        peak = max(true_peak, self._peak)  # the true peak is never under the sample peak
+        peak = max(limiter.peak if limiter else 0.0, self._peak)  # the true peak is never under the sample peak
+        output = self._applied.weights(self._gain, self._meter.tile_sizes) if self._applied else None
         return LimiterReport(
             true_peak_dbtp=20 * float(np.log10(peak)) if peak > 0 else None,
             peak_dbfs=20 * float(np.log10(self._peak)) if self._peak > 0 else None,
             limited_samples=limiter.limited_samples if limiter else 0,
             deepest_db=limiter.deepest_db if limiter else 0.0,
+            output_lufs=None if output is None else self._meter.integrated_lufs(output),
         )
 
     def _open(self) -> soundfile.SoundFile:
@@ -173,6 +176,7 @@ def _preload_meter_libraries() -> None:
     # scipy takes seconds to import: done while the clips are synthesized
     import pyloudnorm  # noqa: F401
 
+    import adapters.audio.limited_loudness
     import adapters.audio.limiter  # noqa: F401
 
 

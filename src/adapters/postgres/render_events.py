@@ -16,7 +16,7 @@ import psycopg
 import structlog
 from psycopg import sql
 
-from adapters.postgres.repositories.renders import CHANNEL
+from adapters.postgres.repositories.renders import CANCEL_CHANNEL, CHANNEL
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +45,11 @@ class PostgresRenderEvents:
         self._watchers: dict[str, set[_Signal]] = defaultdict(set)
         self._listener: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+
+    @classmethod
+    def cancel_requests(cls, database_url: str) -> PostgresRenderEvents:
+        """Only cancel requests: what a running render's worker listens for."""
+        return cls(database_url, channel=CANCEL_CHANNEL)
 
     @contextlib.asynccontextmanager
     async def watch(self, render_id: UUID) -> AsyncIterator[_Signal]:

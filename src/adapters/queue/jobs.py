@@ -11,6 +11,7 @@ from procrastinate import App
 from psycopg import AsyncConnection, sql
 
 from adapters.postgres.queries import with_columns
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.renders import JobInfo, TrackImportJob
 
 RENDER_TASK = "render"  # registered as "subdub:render" (the blueprint namespace)
@@ -91,10 +92,10 @@ class ProcrastinateJobQueue:
     async def cancel(self, job_id: int) -> bool:
         return await self._app.job_manager.cancel_job_by_id_async(job_id, connection=self._conn)
 
-    async def list(self, *, status: str | None, limit: int, before_id: int | None) -> list[JobInfo]:
-        params = {"status": status, "before": before_id or MAX_JOB_ID, "limit": limit}
+    async def list(self, page: PageRequest[int], *, status: str | None) -> PageOf[JobInfo]:
+        params = {"status": status, "before": page.after or MAX_JOB_ID, "limit": page.fetch}
         cur = await self._conn.execute(LIST_JOBS, params)
-        return [job_from_row(row) for row in await cur.fetchall()]
+        return page_from([job_from_row(row) for row in await cur.fetchall()], page, lambda job: job.id)
 
     async def get(self, job_id: int) -> JobInfo | None:
         cur = await self._conn.execute(GET_JOB, {"id": job_id})

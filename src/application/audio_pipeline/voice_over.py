@@ -53,9 +53,9 @@ class RenderCancelled(ApplicationError):
     code = "render_cancelled"
 
 
-MAX_REHEARSALS = 3
-LOUDNESS_TOLERANCE_LU = 0.1
-MIX_PASSES = 3  # measure, rehearse the limiter (counted even when skipped), encode
+MAX_REHEARSALS = 8  # predictions of the limited loudness (each a few milliseconds, no mixing)
+LOUDNESS_TOLERANCE_LU = 0.05
+MIX_PASSES = 3  # measure, rehearse the limiter (one step, counted even when skipped), encode
 CANCEL_POLL_S = 0.1  # how often a running render asks whether it is cancelled
 
 
@@ -216,16 +216,15 @@ class RenderVoiceOver:
         self, session: MixSession, tracker: _Tracker, gain_db: float, target: float
     ) -> tuple[float, float | None]:
         """The gain whose limited mix reaches the target: the limiter takes some loudness away with the
-        peaks, so the mix goes through it (not encoded) and the gain is corrected by secant steps."""
+        peaks, so the loudness through it is predicted from the measuring pass (no mixing) and the gain
+        corrected by secant steps."""
+        await tracker.step("limiting", session.chunk_count)
         tried: list[tuple[float, float]] = []
         limited: float | None = None
         for attempt in range(MAX_REHEARSALS):
-            for first, last in _groups(session.chunk_count, self._chunks_per_step):
-                await tracker.step("limiting", last - first if attempt == 0 else 0)
-                await _in_thread(_each, session.rehearse, first, last, gain_db)
-            limited = session.rehearsed_lufs()
+            limited = await asyncio.to_thread(session.predicted_lufs, gain_db)
             if limited is None or abs(target - limited) <= LOUDNESS_TOLERANCE_LU or attempt == MAX_REHEARSALS - 1:
-                break  # the gain last rehearsed is the one encoded: the report's loudness is measured
+                break  # the gain last tried is the one encoded; the report's loudness is that of the encoded mix
             tried.append((gain_db, limited))
             gain_db = secant_gain(tried, target)
         return gain_db, limited
@@ -428,7 +427,8 @@ class _Mixed:
             gain_db=round(self._gain_db, 2),
             peak_dbfs=_rounded(limiter.peak_dbfs),
             peak_limited=limiter.limited_samples > 0,
-            output_lufs=_rounded(self._output_lufs),
+            # of the encoded mix when the mixer tells it, else the one the gain was chosen for
+            output_lufs=_rounded(self._output_lufs if limiter.output_lufs is None else limiter.output_lufs),
             true_peak_dbtp=_rounded(limiter.true_peak_dbtp),
             limited_ms=round(limiter.limited_samples * 1000 / options.sample_rate),
             limiter_max_db=round(limiter.deepest_db, 2),

@@ -35,6 +35,7 @@ class LimiterReport(msgspec.Struct, frozen=True, kw_only=True):
     peak_dbfs: float | None
     limited_samples: int
     deepest_db: float  # its largest reduction (0 when it never worked)
+    output_lufs: float | None = None  # integrated loudness of what was encoded (None: silent)
 
 
 class ClipProcessor(Protocol):
@@ -49,8 +50,8 @@ class ClipProcessor(Protocol):
 
 class MixSession(Protocol):
     """Mixes the layout in bounded chunks: once to measure, once to encode with the gain and the
-    true-peak limiter, and in between, when the limiter may work, once through the limiter to
-    measure what it leaves of the loudness."""
+    true-peak limiter. What the limiter will leave of the loudness at a gain is told from the
+    measuring pass, without mixing again."""
 
     @property
     def chunk_count(self) -> int: ...
@@ -61,11 +62,9 @@ class MixSession(Protocol):
 
     def levels(self) -> MixLevels: ...
 
-    def rehearse(self, index: int, gain_db: float) -> None:
-        """Mix chunk `index` (in order) through the gain and the limiter and measure the result."""
+    def predicted_lufs(self, gain_db: float) -> float | None:
+        """After measuring: the integrated loudness of the mix through the gain and the limiter."""
         ...
-
-    def rehearsed_lufs(self) -> float | None: ...
 
     def encode(self, index: int, gain_db: float) -> None:
         """Mix chunk `index` again (in order), apply the gain and the limiter and encode it into the sink."""

@@ -10,7 +10,7 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
-from application.pagination import PageRequest
+from application.pagination import PageOf, PageRequest
 from domain.audit import AuditEntry
 from domain.sessions import RefreshToken
 from domain.users import GlobalRole, User
@@ -43,8 +43,8 @@ class UserRepository(Protocol):
 
     async def count_active_admins(self) -> int: ...
 
-    async def list_page(self, page: PageRequest, *, role: GlobalRole | None = None) -> list[User]:
-        """Active users, newest first, after `page.after_id`, at most `page.limit + 1` rows."""
+    async def list_page(self, page: PageRequest[UUID], *, role: GlobalRole | None = None) -> PageOf[User]:
+        """Active users, newest first (position: the id)."""
         ...
 
 
@@ -61,7 +61,9 @@ class RefreshTokenRepository(Protocol):
 
     async def delete_for_user(self, user_id: UUID) -> int: ...
 
-    async def list_for_user(self, user_id: UUID, page: PageRequest) -> list[RefreshToken]: ...
+    async def list_for_user(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[RefreshToken]:
+        """The user's tokens, oldest first (position: the id)."""
+        ...
 
 
 class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,10 +87,12 @@ class AuditLog(Protocol):
         """One entry in the current transaction; keys that look like secrets are dropped from `changes`."""
         ...
 
-    async def list_page(self, page: PageRequest, where: AuditFilter) -> list[AuditEntry]: ...
+    async def list_page(self, page: PageRequest[UUID], where: AuditFilter) -> PageOf[AuditEntry]:
+        """Matching entries, newest first (position: the id)."""
+        ...
 
-    async def list_about_user(self, user_id: UUID, page: PageRequest) -> list[AuditEntry]:
-        """Entries the user made or that are about the user's account, oldest first."""
+    async def list_about_user(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[AuditEntry]:
+        """Entries the user made or that are about the user's account, oldest first (position: the id)."""
         ...
 
     async def anonymise_user(self, user_id: UUID, pseudonym: str) -> int:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.pagination import PageOf, PageRequest
 from domain.media import Media, MediaStream
 from domain.render_report import DeliveryReport
 
@@ -34,7 +35,9 @@ class MediaRepository(Protocol):
         """The media when it belongs to the project of the track (renders name media by id alone)."""
         ...
 
-    async def list_for_project(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Media]: ...
+    async def list_for_project(self, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Media]:
+        """The project's media by id (position: the media id)."""
+        ...
 
     async def delete(self, project_id: UUID, media_id: UUID) -> bool: ...
 

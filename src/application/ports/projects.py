@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.pagination import PageOf, PageRequest
 from domain.invitations import Invitation, InvitationView
 from domain.projects import Member, Project, ProjectRole, VideoRef
 
@@ -19,7 +20,7 @@ class ProjectAccess(msgspec.Struct, frozen=True, kw_only=True):
     role: ProjectRole | None
 
 
-class RosterKey(msgspec.Struct, frozen=True):
+class RosterKey(msgspec.Struct, frozen=True, array_like=True):
     """A position in a project's roster: members (pending=False) come before invitations."""
 
     pending: bool
@@ -33,8 +34,8 @@ class ProjectRepository(Protocol):
         """The live project and the user's role; None when the project does not exist or is deleted."""
         ...
 
-    async def list_for_member(self, user_id: UUID, *, limit: int, before_id: UUID | None) -> list[ProjectAccess]:
-        """Live projects the user is a member of, newest first, ids below `before_id`, `limit` rows."""
+    async def list_for_member(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[ProjectAccess]:
+        """Live projects the user is a member of, newest first (position: the project id)."""
         ...
 
     async def update(self, project: Project) -> None:
@@ -62,10 +63,10 @@ class MemberRepository(Protocol):
         ...
 
     async def roster(
-        self, project_id: UUID, *, pending_at: datetime | None, limit: int, after: RosterKey | None
-    ) -> list[Member | Invitation]:
+        self, project_id: UUID, page: PageRequest[RosterKey], *, pending_at: datetime | None
+    ) -> PageOf[Member | Invitation]:
         """Members by user id, then (when `pending_at` is given) the invitations still open at that time
-        by id, after the cursor, `limit` rows."""
+        by id (position: a RosterKey)."""
         ...
 
     async def role_of_email(self, project_id: UUID, email: str) -> ProjectRole | None:
@@ -85,8 +86,8 @@ class InvitationRepository(Protocol):
         """The invitation to a live project, expired or not; None otherwise."""
         ...
 
-    async def for_email(self, email: str, *, now: datetime, limit: int, after_id: UUID | None) -> list[InvitationView]:
-        """Unexpired invitations to live projects addressed to `email`, by id, after the cursor, `limit` rows."""
+    async def for_email(self, email: str, page: PageRequest[UUID], *, now: datetime) -> PageOf[InvitationView]:
+        """Unexpired invitations to live projects addressed to `email`, by id (position: the invitation id)."""
         ...
 
     async def delete(self, project_id: UUID, invitation_id: UUID) -> bool: ...

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.pagination import PageOf, PageRequest
 from domain.cast import Cast
 from domain.projects import ProjectRole
 from domain.render_report import CueFitReport
@@ -47,8 +48,8 @@ class RenderRepository(Protocol):
         """The render and the user's role in the project of its track; None: no such render."""
         ...
 
-    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
-        """Entries `offset` .. `offset + limit` of a finished render's per-cue report (in timeline order)."""
+    async def report(self, render_id: UUID, page: PageRequest[int]) -> PageOf[CueFitReport]:
+        """A finished render's per-cue report in timeline order (position: the entry's index, from 0)."""
         ...
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
@@ -59,8 +60,8 @@ class RenderRepository(Protocol):
         """The per-cue fit report of a finished render; None before it finished."""
         ...
 
-    async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
-        """Newest first (ids are time-ordered), `limit` rows."""
+    async def list_for_track(self, track_id: UUID, page: PageRequest[UUID]) -> PageOf[Render]:
+        """Newest first (ids are time-ordered; position: the render id)."""
         ...
 
     async def set_job(self, render_id: UUID, job_id: int) -> None: ...
@@ -168,8 +169,8 @@ class JobQueue(Protocol):
         """Cancels a job that has not started; False when it already runs or ended."""
         ...
 
-    async def list(self, *, status: str | None, limit: int, before_id: int | None) -> list[JobInfo]:
-        """Newest first, `limit` rows."""
+    async def list(self, page: PageRequest[int], *, status: str | None) -> PageOf[JobInfo]:
+        """Newest first (position: the job id)."""
         ...
 
     async def get(self, job_id: int) -> JobInfo | None: ...

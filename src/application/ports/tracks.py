@@ -9,6 +9,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.pagination import PageOf, PageRequest
 from domain.projects import ProjectRole
 from domain.subtitles import Cue, Track
 from domain.sync import CueVersion
@@ -21,7 +22,7 @@ class TrackAccess(msgspec.Struct, frozen=True, kw_only=True):
     role: ProjectRole | None
 
 
-class StoredCue(msgspec.Struct, frozen=True, kw_only=True):
+class StoredCue(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A cue as stored (live or tombstone) and the change number that wrote it."""
 
     track_id: UUID
@@ -33,15 +34,13 @@ class StoredCue(msgspec.Struct, frozen=True, kw_only=True):
     def version(self) -> CueVersion:
         return CueVersion(cue=self.cue, deleted=self.deleted)
 
-
-class RolePage(msgspec.Struct, frozen=True, kw_only=True):
-    """A page of a track's cues and the caller's role in its project (no cues when not a member)."""
-
-    role: ProjectRole | None
-    cues: list[StoredCue]
+    @property
+    def key(self) -> CueKey:
+        """The cue's position in its track's `(start_ms, id)` order."""
+        return CueKey(start_ms=self.cue.start_ms, id=self.cue.id)
 
 
-class CueKey(msgspec.Struct, frozen=True, kw_only=True):
+class CueKey(msgspec.Struct, frozen=True, kw_only=True, array_like=True, gc=False):
     """A position in the `(start_ms, id)` order of a track's cues."""
 
     start_ms: int
@@ -64,8 +63,8 @@ class TrackRepository(Protocol):
         """The track (cue_count and duration_ms only `with_stats`) and the user's role in its project."""
         ...
 
-    async def list(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Track]:
-        """Live tracks by id with cue_count and duration_ms filled in, `limit` rows."""
+    async def list(self, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Track]:
+        """Live tracks by id with cue_count and duration_ms filled in (position: the track id)."""
         ...
 
     async def update(self, track: Track) -> None: ...
@@ -82,13 +81,13 @@ class TrackRepository(Protocol):
 
 
 class CueRepository(Protocol):
-    async def page(self, track_id: UUID, *, limit: int, after: CueKey | None) -> list[StoredCue]:
-        """Live cues in `(start_ms, id)` order after the key, `limit` rows."""
+    async def page(self, track_id: UUID, page: PageRequest[CueKey]) -> PageOf[StoredCue]:
+        """Live cues in `(start_ms, id)` order (position: a CueKey)."""
         ...
 
     async def page_with_role(
-        self, track_id: UUID, user_id: UUID, *, limit: int, after: CueKey | None
-    ) -> RolePage | None:
+        self, track_id: UUID, user_id: UUID, page: PageRequest[CueKey]
+    ) -> tuple[ProjectRole | None, PageOf[StoredCue]] | None:
         """The user's role and, for members, a page as `page` gives it, in one round trip; None: no such track."""
         ...
 

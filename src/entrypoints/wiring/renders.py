@@ -9,7 +9,6 @@ from dependency_injector import containers, providers
 
 from adapters.postgres.blob_purge import PostgresDeletedProjectBlobs
 from adapters.postgres.render_events import PostgresRenderEvents
-from adapters.postgres.repositories.renders import CANCEL_CHANNEL
 from adapters.queue.metrics import QueueMetrics
 from adapters.text.lexicon_matcher import lexicon_matcher
 from application.audio_pipeline.voice_over import RenderVoiceOver
@@ -46,7 +45,7 @@ class RendersContainer(containers.DeclarativeContainer):
     render_events = providers.Singleton(PostgresRenderEvents, core.database_url)
     render_events_closed = Closes(closed_at_exit, render_events)
     # cancel requests only: what the worker running a render listens for
-    cancel_requests = providers.Singleton(PostgresRenderEvents, core.database_url, channel=CANCEL_CHANNEL)
+    cancel_requests = providers.Singleton(PostgresRenderEvents.cancel_requests, core.database_url)
     cancel_requests_closed = Closes(closed_at_exit, cancel_requests)
     queue_metrics = providers.Singleton(QueueMetrics, pool=core.pool)
     request_render = WriteUseCase(

@@ -94,12 +94,12 @@ async def test_users_are_listed_newest_first_in_pages(new_uow: Callable[[], Any]
         await committed(new_uow, lambda uow, u=user: uow.users.add(u))
     async with new_uow() as uow:
         first = await uow.users.list_page(PageRequest(limit=2))
-        second = await uow.users.list_page(PageRequest(limit=2, after_id=first[1].id))
+        second = await uow.users.list_page(PageRequest(limit=2, after=first.next_after))
         members = await uow.users.list_page(PageRequest(limit=10), role=GlobalRole.MEMBER)
     newest_first = [u.id for u in reversed(users)]
-    assert [u.id for u in first] == newest_first[:3]  # limit + 1: the extra row says "more"
-    assert [u.id for u in second] == newest_first[2:5]
-    assert [u.id for u in members] == newest_first[:4]
+    assert [u.id for u in first.items] == newest_first[:2] and first.next_after == newest_first[1]
+    assert [u.id for u in second.items] == newest_first[2:4] and second.next_after == newest_first[3]
+    assert [u.id for u in members.items] == newest_first[:4] and members.next_after is None
 
 
 async def test_refresh_token_families(new_uow: Callable[[], Any]) -> None:
@@ -134,7 +134,7 @@ async def test_refresh_token_families(new_uow: Callable[[], Any]) -> None:
         assert await uow.refresh_tokens.revoke_family(family, now=NOW) == 0
         await uow.commit()
     async with new_uow() as uow:
-        listed = await uow.refresh_tokens.list_for_user(ada.id, PageRequest(limit=10))
+        listed = (await uow.refresh_tokens.list_for_user(ada.id, PageRequest(limit=10))).items
         assert [t.id for t in listed] == [t.id for t in tokens]
         assert all(t.revoked_at is not None for t in listed)
         assert await uow.refresh_tokens.delete_for_user(ada.id) == 3
@@ -157,21 +157,22 @@ async def test_audit_log_filters_pages_and_anonymises(new_uow: Callable[[], Any]
         everything = await uow.audit.list_page(PageRequest(limit=10), AuditFilter())
         by_ada = await uow.audit.list_page(PageRequest(limit=10), AuditFilter(actor_id=ada.id))
         about_bob = await uow.audit.list_page(PageRequest(limit=10), AuditFilter(entity="user", entity_id=bob.id))
-        page_two = await uow.audit.list_page(PageRequest(limit=1, after_id=everything[0].id), AuditFilter())
+        page_two = await uow.audit.list_page(PageRequest(limit=1, after=everything.items[0].id), AuditFilter())
         mine = await uow.audit.list_about_user(ada.id, PageRequest(limit=10))
-    assert [e.action for e in everything] == ["project.created", "user.role_changed", "user.registered"]
-    assert everything[2].changes == {"role": "member"}  # the secret-named field never reached storage
-    assert everything[2].trace_id == "trace-a"
-    assert [e.action for e in by_ada] == ["project.created", "user.registered"]
-    assert [e.action for e in about_bob] == ["user.role_changed"]
-    assert [e.id for e in page_two] == [everything[1].id, everything[2].id]
-    assert [e.action for e in mine] == ["user.registered", "project.created"]  # oldest first
+    assert [e.action for e in everything.items] == ["project.created", "user.role_changed", "user.registered"]
+    assert everything.items[2].changes == {"role": "member"}  # the secret-named field never reached storage
+    assert everything.items[2].trace_id == "trace-a"
+    assert [e.action for e in by_ada.items] == ["project.created", "user.registered"]
+    assert [e.action for e in about_bob.items] == ["user.role_changed"]
+    assert [e.id for e in page_two.items] == [everything.items[1].id]
+    assert page_two.next_after == everything.items[1].id
+    assert [e.action for e in mine.items] == ["user.registered", "project.created"]  # oldest first
 
     assert await committed(new_uow, lambda uow: uow.audit.anonymise_user(ada.id, "anon-1")) == 3
     async with new_uow() as uow:
         after = await uow.audit.list_page(PageRequest(limit=10), AuditFilter())
-        assert await uow.audit.list_about_user(ada.id, PageRequest(limit=10)) == []
-    registered = next(e for e in after if e.action == "user.registered")
+        assert (await uow.audit.list_about_user(ada.id, PageRequest(limit=10))).items == []
+    registered = next(e for e in after.items if e.action == "user.registered")
     assert (registered.actor_id, registered.actor_pseudonym) == (None, "anon-1")
     assert (registered.entity_id, registered.entity_pseudonym) == (None, "anon-1")
-    assert next(e for e in after if e.action == "user.role_changed").entity_id == bob.id
+    assert next(e for e in after.items if e.action == "user.role_changed").entity_id == bob.id

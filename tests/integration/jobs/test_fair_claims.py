@@ -1,13 +1,15 @@
-"""Workers claim render jobs fairly (subdub_fetch_job on real PostgreSQL, no worker process): the user
+"""Workers claim render jobs fairly (the claim query on real PostgreSQL, no worker process): the user
 with the fewest renders running goes next, no user runs more than their share, a worker's slots beyond
 its concurrency take only small renders, and concurrent claims never overshoot a user's share."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from uuid import UUID
 
+import psycopg
 import pytest
 from procrastinate import App
 from procrastinate.jobs import Status
@@ -95,3 +97,19 @@ async def test_other_jobs_are_claimed_as_procrastinate_would(
         await app.close_async()
     worker = await claims.register_worker()
     assert await claim(claims, worker) == job
+
+
+async def test_a_finished_render_wakes_idle_workers(
+    job_pool: AsyncConnectionPool, claims: FairJobManager, clean_database: str
+) -> None:
+    """A worker whose claim found nothing sleeps until a notification: a render's end (which may free a
+    user's turn or a large slot) sends one."""
+    (render,) = await renders_of(job_pool, 1, LARGE)
+    worker = await claims.register_worker()
+    job = await claims.fetch_job(None, worker)
+    assert job is not None and job.id == render.job_id
+    async with await psycopg.AsyncConnection.connect(clean_database, autocommit=True) as listener:
+        await listener.execute("LISTEN procrastinate_any_queue_v1")
+        await claims.finish_job(job, Status.SUCCEEDED, delete_job=False)
+        notice = await anext(aiter(listener.notifies(timeout=5)))
+    assert json.loads(notice.payload) == {"type": "job_inserted", "job_id": job.id}

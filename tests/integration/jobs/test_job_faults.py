@@ -17,6 +17,7 @@ from adapters.postgres.queued_unit_of_work import PostgresQueuedUnitOfWork
 from adapters.queue.procrastinate_app import make_queue_app
 from adapters.system import SystemClock
 from application.actor import Actor, GlobalRole
+from application.pagination import PageRequest
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from domain.renders import RenderStatus
 from tests.integration.jobs.conftest import artifacts
@@ -120,7 +121,7 @@ async def test_a_permanent_failure_is_dead_lettered_and_an_admin_retry_succeeds_
         assert failed.error is not None and failed.error["code"] == "provider_auth_refused"
         assert failed.error["trace_id"] == "trace-dead-letter" and failed.error["status"] == 401
         await wait_job(job_pool, render.job_id or 0, "failed")
-        page = await ListJobs(queued_uow(job_pool)).execute(ADMIN, status="failed", limit=50, before_id=None)
+        page = await ListJobs(queued_uow(job_pool)).execute(ADMIN, PageRequest(limit=50), status="failed")
         (job,) = page.items
         assert (job.id, job.task, job.status) == (render.job_id, "subdub:render", "failed")
         assert job.trace_id == "trace-dead-letter" and job.last_error and "refused" in job.last_error
@@ -131,7 +132,7 @@ async def test_a_permanent_failure_is_dead_lettered_and_an_admin_retry_succeeds_
         assert requeued.status == "todo"
         (done,) = await wait_for(job_pool, [render.id], {RenderStatus.SUCCEEDED}, timeout_s=30)
     assert done.error is None and len(artifacts(data_dir)) == 1
-    still_failed = await ListJobs(queued_uow(job_pool)).execute(ADMIN, status="failed", limit=50, before_id=None)
+    still_failed = await ListJobs(queued_uow(job_pool)).execute(ADMIN, PageRequest(limit=50), status="failed")
     assert still_failed.items == []
 
 

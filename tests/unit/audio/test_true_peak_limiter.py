@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from scipy.signal import butter, resample_poly, sosfilt
 
-from adapters.audio.limiter import TruePeakLimiter, TruePeakMeter, true_peak
+from adapters.audio.limiter import TruePeakLimiter
 from adapters.audio.mixer import LIMITER_CEILING_DBTP  # -1.1: a margin for other meters' interpolators
+from adapters.audio.true_peak import true_peak
 
 RATE = 24000
 
@@ -71,10 +72,12 @@ def test_inter_sample_peaks_are_caught_where_the_samples_stay_under_the_ceiling(
     assert _db(np.abs(resample_poly(out, 4, 1)[400:-400]).max()) <= -1.0
 
 
-def test_the_streaming_meter_reads_what_the_whole_signal_reads() -> None:
-    signal = _bursty(7) * np.float32(0.1)
-    meter = TruePeakMeter(threshold=0.05)
-    for i in range(0, signal.size, 3001):
-        meter.add(signal[i : i + 3001], last=i + 3001 >= signal.size)
-    assert meter.peak == pytest.approx(true_peak(signal), rel=1e-6)
-    assert _db(meter.peak) == pytest.approx(_db(np.abs(resample_poly(signal, 8, 1)).max()), abs=0.1)
+def test_the_limiter_meters_the_true_peak_of_its_output() -> None:
+    signal = _bursty(7)
+    signal *= np.float32(0.8 / np.abs(signal).max())  # under the ceiling: passed as it is, and read
+    out, limiter = _limited(signal, 3001)
+    assert np.array_equal(out, signal)
+    assert limiter.peak == pytest.approx(true_peak(signal), rel=1e-6)
+    assert _db(limiter.peak) == pytest.approx(_db(np.abs(resample_poly(signal, 8, 1)).max()), abs=0.1)
+    limited, loud = _limited(_bursty(7), 3001)  # limited: what it lets out, read on the output
+    assert _db(loud.peak) == pytest.approx(_db(np.abs(resample_poly(limited, 4, 1)).max()), abs=0.05)

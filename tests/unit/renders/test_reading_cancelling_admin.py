@@ -7,10 +7,12 @@ import pytest
 
 from application.actor import GlobalRole
 from application.errors import Conflict, Forbidden, InvalidInput, NotFound
+from application.pagination import PageRequest
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
 from application.use_cases.renders.watch_render import WatchRender
+from domain.media import playable_extension
 from domain.projects import ProjectRole
 from domain.renders import Render, RenderStatus
 from tests.unit.renders.rig import OPTIONS, InstantEvents, Rig, actor, make_rig
@@ -38,7 +40,7 @@ async def test_members_read_renders_outsiders_get_404() -> None:
     with pytest.raises(NotFound):
         await GetRenderAudio(rig.uow(), rig.store).execute(actor(), render.id)
     with pytest.raises(NotFound):
-        await ListTrackRenders(rig.uow()).execute(actor(), render.track_id, limit=10, before_id=None)
+        await ListTrackRenders(rig.uow()).execute(actor(), render.track_id, PageRequest(limit=10))
 
 
 async def test_the_renders_of_a_track_come_newest_first_in_pages() -> None:
@@ -47,12 +49,12 @@ async def test_the_renders_of_a_track_come_newest_first_in_pages() -> None:
     second = await rig.request().execute(owner, first.track_id, OPTIONS)  # type: ignore[arg-type]
     third = await rig.request().execute(owner, first.track_id, OPTIONS)  # type: ignore[arg-type]
     use_case = ListTrackRenders(rig.uow())
-    page = await use_case.execute(owner, first.track_id, limit=2, before_id=None)  # type: ignore[arg-type]
-    assert [r.id for r in page.items] == [third.id, second.id] and page.next_before_id == second.id
-    last = await use_case.execute(owner, first.track_id, limit=2, before_id=page.next_before_id)  # type: ignore[arg-type]
-    assert [r.id for r in last.items] == [first.id] and last.next_before_id is None
-    with pytest.raises(InvalidInput):
-        await use_case.execute(owner, first.track_id, limit=0, before_id=None)  # type: ignore[arg-type]
+    page = await use_case.execute(owner, first.track_id, PageRequest(limit=2))  # type: ignore[arg-type]
+    assert [r.id for r in page.items] == [third.id, second.id] and page.next_after == second.id
+    last = await use_case.execute(owner, first.track_id, PageRequest(limit=2, after=page.next_after))  # type: ignore[arg-type]
+    assert [r.id for r in last.items] == [first.id] and last.next_after is None
+    with pytest.raises(ValueError, match="limit"):
+        PageRequest(limit=0)
 
 
 async def test_audio_is_a_conflict_until_the_render_succeeded() -> None:
@@ -67,6 +69,16 @@ async def test_audio_is_a_conflict_until_the_render_succeeded() -> None:
     assert audio.size == 8
     assert b"".join([chunk async for chunk in await audio.read(0, 7)]) == b"RIFF...."
     assert b"".join([chunk async for chunk in await audio.read(2, 4)]) == b"FF."
+    assert (audio.format, audio.media_type) == ("wav", "audio/wav")
+    with pytest.raises(Conflict) as no_media:  # a voice-only render has no original to play beside it
+        await GetRenderAudio(rig.uow(), rig.store).execute(owner, render.id, "original")  # type: ignore[arg-type]
+    assert no_media.value.code == "render_has_no_media"
+
+
+def test_a_probed_container_is_played_as_what_a_browser_knows() -> None:
+    assert playable_extension("matroska,webm") == "webm"
+    assert playable_extension("mov,mp4,m4a,3gp,3g2,mj2") == "mp4"
+    assert playable_extension("wav") == "wav" and playable_extension("avi") == "bin"
 
 
 async def test_cancelling_a_queued_render_takes_its_job_out_of_the_queue() -> None:
@@ -122,11 +134,11 @@ async def test_only_admins_manage_jobs_and_a_dead_letter_goes_back_to_the_queue(
     render, owner, _ = await setup(rig)
     admin = actor(GlobalRole.ADMIN)
     with pytest.raises(NotFound):  # as for an unknown path
-        await ListJobs(rig.uow()).execute(owner, status=None, limit=10, before_id=None)  # type: ignore[arg-type]
+        await ListJobs(rig.uow()).execute(owner, PageRequest(limit=10), status=None)  # type: ignore[arg-type]
     with pytest.raises(NotFound):
         await RetryJob(rig.uow(), rig.clock).execute(owner, render.job_id or 0)  # type: ignore[arg-type]
     with pytest.raises(InvalidInput):
-        await ListJobs(rig.uow()).execute(admin, status="lost", limit=10, before_id=None)
+        await ListJobs(rig.uow()).execute(admin, PageRequest(limit=10), status="lost")
     with pytest.raises(Conflict):
         await RetryJob(rig.uow(), rig.clock).execute(admin, render.job_id or 0)  # still queued
     with pytest.raises(NotFound):
@@ -134,7 +146,7 @@ async def test_only_admins_manage_jobs_and_a_dead_letter_goes_back_to_the_queue(
     job_id = render.job_id or 0
     rig.state.jobs[job_id] = msgspec.structs.replace(rig.state.jobs[job_id], status="failed", attempts=5)
     set_status(rig, render, RenderStatus.FAILED)
-    (dead,) = (await ListJobs(rig.uow()).execute(admin, status="failed", limit=10, before_id=None)).items
+    (dead,) = (await ListJobs(rig.uow()).execute(admin, PageRequest(limit=10), status="failed")).items
     assert dead.id == job_id
     requeued = await RetryJob(rig.uow(), rig.clock).execute(admin, job_id)
     assert (requeued.status, requeued.attempts) == ("todo", 0)

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.postgres.queries import with_columns
 from application.actor import Actor
-from application.pagination import PageRequest
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.identity import AuditFilter
 from domain.audit import AuditEntry
 
@@ -96,8 +96,8 @@ class PostgresAuditLog:
             rows = await cur.fetchall()
         return [entry_from_row(r) for r in rows]
 
-    async def list_page(self, page: PageRequest, where: AuditFilter) -> list[AuditEntry]:
-        return await self._many(
+    async def list_page(self, page: PageRequest[UUID], where: AuditFilter) -> PageOf[AuditEntry]:
+        rows = await self._many(
             _q(
                 "SELECT {columns} FROM audit_logs WHERE "
                 "(%(actor)s::uuid IS NULL OR actor_id = %(actor)s) "
@@ -112,21 +112,23 @@ class PostgresAuditLog:
                 "entity": where.entity,
                 "entity_id": where.entity_id,
                 "action": where.action,
-                "after": page.after_id,
-                "limit": page.limit + 1,
+                "after": page.after,
+                "limit": page.fetch,
             },
         )
+        return page_from(rows, page, lambda entry: entry.id)
 
-    async def list_about_user(self, user_id: UUID, page: PageRequest) -> list[AuditEntry]:
-        return await self._many(
+    async def list_about_user(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[AuditEntry]:
+        rows = await self._many(
             _q(
                 "SELECT {columns} FROM ("
                 " SELECT {columns} FROM audit_logs WHERE actor_id = %(user)s"
                 " UNION SELECT {columns} FROM audit_logs WHERE entity = 'user' AND entity_id = %(user)s"
                 ") AS mine WHERE (%(after)s::uuid IS NULL OR id > %(after)s) ORDER BY id LIMIT %(limit)s"
             ),
-            {"user": user_id, "after": page.after_id, "limit": page.limit + 1},
+            {"user": user_id, "after": page.after, "limit": page.fetch},
         )
+        return page_from(rows, page, lambda entry: entry.id)
 
     async def anonymise_user(self, user_id: UUID, pseudonym: str) -> int:
         as_actor = await self._conn.execute(

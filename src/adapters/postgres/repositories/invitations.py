@@ -8,6 +8,7 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
+from application.pagination import PageOf, PageRequest, page_from
 from domain.invitations import Invitation, InvitationView
 from domain.projects import ProjectRole
 
@@ -81,10 +82,11 @@ class PostgresInvitationRepository:
         row = await cur.fetchone()
         return None if row is None else _invitation(row)
 
-    async def for_email(self, email: str, *, now: datetime, limit: int, after_id: UUID | None) -> list[InvitationView]:
-        params = {"email": email, "now": now, "limit": limit, "after": after_id or _NO_ID}
+    async def for_email(self, email: str, page: PageRequest[UUID], *, now: datetime) -> PageOf[InvitationView]:
+        params = {"email": email, "now": now, "limit": page.fetch, "after": page.after or _NO_ID}
         cur = await self._conn.execute(FOR_EMAIL, params)
-        return [InvitationView(invitation=_invitation(r), project_title=r[7]) for r in await cur.fetchall()]
+        rows = [InvitationView(invitation=_invitation(r), project_title=r[7]) for r in await cur.fetchall()]
+        return page_from(rows, page, lambda view: view.invitation.id)
 
     async def delete(self, project_id: UUID, invitation_id: UUID) -> bool:
         cur = await self._conn.execute(DELETE, {"project_id": project_id, "id": invitation_id})

@@ -10,6 +10,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.queries import with_columns
+from application.pagination import PageOf, PageRequest, page_from
 from domain.media import Media, MediaStream
 
 MIN_UUID = UUID(int=0)
@@ -85,10 +86,10 @@ class PostgresMediaRepository:
         row = await cur.fetchone()
         return None if row is None else _media(row)
 
-    async def list_for_project(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Media]:
-        params = {"project_id": project_id, "after": after_id or MIN_UUID, "limit": limit}
+    async def list_for_project(self, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Media]:
+        params = {"project_id": project_id, "after": page.after or MIN_UUID, "limit": page.fetch}
         cur = await self._conn.execute(SELECT_PAGE, params)
-        return [_media(row) for row in await cur.fetchall()]
+        return page_from([_media(row) for row in await cur.fetchall()], page, lambda media: media.id)
 
     async def delete(self, project_id: UUID, media_id: UUID) -> bool:
         cur = await self._conn.execute(DELETE_ONE, {"project_id": project_id, "id": media_id})

@@ -10,6 +10,7 @@ import msgspec
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.projects import ProjectAccess, RosterKey
 from domain.invitations import Invitation
 from domain.projects import Member, Project, ProjectRole, VideoRef
@@ -148,10 +149,11 @@ class PostgresProjectRepository:
         row = await cur.fetchone()
         return None if row is None else project_access_from_row(row)
 
-    async def list_for_member(self, user_id: UUID, *, limit: int, before_id: UUID | None) -> list[ProjectAccess]:
-        params = {"user_id": user_id, "before_id": before_id or MAX_UUID, "limit": limit}
+    async def list_for_member(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[ProjectAccess]:
+        params = {"user_id": user_id, "before_id": page.after or MAX_UUID, "limit": page.fetch}
         cur = await self._conn.execute(LIST_FOR_MEMBER, params)
-        return [project_access_from_row(row) for row in await cur.fetchall()]
+        rows = [project_access_from_row(row) for row in await cur.fetchall()]
+        return page_from(rows, page, lambda access: access.project.id)
 
     async def update(self, project: Project) -> None:
         await self._conn.execute(UPDATE_PROJECT, _project_params(project))
@@ -203,17 +205,18 @@ class PostgresMemberRepository:
         await self._conn.execute(INSERT_MEMBER, params)
 
     async def roster(
-        self, project_id: UUID, *, pending_at: datetime | None, limit: int, after: RosterKey | None
-    ) -> list[Member | Invitation]:
+        self, project_id: UUID, page: PageRequest[RosterKey], *, pending_at: datetime | None
+    ) -> PageOf[Member | Invitation]:
+        after = page.after
         params = {
             "project_id": project_id,
             "pending_at": pending_at,
             "after_pending": after is not None and after.pending,
             "after": MIN_UUID if after is None else after.id,
-            "limit": limit,
+            "limit": page.fetch,
         }
         cur = await self._conn.execute(ROSTER, params)
-        return [_roster_entry(project_id, row) for row in await cur.fetchall()]
+        return page_from([_roster_entry(project_id, row) for row in await cur.fetchall()], page, _roster_key)
 
     async def role_of_email(self, project_id: UUID, email: str) -> ProjectRole | None:
         cur = await self._conn.execute(ROLE_OF_EMAIL, {"project_id": project_id, "email": email})
@@ -223,3 +226,9 @@ class PostgresMemberRepository:
     async def remove(self, project_id: UUID, user_id: UUID) -> bool:
         cur = await self._conn.execute(DELETE_MEMBER, {"project_id": project_id, "user_id": user_id})
         return cur.rowcount > 0
+
+
+def _roster_key(entry: Member | Invitation) -> RosterKey:
+    if isinstance(entry, Invitation):
+        return RosterKey(pending=True, id=entry.id)
+    return RosterKey(pending=False, id=entry.user_id)

@@ -8,7 +8,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from adapters.postgres.queries import with_columns
-from application.pagination import PageRequest
+from application.pagination import PageOf, PageRequest, page_from
 from domain.sessions import RefreshToken
 
 COLUMNS = sql.SQL("id, user_id, family_id, token_digest, expires_at, rotated_at, revoked_at, created_at")
@@ -76,14 +76,14 @@ class PostgresRefreshTokenRepository:
         cur = await self._conn.execute("DELETE FROM refresh_tokens WHERE user_id = %(id)s", {"id": user_id})
         return cur.rowcount
 
-    async def list_for_user(self, user_id: UUID, page: PageRequest) -> list[RefreshToken]:
+    async def list_for_user(self, user_id: UUID, page: PageRequest[UUID]) -> PageOf[RefreshToken]:
         async with self._conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(
                 _q(
                     "SELECT {columns} FROM refresh_tokens WHERE user_id = %(user)s "
                     "AND (%(after)s::uuid IS NULL OR id > %(after)s) ORDER BY id LIMIT %(limit)s"
                 ),
-                {"user": user_id, "after": page.after_id, "limit": page.limit + 1},
+                {"user": user_id, "after": page.after, "limit": page.fetch},
             )
             rows = await cur.fetchall()
-        return [token_from_row(r) for r in rows]
+        return page_from([token_from_row(r) for r in rows], page, lambda token: token.id)

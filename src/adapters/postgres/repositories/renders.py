@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.postgres.queries import with_columns
 from adapters.postgres.repositories.casts import voices_of
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.renders import HeartbeatAck, RenderAccess, TrackRole
 from domain.cast import Cast
 from domain.projects import ProjectRole
@@ -185,10 +186,12 @@ class PostgresRenderRepository:
         role = row["member_role"]
         return RenderAccess(render=render_from_row(row), role=None if role is None else ProjectRole(role))
 
-    async def report(self, render_id: UUID, *, offset: int, limit: int) -> list[CueFitReport]:
-        params = {"id": render_id, "offset": offset, "limit": limit}
+    async def report(self, render_id: UUID, page: PageRequest[int]) -> PageOf[CueFitReport]:
+        offset = 0 if page.after is None else max(0, page.after + 1)
+        params = {"id": render_id, "offset": offset, "limit": page.fetch}
         cur = await self._conn.execute(SELECT_REPORT_PAGE, params)
-        return [msgspec.convert(row[0], CueFitReport) for row in await cur.fetchall()]
+        rows = [(offset + n, msgspec.convert(row[0], CueFitReport)) for n, row in enumerate(await cur.fetchall())]
+        return page_from(rows, page, lambda row: row[0]).map(lambda row: row[1])
 
     async def cues(self, render_id: UUID) -> list[RenderCue]:
         cur = await self._conn.execute("SELECT cues::text FROM renders WHERE id = %(id)s", {"id": render_id})
@@ -200,9 +203,10 @@ class PostgresRenderRepository:
         row = await cur.fetchone()
         return None if row is None or row[0] is None else _report.decode(row[0])
 
-    async def list_for_track(self, track_id: UUID, *, limit: int, before_id: UUID | None) -> list[Render]:
-        params = {"track_id": track_id, "before": before_id or MAX_UUID, "limit": limit}
-        return [render_from_row(row) for row in await _all(self._conn, SELECT_PAGE, params)]
+    async def list_for_track(self, track_id: UUID, page: PageRequest[UUID]) -> PageOf[Render]:
+        params = {"track_id": track_id, "before": page.after or MAX_UUID, "limit": page.fetch}
+        rows = [render_from_row(row) for row in await _all(self._conn, SELECT_PAGE, params)]
+        return page_from(rows, page, lambda render: render.id)
 
     async def set_job(self, render_id: UUID, job_id: int) -> None:
         await self._conn.execute(

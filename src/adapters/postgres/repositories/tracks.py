@@ -10,6 +10,7 @@ import msgspec
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.tracks import TrackAccess
 from domain.projects import ProjectRole
 from domain.subtitles import Track, TrackSource
@@ -141,10 +142,10 @@ class PostgresTrackRepository:
             return None
         return TrackAccess(track=track_from_row(row), role=None if row[10] is None else ProjectRole(row[10]))
 
-    async def list(self, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Track]:
-        params = {"project_id": project_id, "after": after_id or MIN_UUID, "limit": limit}
+    async def list(self, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Track]:
+        params = {"project_id": project_id, "after": page.after or MIN_UUID, "limit": page.fetch}
         cur = await self._conn.execute(LIST_TRACKS, params)
-        return [track_from_row(row) for row in await cur.fetchall()]
+        return page_from([track_from_row(row) for row in await cur.fetchall()], page, lambda track: track.id)
 
     async def update(self, track: Track) -> None:
         await self._conn.execute(UPDATE_TRACK, _params(track))

@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 
 from adapters.postgres.queries import with_columns
 from application.errors import Conflict, NotFound
-from application.pagination import PageRequest
+from application.pagination import PageOf, PageRequest, page_from
 from domain.users import GlobalRole, User
 
 COLUMNS = sql.SQL("id, email, display_name, role, password_hash, token_epoch, created_at, updated_at, deleted_at")
@@ -122,7 +122,7 @@ class PostgresUserRepository:
         row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def list_page(self, page: PageRequest, *, role: GlobalRole | None = None) -> list[User]:
+    async def list_page(self, page: PageRequest[UUID], *, role: GlobalRole | None = None) -> PageOf[User]:
         async with self._conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(
                 _q(
@@ -131,7 +131,7 @@ class PostgresUserRepository:
                     "AND (%(after)s::uuid IS NULL OR id < %(after)s) "
                     "ORDER BY id DESC LIMIT %(limit)s"
                 ),
-                {"role": role.value if role else None, "after": page.after_id, "limit": page.limit + 1},
+                {"role": role.value if role else None, "after": page.after, "limit": page.fetch},
             )
             rows = await cur.fetchall()
-        return [user_from_row(r) for r in rows]
+        return page_from([user_from_row(r) for r in rows], page, lambda user: user.id)

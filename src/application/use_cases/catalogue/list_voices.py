@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from application.actor import Actor
 from application.errors import DependencyUnavailable
+from application.pagination import PageOf, PageRequest, page_from
 from application.ports.speech import SpeechSynthesizer
 from domain.voices import Voice
 
@@ -16,10 +17,17 @@ class ListVoices:
         self._synthesizers = dict(synthesizers)
 
     async def execute(
-        self, actor: Actor, *, engine: str | None = None, language: str | None = None, limit: int = 50, offset: int = 0
-    ) -> tuple[list[Voice], int | None]:
-        """A disabled engine has no voices. When no engine is named, an engine that fails is left out
-        (one provider down must not hide the others); when it is named, its failure is the answer."""
+        self,
+        actor: Actor,
+        page: PageRequest[int] | None = None,
+        *,
+        engine: str | None = None,
+        language: str | None = None,
+    ) -> PageOf[Voice]:
+        """Voices by engine, language and name (position: the voice's index in that order). A disabled
+        engine has no voices. When no engine is named, an engine that fails is left out (one provider
+        down must not hide the others); when it is named, its failure is the answer."""
+        page = page or PageRequest()
         wanted = [name for name in sorted(self._synthesizers) if engine in (None, "", name)]
         results = await asyncio.gather(
             *(self._synthesizers[name].list_voices() for name in wanted), return_exceptions=True
@@ -35,5 +43,6 @@ class ListVoices:
         if prefix:
             voices = [v for v in voices if v.language.lower().startswith(prefix)]
         ordered = sorted(voices, key=lambda v: (v.engine, v.language, v.name))
-        end = offset + limit
-        return ordered[offset:end], (end if end < len(ordered) else None)
+        start = 0 if page.after is None else max(0, page.after + 1)
+        indexed = list(enumerate(ordered))[start : start + page.fetch]
+        return page_from(indexed, page, lambda row: row[0]).map(lambda row: row[1])

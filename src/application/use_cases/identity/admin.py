@@ -7,7 +7,7 @@ from uuid import UUID
 from application.actor import Actor
 from application.authorization import Permission, authorize
 from application.errors import Conflict
-from application.pagination import PageOf, PageRequest, page_from
+from application.pagination import PageOf, PageRequest
 from application.ports.auth_state import AuthStates
 from application.ports.clock import Clock
 from application.ports.identity import AuditFilter
@@ -20,10 +20,10 @@ class ListUsers:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, page: PageRequest, *, role: GlobalRole | None = None) -> PageOf[User]:
+    async def execute(self, actor: Actor, page: PageRequest[UUID], *, role: GlobalRole | None = None) -> PageOf[User]:
         authorize(actor, Permission.USERS_LIST, entity="resource")
         async with self._uow as uow:
-            return page_from(await uow.users.list_page(page, role=role), page)
+            return await uow.users.list_page(page, role=role)
 
 
 class ChangeUserRole:
@@ -54,7 +54,7 @@ class ListAuditLogs:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, page: PageRequest, where: AuditFilter) -> PageOf[AuditEntry]:
+    async def execute(self, actor: Actor, page: PageRequest[UUID], where: AuditFilter) -> PageOf[AuditEntry]:
         authorize(actor, Permission.AUDIT_LOGS_READ, entity="resource")
         async with self._uow as uow:
-            return page_from(await uow.audit.list_page(page, where), page)
+            return await uow.audit.list_page(page, where)

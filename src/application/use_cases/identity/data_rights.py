@@ -8,7 +8,7 @@ from uuid import UUID
 
 from application.actor import Actor
 from application.data_rights import DataContributor
-from application.pagination import MAX_LIMIT, PageRequest
+from application.pagination import every_item
 from application.ports.auth_state import AuthStates
 from application.ports.clock import Clock
 from application.ports.security import Pseudonymizer
@@ -18,25 +18,11 @@ from domain.sessions import RefreshToken
 
 
 async def _all_sessions(uow: UnitOfWork, user_id: UUID) -> list[RefreshToken]:
-    found: list[RefreshToken] = []
-    page = PageRequest(limit=MAX_LIMIT)
-    while True:
-        rows = await uow.refresh_tokens.list_for_user(user_id, page)
-        found += rows[:MAX_LIMIT]
-        if len(rows) <= MAX_LIMIT:
-            return found
-        page = PageRequest(limit=MAX_LIMIT, after_id=rows[MAX_LIMIT - 1].id)
+    return await every_item(lambda page: uow.refresh_tokens.list_for_user(user_id, page))
 
 
 async def _all_audit_entries(uow: UnitOfWork, user_id: UUID) -> list[AuditEntry]:
-    found: list[AuditEntry] = []
-    page = PageRequest(limit=MAX_LIMIT)
-    while True:
-        rows = await uow.audit.list_about_user(user_id, page)
-        found += rows[:MAX_LIMIT]
-        if len(rows) <= MAX_LIMIT:
-            return found
-        page = PageRequest(limit=MAX_LIMIT, after_id=rows[MAX_LIMIT - 1].id)
+    return await every_item(lambda page: uow.audit.list_about_user(user_id, page))
 
 
 class ExportMyData:

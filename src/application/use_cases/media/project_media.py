@@ -11,6 +11,7 @@ import msgspec
 
 from application.actor import Actor
 from application.errors import FieldError, InvalidInput, NotFound
+from application.pagination import PageOf, PageRequest
 from application.ports.blobs import BlobStore
 from application.ports.clock import Clock, IdGenerator
 from application.ports.media import MediaProbe, ProbedMedia
@@ -106,12 +107,12 @@ class ListMedia:
     def __init__(self, uow: SubtitlesUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Media]:
+    async def execute(self, actor: Actor, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Media]:
         async with self._uow as uow:
             await project_for(uow, actor, project_id, ProjectAction.READ)
-            rows = await uow.media.list_for_project(project_id, limit=limit + 1, after_id=after_id)
+            found = await uow.media.list_for_project(project_id, page)
             await end_read(uow)
-        return rows
+        return found
 
 
 class DeleteMedia:

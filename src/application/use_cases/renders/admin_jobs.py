@@ -2,39 +2,30 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from application.actor import Actor
 from application.authorization import Permission, authorize
 from application.errors import Conflict, InvalidInput, NotFound
+from application.pagination import PageOf, PageRequest
 from application.ports.clock import Clock
 from application.ports.renders import JobInfo
 from application.ports.subtitles_uow import QueuedUnitOfWork
-from application.use_cases.renders.read_renders import check_limit
 
 JOB_STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
 RETRYABLE = frozenset({"failed", "cancelled", "aborted"})
-
-
-class JobPage(msgspec.Struct, frozen=True, kw_only=True):
-    items: list[JobInfo]
-    next_before_id: int | None
 
 
 class ListJobs:
     def __init__(self, uow: QueuedUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, *, status: str | None, limit: int, before_id: int | None) -> JobPage:
+    async def execute(self, actor: Actor, page: PageRequest[int], *, status: str | None) -> PageOf[JobInfo]:
         authorize(actor, Permission.JOBS_MANAGE, entity="resource")
-        check_limit(limit)
         if status is not None and status not in JOB_STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(JOB_STATUSES)}", code="invalid_status")
         async with self._uow as uow:
-            rows = await uow.jobs.list(status=status, limit=limit + 1, before_id=before_id)
+            found = await uow.jobs.list(page, status=status)
             await uow.commit()
-        items = rows[:limit]
-        return JobPage(items=items, next_before_id=items[-1].id if len(rows) > limit else None)
+        return found
 
 
 class RetryJob:

@@ -9,6 +9,7 @@ import msgspec
 from application.actor import Actor
 from application.authorization import authorize
 from application.errors import Conflict, NotFound
+from application.pagination import PageOf, PageRequest
 from application.ports.clock import Clock, IdGenerator
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
 from application.ports.tracks import CueKey, StoredCue
@@ -30,15 +31,15 @@ class ListCues:
     def __init__(self, uow: SubtitlesUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, track_id: UUID, *, limit: int, after: CueKey | None) -> list[StoredCue]:
-        """At most `limit + 1` cues: the extra one only says another page exists."""
+    async def execute(self, actor: Actor, track_id: UUID, page: PageRequest[CueKey]) -> PageOf[StoredCue]:
         async with self._uow as uow:
-            page = await uow.cues.page_with_role(track_id, actor.user_id, limit=limit + 1, after=after)
+            found = await uow.cues.page_with_role(track_id, actor.user_id, page)
             await end_read(uow)
-        if page is None:
+        if found is None:
             raise NotFound("track", track_id)
-        authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=page.role)
-        return page.cues
+        role, cues = found
+        authorize(actor, ProjectAction.READ, entity="track", entity_id=track_id, project_role=role)
+        return cues
 
 
 class GetCue:

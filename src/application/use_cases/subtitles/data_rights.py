@@ -9,48 +9,26 @@ from uuid import UUID
 
 import msgspec
 
+from application.pagination import each_item, every_item
 from application.ports.projects import ProjectAccess
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
-from application.ports.tracks import CueKey
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.subtitles.common import EXPORT_BATCH, audit_changes
 from domain.projects import ProjectRole
 from domain.subtitles import Track
 
-_PAGE = 200
+
+def _memberships(uow: SubtitlesUnitOfWork, user_id: UUID) -> AsyncIterator[ProjectAccess]:
+    return each_item(lambda page: uow.projects.list_for_member(user_id, page))
 
 
-async def _memberships(uow: SubtitlesUnitOfWork, user_id: UUID) -> AsyncIterator[ProjectAccess]:
-    before: UUID | None = None
-    while True:
-        page = await uow.projects.list_for_member(user_id, limit=_PAGE, before_id=before)
-        for access in page:
-            yield access
-        if len(page) < _PAGE:
-            return
-        before = page[-1].project.id
-
-
-async def _tracks(uow: SubtitlesUnitOfWork, project_id: UUID) -> AsyncIterator[Track]:
-    after: UUID | None = None
-    while True:
-        page = await uow.tracks.list(project_id, limit=_PAGE, after_id=after)
-        for track in page:
-            yield track
-        if len(page) < _PAGE:
-            return
-        after = page[-1].id
+def _tracks(uow: SubtitlesUnitOfWork, project_id: UUID) -> AsyncIterator[Track]:
+    return each_item(lambda page: uow.tracks.list(project_id, page))
 
 
 async def _cues(uow: SubtitlesUnitOfWork, track_id: UUID) -> list[dict[str, Any]]:
-    cues: list[dict[str, Any]] = []
-    after: CueKey | None = None
-    while True:
-        page = await uow.cues.page(track_id, limit=EXPORT_BATCH, after=after)
-        cues += [msgspec.to_builtins(stored.cue) for stored in page]
-        if len(page) < EXPORT_BATCH:
-            return cues
-        after = CueKey(start_ms=page[-1].cue.start_ms, id=page[-1].cue.id)
+    cues = await every_item(lambda page: uow.cues.page(track_id, page), batch=EXPORT_BATCH)
+    return [msgspec.to_builtins(stored.cue) for stored in cues]
 
 
 class ProjectsDataContributor:

@@ -13,6 +13,7 @@ from uuid import UUID
 from application.actor import Actor
 from application.authorization import InvitationAction, authorize
 from application.errors import NotFound
+from application.pagination import PageOf, PageRequest
 from application.ports.clock import Clock
 from application.ports.projects import ProjectAccess
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
@@ -41,14 +42,14 @@ class ListMyInvitations:
     def __init__(self, uow: SubtitlesUnitOfWork, clock: Clock) -> None:
         self._uow, self._clock = uow, clock
 
-    async def execute(self, actor: Actor, *, limit: int, after_id: UUID | None) -> list[InvitationView]:
-        """Open invitations addressed to the caller's email, at most `limit + 1` (the extra one: more follow)."""
+    async def execute(self, actor: Actor, page: PageRequest[UUID]) -> PageOf[InvitationView]:
+        """Open invitations addressed to the caller's email."""
         async with self._uow as uow:
             email = await _email_of(uow, actor)
-            found = (
-                []
+            found: PageOf[InvitationView] = (
+                PageOf(items=[])
                 if email is None
-                else await uow.invitations.for_email(email, now=self._clock.now(), limit=limit + 1, after_id=after_id)
+                else await uow.invitations.for_email(email, page, now=self._clock.now())
             )
             await end_read(uow)
         return found

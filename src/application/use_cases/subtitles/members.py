@@ -15,6 +15,7 @@ import msgspec
 
 from application.actor import Actor
 from application.errors import Conflict, InvalidInput, NotFound
+from application.pagination import PageOf, PageRequest
 from application.ports.clock import Clock, IdGenerator
 from application.ports.projects import RosterKey
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
@@ -29,14 +30,13 @@ class ListMembers:
         self._uow, self._clock = uow, clock
 
     async def execute(
-        self, actor: Actor, project_id: UUID, *, limit: int, after: RosterKey | None
-    ) -> list[Member | Invitation]:
-        """At most `limit + 1` entries: the extra one only says another page exists."""
+        self, actor: Actor, project_id: UUID, page: PageRequest[RosterKey]
+    ) -> PageOf[Member | Invitation]:
         async with self._uow as uow:
             access = await project_for(uow, actor, project_id, ProjectAction.READ)
             manager = access.role is not None and role_allows(access.role, ProjectAction.MANAGE)
             pending_at = self._clock.now() if manager else None
-            found = await uow.members.roster(project_id, pending_at=pending_at, limit=limit + 1, after=after)
+            found = await uow.members.roster(project_id, page, pending_at=pending_at)
             await end_read(uow)
         return found
 

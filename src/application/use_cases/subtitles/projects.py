@@ -12,6 +12,7 @@ from uuid import UUID
 import msgspec
 
 from application.actor import Actor
+from application.pagination import PageOf, PageRequest
 from application.ports.catalog import VideoCatalog
 from application.ports.clock import Clock, IdGenerator
 from application.ports.projects import ProjectAccess
@@ -72,10 +73,9 @@ class ListProjects:
     def __init__(self, uow: SubtitlesUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, *, limit: int, before_id: UUID | None) -> list[ProjectAccess]:
-        """At most `limit + 1` projects: the extra one only says another page exists."""
+    async def execute(self, actor: Actor, page: PageRequest[UUID]) -> PageOf[ProjectAccess]:
         async with self._uow as uow:
-            found = await uow.projects.list_for_member(actor.user_id, limit=limit + 1, before_id=before_id)
+            found = await uow.projects.list_for_member(actor.user_id, page)
             await end_read(uow)
         return found
 

@@ -9,10 +9,10 @@ import msgspec
 
 from application.actor import Actor
 from application.errors import FieldError, InvalidInput, PayloadTooLarge
+from application.pagination import PageOf, PageRequest, each_item
 from application.ports.clock import Clock, IdGenerator
 from application.ports.subtitles import ParsedSubtitles, SubtitleCodec
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
-from application.ports.tracks import CueKey
 from application.use_cases.subtitles.common import (
     EXPORT_BATCH,
     MAX_CUES_PER_REQUEST,
@@ -179,11 +179,10 @@ class ListTracks:
     def __init__(self, uow: SubtitlesUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor, project_id: UUID, *, limit: int, after_id: UUID | None) -> list[Track]:
-        """At most `limit + 1` tracks: the extra one only says another page exists."""
+    async def execute(self, actor: Actor, project_id: UUID, page: PageRequest[UUID]) -> PageOf[Track]:
         async with self._uow as uow:
             await project_for(uow, actor, project_id, ProjectAction.READ)
-            found = await uow.tracks.list(project_id, limit=limit + 1, after_id=after_id)
+            found = await uow.tracks.list(project_id, page)
             await end_read(uow)
         return found
 
@@ -258,13 +257,9 @@ class ExportTrack:
         contents: list[CueContent] = []
         async with self._uow as uow:
             track = (await track_for(uow, actor, track_id, ProjectAction.READ)).track
-            after = None
-            while True:  # bounded batches, not one unbounded query
-                batch = await uow.cues.page(track_id, limit=EXPORT_BATCH, after=after)
-                contents.extend(s.cue.content for s in batch)
-                if len(batch) < EXPORT_BATCH:
-                    break
-                after = CueKey(start_ms=batch[-1].cue.start_ms, id=batch[-1].cue.id)
+            # bounded batches, not one unbounded query
+            async for stored in each_item(lambda page: uow.cues.page(track_id, page), batch=EXPORT_BATCH):
+                contents.append(stored.cue.content)
             await end_read(uow)
         data = await self._codec.export(contents, fmt)
         return ExportedTrack(track=track, format=fmt, data=data)

@@ -16,7 +16,7 @@ from application.use_cases.identity.admin import ChangeUserRole, ListAuditLogs, 
 from domain.users import GlobalRole
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.identity_schemas import AuditEntryOut, RoleChange, UserOut
-from entrypoints.http.pagination import Cursor, Limit, page_of, page_request
+from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page
 
 Entity = Annotated[str | None, QueryParameter(max_length=100, pattern=r"^[a-z_]+$", required=False)]
@@ -36,8 +36,8 @@ class AdminController(Controller):
         cursor: Cursor = None,
         role: FromQuery[GlobalRole | None] = None,
     ) -> Page[UserOut]:
-        result = await list_users.execute(actor, page_request(limit, cursor), role=role)
-        return page_of(result, limit, UserOut.of)
+        result = await list_users.execute(actor, page_request(limit, cursor, UUID), role=role)
+        return page_out(result, limit, UserOut.of)
 
     @patch(
         "/users/{user_id:uuid}",
@@ -66,5 +66,5 @@ class AdminController(Controller):
         action: Action = None,
     ) -> Page[AuditEntryOut]:
         where = AuditFilter(actor_id=actor_id, entity=entity, entity_id=entity_id, action=action)
-        result = await list_audit_logs.execute(actor, page_request(limit, cursor), where)
-        return page_of(result, limit, AuditEntryOut.of)
+        result = await list_audit_logs.execute(actor, page_request(limit, cursor, UUID), where)
+        return page_out(result, limit, AuditEntryOut.of)

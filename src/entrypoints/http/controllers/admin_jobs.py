@@ -11,9 +11,9 @@ from litestar.params import FromPath, QueryParameter
 from application.actor import Actor
 from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from entrypoints.http.errors import problem_responses
-from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
+from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
 from entrypoints.http.render_schemas import JobOut
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.schemas import Envelope, Page
 
 Status = Annotated[
     str | None, QueryParameter(description="todo, doing, succeeded, failed (the dead letters), cancelled or aborted")
@@ -37,9 +37,8 @@ class AdminJobsController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[JobOut]:
-        page = await list_jobs.execute(actor, status=status, limit=limit, before_id=position_of(cursor, int))
-        next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
-        return Page(data=[JobOut.of(j) for j in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await list_jobs.execute(actor, page_request(limit, cursor, int), status=status)
+        return page_out(found, limit, JobOut.of)
 
     @post(
         "/{job_id:int}/retry",

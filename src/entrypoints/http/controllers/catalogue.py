@@ -21,6 +21,7 @@ from application.use_cases.catalogue.search_subtitles import SearchSubtitles
 from application.use_cases.catalogue.voice_sample import GetVoiceSample
 from domain.voices import Voice, VoiceRef
 from entrypoints.http.errors import problem_responses
+from entrypoints.http.pagination import Cursor, Limit, ListIndex, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page, PageMeta
 
 
@@ -152,13 +153,10 @@ class CatalogueController(Controller):
         list_voices: NamedDependency[ListVoices],
         engine: Annotated[str | None, QueryParameter(max_length=32)] = None,
         language: Annotated[str | None, QueryParameter(max_length=16)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        cursor: Annotated[str | None, QueryParameter(max_length=12, pattern=r"^\d+$")] = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[VoiceInfoOut]:
-        voices, next_offset = await list_voices.execute(
-            actor, engine=engine, language=language, limit=limit, offset=int(cursor or 0)
-        )
-        return Page(
-            data=[VoiceInfoOut.of(v) for v in voices],
-            meta=PageMeta(limit=limit, next_cursor=str(next_offset) if next_offset is not None else None),
+        page = page_request(limit, cursor, ListIndex)
+        return page_out(
+            await list_voices.execute(actor, page, engine=engine, language=language), limit, VoiceInfoOut.of
         )

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.actor import Actor
 from application.errors import FieldError, InvalidInput
+from application.off_loop import off_loop, small
 from application.ports.tracks import CueKey
 from application.use_cases.subtitles.cues import (
     CreateCue,
@@ -28,7 +29,7 @@ from domain.sync import CueChange
 from entrypoints.http.controllers.projects import IfMatch
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED, IDEMPOTENCY_REQUIRED
-from entrypoints.http.pagination import Cursor, Limit, decode_cursor, encode_cursor, keyset_page
+from entrypoints.http.pagination import Cursor, Limit, decode_cursor, encode_cursor, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import (
     ChangeIn,
@@ -68,12 +69,8 @@ class CueController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[CueOut]:
-        after = None
-        if cursor:
-            start_ms, cue_id = decode_cursor(cursor, tuple[int, UUID])
-            after = CueKey(start_ms=start_ms, id=cue_id)
-        rows = await list_cues.execute(actor, track_id, limit=limit, after=after)
-        return keyset_page(rows, limit, CueOut.stored, lambda row: (row.cue.start_ms, row.cue.id))
+        found = await list_cues.execute(actor, track_id, page_request(limit, cursor, CueKey))
+        return page_out(found, limit, CueOut.stored)
 
     @post(
         "/cues",
@@ -179,7 +176,7 @@ class SyncController(Controller):
         data: JSONBody[SyncIn],
         push_changes: NamedDependency[PushChanges],
     ) -> Envelope[SyncOut]:
-        changes = _changes(data.changes)
+        changes = await off_loop(small(len(data.changes)), _changes, data.changes)
         result = await push_changes.execute(actor, track_id, changes, since=_since(data.cursor))
         out = SyncOut(
             applied=result.applied,

@@ -17,7 +17,7 @@ from application.use_cases.subtitles.invitations import (
     RevokeInvitation,
 )
 from entrypoints.http.errors import problem_responses
-from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
+from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import ProjectOut, ReceivedInvitationOut
 
@@ -39,8 +39,8 @@ class InvitationController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[ReceivedInvitationOut]:
-        rows = await list_my_invitations.execute(actor, limit=limit, after_id=position_of(cursor, UUID))
-        return keyset_page(rows, limit, ReceivedInvitationOut.received, lambda view: (view.invitation.id,))
+        found = await list_my_invitations.execute(actor, page_request(limit, cursor, UUID))
+        return page_out(found, limit, ReceivedInvitationOut.received)
 
     @post(
         "/me/invitations/{invitation_id:uuid}/accept",

@@ -14,7 +14,7 @@ from application.use_cases.media.project_media import DeleteMedia, ListMedia, Up
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.media_schemas import MediaOut
 from entrypoints.http.media_upload import MULTIPART_SLACK_BYTES, MediaUploadOperation, StreamedUpload
-from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
+from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page
 from entrypoints.settings import Settings
 
@@ -53,8 +53,8 @@ class ProjectMediaController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[MediaOut]:
-        rows = await list_media.execute(actor, project_id, limit=limit, after_id=position_of(cursor, UUID))
-        return keyset_page(rows, limit, MediaOut.of, lambda row: (row.id,))
+        found = await list_media.execute(actor, project_id, page_request(limit, cursor, UUID))
+        return page_out(found, limit, MediaOut.of)
 
     @delete(
         "/{media_id:uuid}", summary="Delete a media file (owner or editor)", responses=problem_responses(401, 403, 404)

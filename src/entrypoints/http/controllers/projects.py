@@ -21,11 +21,10 @@ from application.use_cases.subtitles.projects import (
     UpdateProject,
     UpdateProjectCommand,
 )
-from domain.invitations import Invitation
-from domain.projects import Member, ProjectRole
+from domain.projects import ProjectRole
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, decode_cursor, keyset_page, position_of
+from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import InvitationOut, MemberIn, MemberOut, ProjectIn, ProjectOut, ProjectPatch
 from entrypoints.http.versioning import IF_MATCH_PATTERN, etag, expected_version
@@ -48,10 +47,6 @@ def _project_response(out: ProjectOut, status_code: int = 200) -> Response[Envel
     return Response(Envelope(data=out), status_code=status_code, headers=headers)
 
 
-def _roster_position(entry: Member | Invitation) -> tuple[bool, UUID]:
-    return (True, entry.id) if isinstance(entry, Invitation) else (False, entry.user_id)
-
-
 class ProjectController(Controller):
     path = "/api/v1/projects"
     tags = ["projects"]
@@ -64,8 +59,8 @@ class ProjectController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[ProjectOut]:
-        rows = await list_projects.execute(actor, limit=limit, before_id=position_of(cursor, UUID))
-        return keyset_page(rows, limit, ProjectOut.of, lambda row: (row.project.id,))
+        found = await list_projects.execute(actor, page_request(limit, cursor, UUID))
+        return page_out(found, limit, ProjectOut.of)
 
     @post(
         "/",
@@ -132,12 +127,8 @@ class ProjectController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[MemberOut]:
-        after = None
-        if cursor:
-            pending, entry_id = decode_cursor(cursor, tuple[bool, UUID])
-            after = RosterKey(pending=pending, id=entry_id)
-        rows = await list_members.execute(actor, project_id, limit=limit, after=after)
-        return keyset_page(rows, limit, MemberOut.of, _roster_position)
+        found = await list_members.execute(actor, project_id, page_request(limit, cursor, RosterKey))
+        return page_out(found, limit, MemberOut.of)
 
     @post(
         "/{project_id:uuid}/members",

@@ -27,15 +27,14 @@ from application.use_cases.renders.read_renders import (
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from domain.render_report import CueFitReport
-from domain.renders import MEDIA_TYPES
 from entrypoints.http.auth import TAKES_PLAYBACK_LINKS, bearer_token
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.controllers.tracks import MEDIA_TYPES as SUBTITLE_MEDIA_TYPES
 from entrypoints.http.errors import problem_response, problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, encode_cursor, position_of
+from entrypoints.http.pagination import Cursor, Limit, ListIndex, page_out, page_request
 from entrypoints.http.render_schemas import RenderIn, RenderOut
-from entrypoints.http.schemas import Envelope, Page, PageMeta
+from entrypoints.http.schemas import Envelope, Page
 
 RangeHeader = Annotated[
     str | None, HeaderParameter(name="Range", required=False, description="one byte range, e.g. bytes=0-1023")
@@ -56,6 +55,7 @@ class PlaybackUrlOut(msgspec.Struct, kw_only=True):
     audio_url: str
     video_url: str | None  # for a render delivered inside a video
     voice_url: str
+    original_url: str | None  # the media the render was mixed over, to play beside an audio dub
     expires_at: datetime
 
     @classmethod
@@ -65,6 +65,7 @@ class PlaybackUrlOut(msgspec.Struct, kw_only=True):
             audio_url=f"{base}/audio{query}",
             video_url=f"{base}/video{query}" if issued.video else None,
             voice_url=f"{base}/stems/voice{query}",
+            original_url=f"{base}/original{query}" if issued.with_media else None,
             expires_at=issued.expires_at,
         )
 
@@ -101,9 +102,8 @@ class TrackRendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[RenderOut]:
-        page = await list_track_renders.execute(actor, track_id, limit=limit, before_id=position_of(cursor, UUID))
-        next_cursor = encode_cursor(page.next_before_id) if page.next_before_id else None
-        return Page(data=[RenderOut.of(r) for r in page.items], meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await list_track_renders.execute(actor, track_id, page_request(limit, cursor, UUID))
+        return page_out(found, limit, RenderOut.of)
 
 
 class RendersController(Controller):
@@ -148,10 +148,8 @@ class RendersController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[CueFitReport]:
-        offset = position_of(cursor, int) or 0
-        rows, next_offset = await get_render_report.execute(actor, render_id, offset=offset, limit=limit)
-        next_cursor = None if next_offset is None else encode_cursor(next_offset)
-        return Page(data=rows, meta=PageMeta(limit=limit, next_cursor=next_cursor))
+        found = await get_render_report.execute(actor, render_id, page_request(limit, cursor, ListIndex))
+        return page_out(found, limit, lambda entry: entry)
 
     @post("/cancel", status_code=202, summary="Cancel a render", responses=problem_responses(401, 403, 404, 409))
     async def cancel(
@@ -225,6 +223,22 @@ class RendersController(Controller):
         return await _download(await get_render_audio.execute(actor, render_id, "video"), range_header, "")
 
     @get(
+        "/original",
+        summary="The original media the render was mixed over, to play beside the dub (single byte ranges)",
+        responses=problem_responses(401, 404, 409, 416),
+        opt=PLAYBACK,
+    )
+    async def original(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_audio: NamedDependency[GetRenderAudio],
+        range_header: RangeHeader = None,
+        token: PlaybackQuery = None,
+    ) -> Response[Any]:
+        return await _download(await get_render_audio.execute(actor, render_id, "original"), range_header, ".original")
+
+    @get(
         "/stems/voice",
         summary="Download the voice-only track of any render (single byte ranges supported)",
         responses=problem_responses(401, 404, 409, 416),
@@ -263,6 +277,6 @@ async def _download(found: RenderAudio, range_header: str | None, suffix: str) -
     return Stream(
         await found.read(first, last),
         status_code=206 if span is not None else 200,
-        media_type=MEDIA_TYPES[found.format],
+        media_type=found.media_type,
         headers=headers,
     )

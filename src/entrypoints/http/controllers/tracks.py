@@ -31,7 +31,7 @@ from domain.subtitles import SubtitleFormat
 from entrypoints.http.controllers.projects import IfMatch
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
-from entrypoints.http.pagination import Cursor, Limit, keyset_page, position_of
+from entrypoints.http.pagination import Cursor, Limit, page_out, page_request
 from entrypoints.http.schemas import Envelope, Page
 from entrypoints.http.subtitles_schemas import CreatedTrackOut, ImportReportOut, TrackIn, TrackOut, TrackPatch
 from entrypoints.http.track_upload_openapi import TrackCreationOperation
@@ -73,8 +73,8 @@ class ProjectTracksController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[TrackOut]:
-        rows = await list_tracks.execute(actor, project_id, limit=limit, after_id=position_of(cursor, UUID))
-        return keyset_page(rows, limit, TrackOut.of, lambda row: (row.id,))
+        found = await list_tracks.execute(actor, project_id, page_request(limit, cursor, UUID))
+        return page_out(found, limit, TrackOut.of)
 
     @post(
         "/",

@@ -15,6 +15,7 @@ export function fitStatus(fit) {
     fit.overflow_ms > 0 ? `${fit.overflow_ms} ms past the cue` : null,
     fit.voice ? `voice ${fit.voice}` : null,
   ].filter(Boolean).join(" · ");
+  if (fit.action === "truncated") return { kind: "overflows", label: "✂ cut short", detail, problem: true };
   if (fit.overflow_ms > 0) return { kind: "overflows", label: `⚠ overflows ${fit.overflow_ms} ms`, detail, problem: true };
   if (speed > 1.001) return { kind: "sped", label: `» sped up ×${speed.toFixed(2)}`, detail, problem: true };
   return { kind: "fits", label: "✓ fits", detail, problem: false };
