@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -18,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.server import free_port
+from tests.support.server import free_port, serve_subdub, until_live
 from tests.support.subtitles import Person, new_project, new_track, person
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -62,39 +59,10 @@ async def probe(client: httpx.AsyncClient, until: asyncio.Future[Any]) -> list[f
     return latencies
 
 
-async def until_live(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the server exited"
-        try:
-            if (await client.get("/health/live")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            await asyncio.sleep(0.2)
-    raise AssertionError("the server never became live")
-
-
-def serve(database_url: str, tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SUBDUB_ENV": "test",
-        "DATABASE_URL": database_url,
-        "SUBDUB_HTTP_PORT": str(port),
-        "SUBDUB_DATA_DIR": str(tmp_path),
-        "SUBDUB_JWT_SECRET": "k" * 40,
-        "SUBDUB_ARGON2_TIME_COST": "1",
-        "SUBDUB_ARGON2_MEMORY_KIB": "1024",
-        "SUBDUB_ARGON2_PARALLELISM": "1",
-        "DAILYMOTION_ENABLED": "false",
-    }
-    command = [sys.executable, "-m", "tests.support.serve_with_probes"]
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 @pytest.mark.slow
 async def test_health_stays_fast_during_ten_big_sync_pushes(clean_database: str, tmp_path: Path) -> None:
     port = free_port()
-    server = serve(clean_database, tmp_path, port)
+    server = serve_subdub(clean_database, tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     try:
         async with (
