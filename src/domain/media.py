@@ -138,3 +138,16 @@ def container_carries(container: str, stream_type: str, codec: str) -> bool:
 
 def uncopyable_video(container: str, streams: Sequence[MediaStream]) -> list[MediaStream]:
     return [s for s in streams if s.type == "video" and not container_carries(container, "video", s.codec)]
+
+
+# The extension a browser plays a probed container as: Matroska only as WebM, QuickTime as MP4.
+_PLAYABLE = {"matroska": "webm", "webm": "webm", "mp4": "mp4", "mov": "mp4", "ogg": "ogg", "wav": "wav"}
+_PLAYABLE |= {"flac": "flac", "mp3": "mp3"}
+
+
+def playable_extension(container: str) -> str:
+    """`container` is the probe's format name, e.g. "matroska,webm" or "mov,mp4,m4a,3gp,3g2,mj2"."""
+    for name in container.lower().split(","):
+        if name in _PLAYABLE:
+            return _PLAYABLE[name]
+    return "bin"

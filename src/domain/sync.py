@@ -24,7 +24,7 @@ from domain.subtitles import Cue
 from domain.voices import VoiceRef
 
 
-class CueChange(msgspec.Struct, frozen=True, kw_only=True):
+class CueChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """What an offline client did to one cue; absent fields keep the server's values."""
 
     id: UUID
@@ -42,7 +42,7 @@ class CueChange(msgspec.Struct, frozen=True, kw_only=True):
             raise InvariantViolated("updated_at must carry a time zone (UTC)", field="updated_at")
 
 
-class CueVersion(msgspec.Struct, frozen=True, kw_only=True):
+class CueVersion(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A cue as a replica holds it: live or a tombstone (the content is kept for resurrection)."""
 
     cue: Cue

@@ -15,7 +15,7 @@ MAX_VOICE_NAME_CHARS = 200
 VoiceTier = Literal["neural", "formant", "cloud"]
 
 
-class VoiceRef(msgspec.Struct, frozen=True, kw_only=True):
+class VoiceRef(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     engine: str
     name: str
 

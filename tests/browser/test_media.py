@@ -58,6 +58,26 @@ def test_an_uploaded_video_gets_its_dub_and_plays_streamed_in_a_video_element(
         token = (player.get_attribute("src") or "").split("?token=", 1)[1]
         assert token not in SERVER_LOGS[studio_url].read_text()  # the link's token is never logged
 
+        # An audio dub over the same video: the original plays in a video element and the dub follows it.
+        page.locator("#render-format").select_option("wav")
+        page.get_by_role("button", name="Render", exact=True).click()
+        page.locator("audio#render-player").wait_for(timeout=120_000)
+        original = page.locator("video#original-player")
+        assert "/original?token=" in (original.get_attribute("src") or "")
+        assert abs(media_duration(page, "#original-player") - 5.0) < 0.1
+        times = page.eval_on_selector(
+            "#original-player",
+            """async video => { const audio = document.getElementById('render-player');
+                audio.muted = true; await video.play(); await new Promise(r => setTimeout(r, 1200));
+                const seen = [video.currentTime, audio.currentTime, audio.paused];
+                video.currentTime = 3; await new Promise(r => video.addEventListener('seeked', r, { once: true }));
+                await new Promise(r => setTimeout(r, 300));
+                video.pause(); await new Promise(r => setTimeout(r, 100));
+                return [...seen, video.currentTime, audio.currentTime, audio.paused]; }""",
+        )
+        assert times[0] > 0.3 and abs(times[0] - times[1]) < 0.25 and times[2] is False, times  # in step
+        assert abs(times[3] - times[4]) < 0.25 and times[5] is True, times  # a seek and a pause are followed
+
 
 def test_a_running_render_is_cancelled_from_the_page(studio_url: str, page: Any) -> None:
     words = "This sentence is long enough to keep the speech engine busy for a little while, line {}."

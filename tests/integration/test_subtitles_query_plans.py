@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg import ClientCursor
 
-from adapters.postgres.repositories.cues import CHANGES, PAGE, PAGE_WITH_ROLE
+from adapters.postgres.repositories.cues import CHANGES, FIND_MANY, PAGE, PAGE_WITH_ROLE
 from adapters.postgres.repositories.projects import PENDING_VIDEOS
 
 SEED = """
@@ -56,6 +56,8 @@ def test_cue_page_and_changes_feed_use_their_indexes(clean_database: str) -> Non
         pending = plan_of(conn, PENDING_VIDEOS, {"limit": 50})
         conn.execute("SET enable_seqscan = on")
         changes = plan_of(conn, CHANGES, {"track_id": ids["track"], "after": 1500, "limit": 1001})
+        wanted = [str(r[0]) for r in conn.execute("SELECT id FROM cues LIMIT 5000").fetchall()]
+        sync_lookup = plan_of(conn, FIND_MANY, {"ids": json.dumps(wanted)})
     assert "cues_page_idx" in page
     assert "Seq Scan" not in page
     assert "projects_video_pending_idx" in pending
@@ -63,3 +65,5 @@ def test_cue_page_and_changes_feed_use_their_indexes(clean_database: str) -> Non
     assert "Seq Scan on cues" not in hot_page
     assert "cues_changes_idx" in changes
     assert "Seq Scan" not in changes
+    assert "cues_pkey" in sync_lookup  # a sync push's 5 000 ids, each found by primary key
+    assert "Seq Scan on cues" not in sync_lookup

@@ -22,7 +22,7 @@ class TrackAccess(msgspec.Struct, frozen=True, kw_only=True):
     role: ProjectRole | None
 
 
-class StoredCue(msgspec.Struct, frozen=True, kw_only=True):
+class StoredCue(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A cue as stored (live or tombstone) and the change number that wrote it."""
 
     track_id: UUID
@@ -40,7 +40,7 @@ class StoredCue(msgspec.Struct, frozen=True, kw_only=True):
         return CueKey(start_ms=self.cue.start_ms, id=self.cue.id)
 
 
-class CueKey(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
+class CueKey(msgspec.Struct, frozen=True, kw_only=True, array_like=True, gc=False):
     """A position in the `(start_ms, id)` order of a track's cues."""
 
     start_ms: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -45,6 +46,10 @@ def _lifespan(container: Container) -> Callable[[Litestar], AbstractAsyncContext
             install_queue_metrics(queue_metrics)
             metrics_refresher = asyncio.create_task(queue_metrics.refresh_forever(), name="queue-metrics")
             log.info("api.started", host=settings.http_host, port=settings.http_port)
+            # Everything built so far lives as long as the process: out of the collector's sight, a full
+            # collection no longer walks ~135 000 startup objects (it stalled the loop 130-590 ms while
+            # ten 5 000-change sync pushes ran).
+            gc.freeze()
             try:
                 yield
             finally:

@@ -159,7 +159,7 @@ class ReceivedInvitationOut(InvitationOut, kw_only=True):
         return cls(**base, project_title=view.project_title)
 
 
-class CueFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class CueFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     start_ms: TimeMs
     end_ms: TimeMs
     text: CueText
@@ -254,7 +254,7 @@ class CreatedTrackOut(TrackOut, kw_only=True):
     report: ImportReportOut | None = None
 
 
-class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     engine: Engine
     name: VoiceName
 
@@ -262,7 +262,7 @@ class VoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return VoiceRef(engine=self.engine.strip(), name=self.name.strip())
 
 
-class VoiceOut(msgspec.Struct, kw_only=True):
+class VoiceOut(msgspec.Struct, kw_only=True, gc=False):
     engine: str
     name: str
 
@@ -286,7 +286,7 @@ class CuePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     spoken: bool | None = None
 
 
-class CueOut(msgspec.Struct, kw_only=True):
+class CueOut(msgspec.Struct, kw_only=True, gc=False):
     id: UUID
     start_ms: int
     end_ms: int
@@ -317,7 +317,7 @@ class CueOut(msgspec.Struct, kw_only=True):
         return cls.of(stored.cue, stored.seq)
 
 
-class ChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, gc=False):
     id: UUID
     updated_at: datetime
     start_ms: TimeMs | None = None

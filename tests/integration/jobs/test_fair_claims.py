@@ -1,4 +1,4 @@
-"""Workers claim render jobs fairly (subdub_fetch_job on real PostgreSQL, no worker process): the user
+"""Workers claim render jobs fairly (the claim query on real PostgreSQL, no worker process): the user
 with the fewest renders running goes next, no user runs more than their share, a worker's slots beyond
 its concurrency take only small renders, and concurrent claims never overshoot a user's share."""
 

@@ -32,7 +32,7 @@ async def test_a_playback_link_opens_its_renders_downloads_for_members_only(
         answer = await client.post(issue, headers=crew.as_("viewer"))
         assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
         links = answer.json()["data"]
-        assert links["video_url"] is None and links["expires_at"]
+        assert links["video_url"] is None and links["original_url"] is None and links["expires_at"]
         token = links["audio_url"].split("?token=", 1)[1]
         assert links["audio_url"] == f"/api/v1/renders/{render['id']}/audio?token={token}"
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -155,7 +157,9 @@ async def test_erasure_runs_contributors_then_anonymises_in_one_commit() -> None
             order.append("projects")
 
     actor = Actor(user_id=user.id, role=GlobalRole.MEMBER)
-    exported = await ExportMyData(w.uow, [Projects()], w.clock).execute(actor)
+    exported: dict[str, Any] = {}
+    async for name, value in ExportMyData(w.uow, [Projects()], w.clock).execute(actor):
+        exported[name] = [item async for item in value] if isinstance(value, AsyncIterator) else value
     assert exported["projects"] == ["p"]
     assert exported["account"]["email"] == "ada@example.com"
     assert [e["action"] for e in exported["audit_entries"]] == ["user.registered", "session.created"]

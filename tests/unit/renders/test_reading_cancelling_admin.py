@@ -12,6 +12,7 @@ from application.use_cases.renders.admin_jobs import ListJobs, RetryJob
 from application.use_cases.renders.cancel_render import CancelRender
 from application.use_cases.renders.read_renders import GetRender, GetRenderAudio, ListTrackRenders
 from application.use_cases.renders.watch_render import WatchRender
+from domain.media import playable_extension
 from domain.projects import ProjectRole
 from domain.renders import Render, RenderStatus
 from tests.unit.renders.rig import OPTIONS, InstantEvents, Rig, actor, make_rig
@@ -68,6 +69,16 @@ async def test_audio_is_a_conflict_until_the_render_succeeded() -> None:
     assert audio.size == 8
     assert b"".join([chunk async for chunk in await audio.read(0, 7)]) == b"RIFF...."
     assert b"".join([chunk async for chunk in await audio.read(2, 4)]) == b"FF."
+    assert (audio.format, audio.media_type) == ("wav", "audio/wav")
+    with pytest.raises(Conflict) as no_media:  # a voice-only render has no original to play beside it
+        await GetRenderAudio(rig.uow(), rig.store).execute(owner, render.id, "original")  # type: ignore[arg-type]
+    assert no_media.value.code == "render_has_no_media"
+
+
+def test_a_probed_container_is_played_as_what_a_browser_knows() -> None:
+    assert playable_extension("matroska,webm") == "webm"
+    assert playable_extension("mov,mp4,m4a,3gp,3g2,mj2") == "mp4"
+    assert playable_extension("wav") == "wav" and playable_extension("avi") == "bin"
 
 
 async def test_cancelling_a_queued_render_takes_its_job_out_of_the_queue() -> None:

@@ -1,4 +1,4 @@
-"""Cues in PostgreSQL: keyset pages, batched writes (unnest arrays) and the changes feed."""
+"""Cues in PostgreSQL: keyset pages, batched writes (one JSON document) and the changes feed."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from psycopg import AsyncConnection
 
+from application.off_loop import off_loop, small
 from application.pagination import PageOf, PageRequest, page_from
 from application.ports.tracks import CueKey, StoredCue
 from domain.projects import ProjectRole
@@ -60,12 +62,21 @@ WHERE id = %(id)s AND track_id = %(track_id)s AND deleted_at IS NULL
 FOR UPDATE
 """
 
+# The rows come back as one JSON document: loading 5 000 rows value by value is event-loop work, decoding
+# one document is done off the loop (see `find_many`).
 FIND_MANY = """
-SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
-       speaker, spoken FROM cues
-WHERE id = ANY(%(ids)s::uuid[])
-FOR UPDATE
+SELECT coalesce(json_agg(json_build_array(id, track_id, start_ms, end_ms, text, voice_engine, voice_name,
+                                          updated_at, change_seq, deleted_at, speaker, spoken)), '[]')::text
+FROM (
+    SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
+           speaker, spoken FROM cues
+    WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text(%(ids)s::jsonb)::uuid))
+    FOR UPDATE
+) AS found
 """
+
+_Row = tuple[UUID, UUID, int, int, str, str | None, str | None, datetime, int, datetime | None, str | None, bool]
+_ROWS = msgspec.json.Decoder(list[_Row])
 
 CHANGES = """
 SELECT id, track_id, start_ms, end_ms, text, voice_engine, voice_name, updated_at, change_seq, deleted_at,
@@ -76,15 +87,16 @@ LIMIT %(limit)s
 """
 
 # One statement for any number of cues; a cue never moves to another track (the WHERE guard).
+# The rows travel as one JSON document encoded by msgspec (C speed): binding 11 arrays of 5 000-20 000
+# values made psycopg dump and quote every element in Python, ~0.3 s of event-loop time per sync push.
 WRITE_MANY = """
 INSERT INTO cues (id, track_id, start_ms, end_ms, text, voice_engine, voice_name, speaker, spoken, change_seq,
                   created_at, updated_at, deleted_at)
-SELECT u.id, %(track_id)s, u.start_ms, u.end_ms, u.text, u.voice_engine, u.voice_name, u.speaker, u.spoken, u.seq,
-       %(at)s, u.updated_at, CASE WHEN u.deleted THEN %(at)s::timestamptz END
-FROM unnest(%(ids)s::uuid[], %(starts)s::int[], %(ends)s::int[], %(texts)s::text[], %(engines)s::text[],
-            %(names)s::text[], %(speakers)s::text[], %(spoken)s::bool[], %(seqs)s::bigint[],
-            %(updated)s::timestamptz[], %(deleted)s::bool[])
-     AS u(id, start_ms, end_ms, text, voice_engine, voice_name, speaker, spoken, seq, updated_at, deleted)
+SELECT c.id, %(track_id)s, c.start_ms, c.end_ms, c.text, c.voice ->> 'engine', c.voice ->> 'name', c.speaker,
+       c.spoken, r.seq, %(at)s, c.updated_at, CASE WHEN r.deleted THEN %(at)s::timestamptz END
+FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(cue jsonb, seq bigint, deleted bool)
+CROSS JOIN LATERAL jsonb_to_record(r.cue)
+     AS c(id uuid, start_ms int, end_ms int, text text, updated_at timestamptz, voice jsonb, speaker text, spoken bool)
 ON CONFLICT (id) DO UPDATE SET
     start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, text = EXCLUDED.text,
     voice_engine = EXCLUDED.voice_engine, voice_name = EXCLUDED.voice_name, change_seq = EXCLUDED.change_seq,
@@ -94,6 +106,15 @@ WHERE cues.track_id = EXCLUDED.track_id
 """
 
 FIRST_KEY = CueKey(start_ms=-1, id=UUID(int=0))
+
+
+def _rows_document(versions: Sequence[tuple[CueVersion, int]]) -> str:
+    rows = [{"cue": version.cue, "seq": seq, "deleted": version.deleted} for version, seq in versions]
+    return msgspec.json.encode(rows).decode()
+
+
+def _stored_by_id(document: str) -> dict[UUID, StoredCue]:
+    return {row[0]: stored_cue_from_row(row) for row in _ROWS.decode(document)}
 
 
 def stored_cue_from_row(row: tuple[Any, ...]) -> StoredCue:
@@ -167,31 +188,17 @@ class PostgresCueRepository:
     async def find_many(self, cue_ids: Sequence[UUID]) -> dict[UUID, StoredCue]:
         if not cue_ids:
             return {}
-        cur = await self._conn.execute(FIND_MANY, {"ids": list(cue_ids)})
-        return {row[0]: stored_cue_from_row(row) for row in await cur.fetchall()}
+        # ids as one JSON document for the same reason as WRITE_MANY; the rows become cues off the loop
+        cur = await self._conn.execute(FIND_MANY, {"ids": msgspec.json.encode(list(cue_ids)).decode()})
+        row = await cur.fetchone()
+        document = "[]" if row is None else row[0]
+        return await off_loop(small(len(cue_ids)), _stored_by_id, document)
 
     async def write_many(self, track_id: UUID, versions: Sequence[tuple[CueVersion, int]], *, at: datetime) -> None:
         if not versions:
             return
-        cues = [v.cue for v, _ in versions]
-        await self._conn.execute(
-            WRITE_MANY,
-            {
-                "track_id": track_id,
-                "at": at,
-                "ids": [c.id for c in cues],
-                "starts": [c.start_ms for c in cues],
-                "ends": [c.end_ms for c in cues],
-                "texts": [c.text for c in cues],
-                "engines": [None if c.voice is None else c.voice.engine for c in cues],
-                "names": [None if c.voice is None else c.voice.name for c in cues],
-                "speakers": [c.speaker for c in cues],
-                "spoken": [c.spoken for c in cues],
-                "seqs": [seq for _, seq in versions],
-                "updated": [c.updated_at for c in cues],
-                "deleted": [v.deleted for v, _ in versions],
-            },
-        )
+        document = await off_loop(small(len(versions)), _rows_document, versions)
+        await self._conn.execute(WRITE_MANY, {"track_id": track_id, "at": at, "rows": document})
 
     async def changes(self, track_id: UUID, *, after_seq: int, limit: int) -> list[StoredCue]:
         cur = await self._conn.execute(CHANGES, {"track_id": track_id, "after": after_seq, "limit": limit})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from uuid import UUID
 
 from application.actor import Actor
 from application.data_rights import DataContributor
-from application.pagination import every_item
+from application.pagination import each_item
 from application.ports.auth_state import AuthStates
 from application.ports.clock import Clock
 from application.ports.security import Pseudonymizer
@@ -17,12 +17,28 @@ from domain.audit import AuditEntry
 from domain.sessions import RefreshToken
 
 
-async def _all_sessions(uow: UnitOfWork, user_id: UUID) -> list[RefreshToken]:
-    return await every_item(lambda page: uow.refresh_tokens.list_for_user(user_id, page))
+def _session(t: RefreshToken) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "family_id": t.family_id,
+        "created_at": t.created_at,
+        "expires_at": t.expires_at,
+        "rotated_at": t.rotated_at,
+        "revoked_at": t.revoked_at,
+    }
 
 
-async def _all_audit_entries(uow: UnitOfWork, user_id: UUID) -> list[AuditEntry]:
-    return await every_item(lambda page: uow.audit.list_about_user(user_id, page))
+def _audit_entry(e: AuditEntry, user_id: UUID) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": e.at,
+        "action": e.action,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "by_me": e.actor_id == user_id,
+        "changes": e.changes,
+        "trace_id": e.trace_id,
+    }
 
 
 class ExportMyData:
@@ -31,12 +47,16 @@ class ExportMyData:
         self._contributors = list(contributors)
         self._clock = clock
 
-    async def execute(self, actor: Actor) -> dict[str, Any]:
+    async def execute(self, actor: Actor) -> AsyncIterator[tuple[str, object]]:
+        """The export's sections, `(name, value)` in order, read inside one transaction while they are
+        consumed; values may hold async iterators (lists read lazily, a page at a time). The first
+        section comes only once the caller's account is found: pull it before answering."""
         async with self._uow as uow:
             user = await uow.users.get(actor.user_id)
-            export: dict[str, Any] = {
-                "exported_at": self._clock.now(),
-                "account": {
+            yield "exported_at", self._clock.now()
+            yield (
+                "account",
+                {
                     "id": user.id,
                     "email": user.email,
                     "display_name": user.display_name,
@@ -44,34 +64,14 @@ class ExportMyData:
                     "created_at": user.created_at,
                     "updated_at": user.updated_at,
                 },
-                "sessions": [
-                    {
-                        "id": t.id,
-                        "family_id": t.family_id,
-                        "created_at": t.created_at,
-                        "expires_at": t.expires_at,
-                        "rotated_at": t.rotated_at,
-                        "revoked_at": t.revoked_at,
-                    }
-                    for t in await _all_sessions(uow, user.id)
-                ],
-                "audit_entries": [
-                    {
-                        "id": e.id,
-                        "at": e.at,
-                        "action": e.action,
-                        "entity": e.entity,
-                        "entity_id": e.entity_id,
-                        "by_me": e.actor_id == user.id,
-                        "changes": e.changes,
-                        "trace_id": e.trace_id,
-                    }
-                    for e in await _all_audit_entries(uow, user.id)
-                ],
-            }
+            )
+            sessions = each_item(lambda page: uow.refresh_tokens.list_for_user(user.id, page))
+            yield "sessions", (_session(t) async for t in sessions)
+            entries = each_item(lambda page: uow.audit.list_about_user(user.id, page))
+            yield "audit_entries", (_audit_entry(e, user.id) async for e in entries)
             for contributor in self._contributors:
-                export[contributor.section] = await contributor.export(uow, user.id)
-        return export
+                yield contributor.section, await contributor.export(uow, user.id)
+            await uow.commit()  # read-only: COMMIT keeps the connection's prepared statements
 
 
 class EraseMyAccount:

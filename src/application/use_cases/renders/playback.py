@@ -25,6 +25,7 @@ class PlaybackToken(msgspec.Struct, frozen=True, kw_only=True):
     token: str
     expires_at: datetime
     video: bool  # the render is a video container: its `/video` download is the one to play
+    with_media: bool  # made over an original media file (`/original` serves it)
 
 
 class IssuePlaybackToken:
@@ -40,4 +41,5 @@ class IssuePlaybackToken:
             token=issued.token,
             expires_at=self._clock.now() + timedelta(seconds=issued.expires_in),
             video=render.options.is_container,
+            with_media=render.options.media_id is not None,
         )

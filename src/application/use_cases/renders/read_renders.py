@@ -13,9 +13,10 @@ from application.pagination import PageOf, PageRequest
 from application.ports.blobs import BlobStore
 from application.ports.subtitles import SubtitleCodec
 from application.ports.subtitles_uow import QueuedUnitOfWork
+from domain.media import playable_extension
 from domain.projects import ProjectAction
 from domain.render_report import CueFitReport
-from domain.renders import Render, RenderStatus
+from domain.renders import MEDIA_TYPES, Render, RenderStatus
 from domain.spoken_subtitles import spoken_timings
 from domain.subtitles import SubtitleFormat
 
@@ -66,17 +67,18 @@ class ListTrackRenders:
         return found
 
 
-RenderPart = Literal["audio", "video", "voice"]
+RenderPart = Literal["audio", "video", "voice", "original"]
 
 
 class RenderAudio:
-    """A finished file of a render (the audio or video, or the voice stem): its key, format and size, and
-    its bytes streamed from the store (whole or one range)."""
+    """A file of a render (the audio or video, the voice stem, or the original media it was made over): its
+    key, extension, Content-Type and size, and its bytes streamed from the store (whole or one range)."""
 
-    def __init__(self, render: Render, store: BlobStore, part: RenderPart, size: int) -> None:
+    def __init__(self, render: Render, store: BlobStore, key: str, extension: str, size: int) -> None:
         self.render = render
-        self.key = render.stem_key if part == "voice" else render.blob_key
-        self.format = render.options.stem_format if part == "voice" else render.format
+        self.key = key
+        self.format = extension
+        self.media_type = MEDIA_TYPES.get(extension, "application/octet-stream")
         self.size = size
         self._store = store
 
@@ -85,10 +87,12 @@ class RenderAudio:
 
 
 class GetRenderAudio:
-    """A finished file of a render the caller may read: the audio (voice or mix), the delivered video, or
-    the voice stem; 409 while the render is not succeeded or when it has no such file."""
+    """A file of a render the caller may read: the audio (voice or mix), the delivered video, the voice stem,
+    or the original media the render was mixed over; 409 while the render is not succeeded or when it has no
+    such file."""
 
     def __init__(self, uow: QueuedUnitOfWork, artifacts: BlobStore) -> None:
+        self._uow = uow
         self._get = GetRender(uow)
         self._artifacts = artifacts
 
@@ -104,8 +108,23 @@ class GetRenderAudio:
             )
         if part == "video" and not render.options.is_container:
             raise Conflict(f"the render is {render.format} audio: download /audio", code="render_not_video")
+        if part == "original":
+            return await self._original(render)
         key = render.stem_key if part == "voice" else render.blob_key
-        return RenderAudio(render, self._artifacts, part, await self._artifacts.stat(key))
+        extension = render.options.stem_format if part == "voice" else render.format
+        return RenderAudio(render, self._artifacts, key, extension, await self._artifacts.stat(key))
+
+    async def _original(self, render: Render) -> RenderAudio:
+        media_id = render.options.media_id
+        media = None
+        if media_id is not None:
+            async with self._uow as uow:
+                media = await uow.media.find_for_track(render.track_id, media_id)
+                await uow.commit()
+        if media is None:
+            raise Conflict("the render was made without media, or its media was deleted", code="render_has_no_media")
+        size = await self._artifacts.stat(media.blob_key)
+        return RenderAudio(render, self._artifacts, media.blob_key, playable_extension(media.container), size)
 
 
 class GetRenderSubtitles:

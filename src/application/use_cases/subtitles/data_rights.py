@@ -9,13 +9,13 @@ from uuid import UUID
 
 import msgspec
 
-from application.pagination import each_item, every_item
+from application.pagination import each_item
 from application.ports.projects import ProjectAccess
 from application.ports.subtitles_uow import SubtitlesUnitOfWork
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.subtitles.common import EXPORT_BATCH, audit_changes
 from domain.projects import ProjectRole
-from domain.subtitles import Track
+from domain.subtitles import Cue, Track
 
 
 def _memberships(uow: SubtitlesUnitOfWork, user_id: UUID) -> AsyncIterator[ProjectAccess]:
@@ -26,9 +26,23 @@ def _tracks(uow: SubtitlesUnitOfWork, project_id: UUID) -> AsyncIterator[Track]:
     return each_item(lambda page: uow.tracks.list(project_id, page))
 
 
-async def _cues(uow: SubtitlesUnitOfWork, track_id: UUID) -> list[dict[str, Any]]:
-    cues = await every_item(lambda page: uow.cues.page(track_id, page), batch=EXPORT_BATCH)
-    return [msgspec.to_builtins(stored.cue) for stored in cues]
+async def _cues(uow: SubtitlesUnitOfWork, track_id: UUID) -> AsyncIterator[Cue]:
+    async for stored in each_item(lambda page: uow.cues.page(track_id, page), batch=EXPORT_BATCH):
+        yield stored.cue
+
+
+async def _owned_tracks(uow: SubtitlesUnitOfWork, project_id: UUID) -> AsyncIterator[dict[str, Any]]:
+    async for track in _tracks(uow, project_id):
+        yield {**msgspec.to_builtins(track), "cues": _cues(uow, track.id)}
+
+
+async def _entries(uow: SubtitlesUnitOfWork, user_id: UUID) -> AsyncIterator[dict[str, Any]]:
+    async for access in _memberships(uow, user_id):
+        entry: dict[str, Any] = {"role": access.role.value if access.role else None}
+        entry["project"] = msgspec.to_builtins(access.project)
+        if access.role is ProjectRole.OWNER:
+            entry["tracks"] = _owned_tracks(uow, access.project.id)
+        yield entry
 
 
 class ProjectsDataContributor:
@@ -38,18 +52,8 @@ class ProjectsDataContributor:
     section = "projects"
 
     async def export(self, uow: UnitOfWork, user_id: UUID) -> object:
-        subtitles = cast(SubtitlesUnitOfWork, uow)
-        out: list[dict[str, Any]] = []
-        async for access in _memberships(subtitles, user_id):
-            entry: dict[str, Any] = {"role": access.role.value if access.role else None}
-            entry["project"] = msgspec.to_builtins(access.project)
-            if access.role is ProjectRole.OWNER:
-                entry["tracks"] = [
-                    {**msgspec.to_builtins(track), "cues": await _cues(subtitles, track.id)}
-                    async for track in _tracks(subtitles, access.project.id)
-                ]
-            out.append(entry)
-        return out
+        """Memberships, and the tracks and cues of owned projects, read a page at a time as they are sent."""
+        return _entries(cast(SubtitlesUnitOfWork, uow), user_id)
 
     async def erase(self, uow: UnitOfWork, user_id: UUID, *, now: datetime) -> None:
         subtitles = cast(SubtitlesUnitOfWork, uow)

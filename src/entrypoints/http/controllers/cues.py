@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.actor import Actor
 from application.errors import FieldError, InvalidInput
+from application.off_loop import off_loop, small
 from application.ports.tracks import CueKey
 from application.use_cases.subtitles.cues import (
     CreateCue,
@@ -175,7 +176,7 @@ class SyncController(Controller):
         data: JSONBody[SyncIn],
         push_changes: NamedDependency[PushChanges],
     ) -> Envelope[SyncOut]:
-        changes = _changes(data.changes)
+        changes = await off_loop(small(len(data.changes)), _changes, data.changes)
         result = await push_changes.execute(actor, track_id, changes, since=_since(data.cursor))
         out = SyncOut(
             applied=result.applied,

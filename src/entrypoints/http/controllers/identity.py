@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody
+from litestar.response import Stream
 
 from application.actor import Actor
 from application.use_cases.identity.data_rights import EraseMyAccount, ExportMyData
@@ -21,6 +23,7 @@ from entrypoints.http.context import current_trace_id
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.idempotency import IDEMPOTENCY_HONOURED
 from entrypoints.http.identity_schemas import LoginRequest, RefreshRequest, RegisterRequest, TokensOut, UserOut
+from entrypoints.http.json_stream import enveloped
 from entrypoints.http.refresh_cookie import cleared_cookies, refresh_token_from_cookie, session_cookies
 from entrypoints.http.schemas import Envelope
 
@@ -142,13 +145,27 @@ class MeController(Controller):
     ) -> Envelope[UserOut]:
         return Envelope(data=UserOut.of(await get_current_user.execute(actor)))
 
-    @get("/export", summary="Everything stored about the caller, as JSON", responses=problem_responses(401, 429))
-    async def export(
-        self, actor: NamedDependency[Actor], export_my_data: NamedDependency[ExportMyData]
-    ) -> Response[Envelope[dict[str, Any]]]:
-        data = await export_my_data.execute(actor)
-        return Response(
-            Envelope(data=data),
+    @get(
+        "/export",
+        summary="Everything stored about the caller, as JSON (streamed)",
+        description=(
+            "Sent while it is read, in constant memory: the body is one JSON document that arrives in chunks. "
+            "A failure after the first bytes cuts the document short, so an incomplete export does not parse."
+        ),
+        responses=problem_responses(401, 429),
+    )
+    async def export(self, actor: NamedDependency[Actor], export_my_data: NamedDependency[ExportMyData]) -> Stream:
+        sections = export_my_data.execute(actor)
+        first = await anext(sections)  # the account is found (or not) before any byte is sent
+
+        async def every_section() -> AsyncIterator[tuple[str, object]]:
+            yield first
+            async for section in sections:
+                yield section
+
+        return Stream(
+            enveloped(every_section()),
+            media_type="application/json",
             headers={"Content-Disposition": 'attachment; filename="subdub-export.json"', "Cache-Control": "no-store"},
         )
 

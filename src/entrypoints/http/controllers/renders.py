@@ -27,7 +27,6 @@ from application.use_cases.renders.read_renders import (
 from application.use_cases.renders.request_render import RequestRender
 from application.use_cases.renders.watch_render import WatchRender
 from domain.render_report import CueFitReport
-from domain.renders import MEDIA_TYPES
 from entrypoints.http.auth import TAKES_PLAYBACK_LINKS, bearer_token
 from entrypoints.http.byte_ranges import Unsatisfiable, parse_range
 from entrypoints.http.controllers.tracks import MEDIA_TYPES as SUBTITLE_MEDIA_TYPES
@@ -56,6 +55,7 @@ class PlaybackUrlOut(msgspec.Struct, kw_only=True):
     audio_url: str
     video_url: str | None  # for a render delivered inside a video
     voice_url: str
+    original_url: str | None  # the media the render was mixed over, to play beside an audio dub
     expires_at: datetime
 
     @classmethod
@@ -65,6 +65,7 @@ class PlaybackUrlOut(msgspec.Struct, kw_only=True):
             audio_url=f"{base}/audio{query}",
             video_url=f"{base}/video{query}" if issued.video else None,
             voice_url=f"{base}/stems/voice{query}",
+            original_url=f"{base}/original{query}" if issued.with_media else None,
             expires_at=issued.expires_at,
         )
 
@@ -222,6 +223,22 @@ class RendersController(Controller):
         return await _download(await get_render_audio.execute(actor, render_id, "video"), range_header, "")
 
     @get(
+        "/original",
+        summary="The original media the render was mixed over, to play beside the dub (single byte ranges)",
+        responses=problem_responses(401, 404, 409, 416),
+        opt=PLAYBACK,
+    )
+    async def original(
+        self,
+        actor: NamedDependency[Actor],
+        render_id: FromPath[UUID],
+        get_render_audio: NamedDependency[GetRenderAudio],
+        range_header: RangeHeader = None,
+        token: PlaybackQuery = None,
+    ) -> Response[Any]:
+        return await _download(await get_render_audio.execute(actor, render_id, "original"), range_header, ".original")
+
+    @get(
         "/stems/voice",
         summary="Download the voice-only track of any render (single byte ranges supported)",
         responses=problem_responses(401, 404, 409, 416),
@@ -260,6 +277,6 @@ async def _download(found: RenderAudio, range_header: str | None, suffix: str) -
     return Stream(
         await found.read(first, last),
         status_code=206 if span is not None else 200,
-        media_type=MEDIA_TYPES[found.format],
+        media_type=found.media_type,
         headers=headers,
     )

@@ -3,6 +3,7 @@
 import { call, everyPage, newKey, objectUrl, serverEvents } from "./api.js";
 import { announce, clear, formatMs, h, problemText } from "./dom.js";
 import { bodyHas, offers } from "./features.js";
+import { followVideo } from "./playback.js";
 import { defaultVoice, loadVoices, parseVoiceKey, voiceOptions } from "./voices.js";
 
 const AUDIO_FORMATS = ["wav", "flac", "ogg", "mp3"];
@@ -54,27 +55,39 @@ export function renderPanel(track, signal, { currentVoice, onRendered, onTime })
 
   let watching = null;
   let shownUrl = null;
+  const videoMedia = new Set(); // ids of the project's media that have a picture
 
   // The player streams the render with ranged requests through a short-lived link when the server offers
   // them (a media element cannot send the bearer header); otherwise the file is fetched whole into a blob.
+  // {url, original}: `original` is the video the dub was mixed over (links only), to play beside an audio dub.
   const source = async (render, kind) => {
     if (!offers(PLAYBACK, "post")) {
       if (shownUrl) URL.revokeObjectURL(shownUrl);
       shownUrl = await objectUrl(`/api/v1/renders/${render.id}/${kind}`, { signal });
-      return shownUrl;
+      return { url: shownUrl, original: null };
     }
-    const links = await call(`/api/v1/renders/${render.id}/playback-url`, { method: "POST", signal });
-    return kind === "video" ? links.data.video_url : links.data.audio_url;
+    const links = (await call(`/api/v1/renders/${render.id}/playback-url`, { method: "POST", signal })).data;
+    return { url: kind === "video" ? links.video_url : links.audio_url, original: links.original_url };
   };
 
   const show = async (render) => {
     const kind = VIDEO_FORMATS.includes(render.format) ? "video" : "audio";
-    const url = await source(render, kind);
+    const { url, original } = await source(render, kind);
     const player = h(kind, {
       id: "render-player", controls: true, src: url, preload: "metadata",
       "aria-label": `Rendered ${kind}`, dataset: { durationMs: String(render.duration_ms ?? "") },
     });
-    if (onTime) player.addEventListener("timeupdate", () => onTime(Math.round(player.currentTime * 1000)));
+    const overVideo = kind === "audio" && original && videoMedia.has(render.media_id);
+    const video = overVideo && h("video", {
+      id: "original-player", controls: true, src: original, preload: "metadata",
+      "aria-label": "The original video, played with the dub below",
+    });
+    if (video) {
+      video.muted = true;
+      followVideo(video, player);
+    }
+    const lead = video || player;
+    if (onTime) lead.addEventListener("timeupdate", () => onTime(Math.round(lead.currentTime * 1000)));
     const download = h("a", { href: url, download: `render-${render.id}.${render.format}`, class: "button", id: "render-download" },
       `Download (${render.format})`);
     // A link lasts minutes: when it has run out the player asks for a fresh one and carries on where it was.
@@ -85,11 +98,12 @@ export function renderPanel(track, signal, { currentVoice, onRendered, onTime })
       const at = player.currentTime;
       const fresh = await source(render, kind).catch(() => null);
       if (!fresh) return;
-      player.src = fresh;
-      download.href = fresh;
+      player.src = fresh.url;
+      download.href = fresh.url;
       player.currentTime = at;
     });
     clear(result,
+      video,
       player,
       h("p", {}, `${formatMs(render.duration_ms || 0)} · ${render.format} · ${Math.round((render.size_bytes || 0) / 1024)} KiB`),
       h("p", { class: "muted" }, statsText(render)),
@@ -171,6 +185,7 @@ export function renderPanel(track, signal, { currentVoice, onRendered, onTime })
       currentVoice.get = () => parseVoiceKey(voiceSelect.value);
       if (mediaSelect) {
         const media = await everyPage(`/api/v1/projects/${track.project_id}/media`).catch(() => []);
+        for (const m of media) if (m.kind === "video") videoMedia.add(m.id);
         mediaSelect.append(...media.map((m) => h("option", { value: m.id }, `${m.role} ${m.kind} (${m.container})`)));
         mediaSelect.addEventListener("change", () => {
           const video = media.find((m) => m.id === mediaSelect.value && m.kind === "video");
