@@ -110,9 +110,10 @@ def _decoded(path: Path) -> tuple[float, float]:
 
 
 def _row(label: str, result: dict[str, object]) -> str:
+    r: dict[str, float] = {key: float(value) for key, value in result.items() if isinstance(value, int | float)}
     return (
-        f"{result['wall']:.2f} s wall, {result['cpu']:.2f} s CPU (load {result['load']:.1f}); out {result['out_lufs']} LUFS, "
-        f"{result['true_peak']} dBTP, limiter {int(result['limited_ms']) / 1000:.0f} s; peak RSS {result['rss_mb']:.0f} MB"  # type: ignore[call-overload]
+        f"{r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU (load {r['load']:.1f}); out {result['out_lufs']} LUFS, "
+        f"{result['true_peak']} dBTP, limiter {r['limited_ms'] / 1000:.0f} s; peak RSS {r['rss_mb']:.0f} MB"
     )
 
 
@@ -167,7 +168,8 @@ def main() -> None:
     lines = [
         SECTION,
         "",
-        f"`python bench/mix_stage.py --baseline-src <checkout before this work>/src`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        "`python bench/mix_stage.py --baseline-src <checkout before this work>/src`, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"2 cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the start (shared with other jobs:",
         "wall times are upper bounds; the CPU seconds say what the work costs). Best of "
         f"{args.rounds} for this code, one run of the baseline, alternating, each in its own process.",
