@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -35,7 +36,8 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 CORES = os.cpu_count() or 1
 HEART = VoiceRef(engine="hibari", name="heart")
 STAGE_CUES = int(os.environ.get("BENCH_HIBARI_CUES", "120"))
-RENDER_CUES, RENDER_SECONDS = int(os.environ.get("BENCH_HIBARI_RENDER_CUES", "300")), 1800
+RENDER_CUES = int(os.environ.get("BENCH_HIBARI_RENDER_CUES", "1000"))
+RENDER_SECONDS = RENDER_CUES * 6.12  # 1 000 cues: 102 minutes, as the espeak benches
 MIX_CUES, MIX_SECONDS = 1000, 6120  # 102 minutes
 
 
@@ -77,6 +79,7 @@ async def cold_hibari_render(work: Path) -> tuple[float, float, float, object]:
     engine = HibariSpeechSynthesizer()
     try:
         track = generate_track(RENDER_CUES, RENDER_SECONDS, seed=11)
+        shutil.rmtree(work / "hibari", ignore_errors=True)  # cold: no clip of an earlier run
         render = use_case(work / "hibari", {"hibari": engine})
         cpu0, t0 = tree_cpu_seconds(), time.perf_counter()
         report = await render.execute(track, RenderOptions(voice=HEART), "hibari.wav")
