@@ -83,10 +83,12 @@ class TruePeakLimiter:
         second = self._second.over(around[still] + lo, ceiling / remainders[still], wide_lo, wide_hi)
         wide = staged[wide_lo - lo : wide_hi - lo]
         gains = first[wide_lo - lo : wide_hi - lo]
+        # the crests the second stage read are the output's where it changed nothing
+        crests = (around - (wide_lo - lo), remainders) if second is None else None
         if second is not None:
             wide = wide * second
             gains = gains * second
-        self._meter(positions, peaks, wide, gains, wide_lo)
+        self._meter(positions, peaks, wide, gains, wide_lo, crests)
         inner = slice(start - wide_lo, end - wide_lo)
         turned = gains[inner] < 0.9999
         if turned.any():
@@ -95,10 +97,17 @@ class TruePeakLimiter:
         return wide[inner].copy(), gains[inner].copy()
 
     def _meter(
-        self, positions: np.ndarray, peaks: np.ndarray, wide: np.ndarray, gains: np.ndarray, wide_lo: int
+        self,
+        positions: np.ndarray,
+        peaks: np.ndarray,
+        wide: np.ndarray,
+        gains: np.ndarray,
+        wide_lo: int,
+        crests: tuple[np.ndarray, np.ndarray] | None,
     ) -> None:
         """The output's true peak over `wide` less REACH + 2 samples at each end (the samples given out):
-        where no gain change is within reach it is the input's, already read; elsewhere it is read again."""
+        where no gain change is within reach it is the input's, already read; elsewhere it is read again
+        (or taken from `crests`, the output's crests and their peaks already read there)."""
         changed = np.flatnonzero(gains < 1.0)
 
         def near(at: np.ndarray) -> np.ndarray:
@@ -109,10 +118,17 @@ class TruePeakLimiter:
             return np.asarray(np.abs(changed[following] - at) <= REACH + 1)
 
         start, end = REACH + 2, wide.size - REACH - 2
-        read = candidates(wide, self.ceiling * HOT_MARGIN, start, end)
-        read = read[near(read)]
-        if read.size:
-            self.peak = max(self.peak, float(peaks_at(wide, read).max()))
+        if crests is None:
+            lo, hi = (int(changed[0]) - REACH - 1, int(changed[-1]) + REACH + 2) if changed.size else (0, 0)
+            read = candidates(wide, self.ceiling * HOT_MARGIN, max(start, lo), min(end, hi))
+            read_peaks = peaks_at(wide, read[near(read)])
+        else:
+            at, values = crests
+            keep = (at >= start) & (at < end)
+            keep[keep] = near(at[keep])
+            read_peaks = values[keep]
+        if read_peaks.size:
+            self.peak = max(self.peak, float(read_peaks.max()))
         local = positions - wide_lo
         inside = np.flatnonzero((local >= start) & (local < end))
         kept = inside[~near(local[inside])]

@@ -93,7 +93,8 @@ class StreamingMixSession:
         self._emitted = 0
         self._peak = 0.0
         self._gain = 1.0
-        self._work = InOrder("mix")  # measuring, or limiting and encoding, beside the mixing
+        self._work = InOrder("mix")  # measuring, or limiting, beside the mixing
+        self._writing = InOrder("encode")  # counting the limiter's gains and encoding, beside the limiting
 
     @property
     def chunk_count(self) -> int:
@@ -132,28 +133,29 @@ class StreamingMixSession:
     def _encode(
         self, out: soundfile.SoundFile, limiter: TruePeakLimiter, applied: AppliedGains, chunk: np.ndarray, last: bool
     ) -> None:
-        pieces = [self._limited(limiter, applied, chunk)]
+        """Limit (in the first background thread), then count the gains and write (in the second)."""
+        pieces = [(limiter.process(chunk), limiter.gains)]
         if last:
-            pieces.append(self._limited(limiter, applied, None))
-        for piece in pieces:
-            if piece.size:
-                self._peak = max(self._peak, float(np.max(np.abs(piece))))
-            if self._format in ("wav", "flac"):
-                piece *= np.float32(32768.0)
-                np.rint(piece, out=piece)
-                out.write(np.clip(piece, -32768, 32767, out=piece).astype(np.int16))
-            else:
-                out.write(np.clip(piece, -1.0, 1.0))
+            pieces.append((limiter.flush(), limiter.gains))
+        for piece, gains in pieces:
+            self._writing.submit(self._write, out, applied, piece, gains)
 
-    def _limited(self, limiter: TruePeakLimiter, applied: AppliedGains, chunk: np.ndarray | None) -> np.ndarray:
-        """The chunk through the limiter (None: what it still holds), its gains counted per tile."""
-        piece = limiter.flush() if chunk is None else limiter.process(chunk)
-        applied.add(limiter.gains, self._emitted)
+    def _write(
+        self, out: soundfile.SoundFile, applied: AppliedGains, piece: np.ndarray, gains: np.ndarray | None
+    ) -> None:
+        applied.add(gains, self._emitted)
         self._emitted += piece.size
-        return piece
+        if piece.size:
+            self._peak = max(self._peak, float(np.max(np.abs(piece))))
+        if self._format in ("wav", "flac"):
+            piece *= np.float32(32768.0)
+            np.rint(piece, out=piece)
+            out.write(np.clip(piece, -32768, 32767, out=piece).astype(np.int16))
+        else:
+            out.write(np.clip(piece, -1.0, 1.0))
 
     def limiter_report(self) -> LimiterReport:
-        self._work.wait()
+        self._wait()
         limiter = self._limiter
         peak = max(limiter.peak if limiter else 0.0, self._peak)  # the true peak is never under the sample peak
         output = self._applied.weights(self._gain, self._meter.tile_sizes) if self._applied else None
@@ -174,13 +176,19 @@ class StreamingMixSession:
             )
         return self._file
 
+    def _wait(self) -> None:
+        self._work.wait()  # the limiting first: it hands its output to the writing
+        self._writing.wait()
+
     def finish(self) -> None:
-        self._work.wait()
+        self._wait()
         self._work.close()
+        self._writing.close()
         self._open().close()  # an empty timeline still makes a valid (empty) file
 
     def discard(self) -> None:
         self._work.close()  # what is being written is finished first
+        self._writing.close()
         if self._file is not None and not self._file.closed:
             self._file.close()
 
