@@ -83,3 +83,20 @@ def test_voices_shows_the_tier_of_each_voice(tmp_path: Path) -> None:
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
     assert "neural" in lines["hibari:heart"] and "female" in lines["hibari:heart"]
     assert "formant" in lines["espeak:en-us"]
+
+
+def test_fit_check_chooses_voices_through_a_cast_file_as_render_does(tmp_path: Path) -> None:
+    source = _srt(tmp_path, "talk.en.srt")
+    cast = tmp_path / "cast.json"
+    cast.write_text(json.dumps({"defaults": {"en": {"engine": "espeak", "name": "en-gb"}}}))
+    plain = subdub("fit-check", source, "--voice", "espeak:fr-fr", "--json", data_dir=tmp_path / "d")
+    assert plain.returncode == 0, plain.stderr
+    assert {cue["voice"] for cue in json.loads(plain.stdout)["cues"]} == {"espeak:fr-fr"}
+    cast_on = subdub("fit-check", source, "--voice", "espeak:fr-fr", "--cast", cast, "--json", data_dir=tmp_path / "d")
+    assert cast_on.returncode == 0, cast_on.stderr
+    assert {cue["voice"] for cue in json.loads(cast_on.stdout)["cues"]} == {"espeak:en-gb"}  # the language's
+    other = subdub(
+        "fit-check", source, "--language", "de", "--voice", "espeak:fr-fr", "--cast", cast, "--json",
+        data_dir=tmp_path / "d",
+    )  # fmt: skip
+    assert {cue["voice"] for cue in json.loads(other.stdout)["cues"]} == {"espeak:fr-fr"}  # no default for de

@@ -1,5 +1,6 @@
-"""The streaming mix: clips placed on the timeline chunk by chunk, measured, then encoded with soundfile
-after the gain and a true-peak limiter (rehearsed first when it may take loudness away)."""
+"""The streaming mix: clips placed on the timeline chunk by chunk, measured (with per-tile energies and
+peaks, from which the loudness left by the limiter at any gain is predicted), then encoded with
+soundfile after the gain and a true-peak limiter."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import numpy as np
 import soundfile
 
+from adapters.audio.in_order import InOrder
 from adapters.audio.loudness import StreamingLoudnessMeter
 from adapters.audio.pcm import pcm_to_float
 from application.errors import DependencyUnavailable
@@ -91,18 +93,21 @@ class StreamingMixSession:
         self._emitted = 0
         self._peak = 0.0
         self._gain = 1.0
+        self._work = InOrder("mix")  # measuring, or limiting and encoding, beside the mixing
 
     @property
     def chunk_count(self) -> int:
         return self._chunk_count
 
     def measure(self, index: int) -> None:
-        self._meter.add(self._timeline.mix(index))
+        self._work.submit(self._meter.add, self._timeline.mix(index))
 
     def levels(self) -> MixLevels:
+        self._work.wait()
         return MixLevels(integrated_lufs=self._meter.integrated_lufs(), peak_dbfs=self._meter.peak_dbfs)
 
     def predicted_lufs(self, gain_db: float) -> float | None:
+        self._work.wait()
         from adapters.audio.limited_loudness import predicted_weights
 
         ceiling = float(10 ** (LIMITER_CEILING_DBTP / 20))
@@ -120,11 +125,15 @@ class StreamingMixSession:
             self._limiter = TruePeakLimiter(self._layout.sample_rate, LIMITER_CEILING_DBTP)
             self._applied = AppliedGains(self._meter.tile_bounds)
             self._gain = 10 ** (gain_db / 20)
-        limiter, applied = self._limiter, self._applied
         chunk = self._timeline.mix(index)
         chunk *= np.float32(self._gain)
+        self._work.submit(self._encode, out, self._limiter, self._applied, chunk, index == self._chunk_count - 1)
+
+    def _encode(
+        self, out: soundfile.SoundFile, limiter: TruePeakLimiter, applied: AppliedGains, chunk: np.ndarray, last: bool
+    ) -> None:
         pieces = [self._limited(limiter, applied, chunk)]
-        if index == self._chunk_count - 1:
+        if last:
             pieces.append(self._limited(limiter, applied, None))
         for piece in pieces:
             if piece.size:
@@ -144,6 +153,7 @@ class StreamingMixSession:
         return piece
 
     def limiter_report(self) -> LimiterReport:
+        self._work.wait()
         limiter = self._limiter
         peak = max(limiter.peak if limiter else 0.0, self._peak)  # the true peak is never under the sample peak
         output = self._applied.weights(self._gain, self._meter.tile_sizes) if self._applied else None
@@ -165,9 +175,12 @@ class StreamingMixSession:
         return self._file
 
     def finish(self) -> None:
+        self._work.wait()
+        self._work.close()
         self._open().close()  # an empty timeline still makes a valid (empty) file
 
     def discard(self) -> None:
+        self._work.close()  # what is being written is finished first
         if self._file is not None and not self._file.closed:
             self._file.close()
 

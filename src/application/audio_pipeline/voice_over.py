@@ -186,7 +186,8 @@ class RenderVoiceOver:
         return await self._fit_all(fitter, speakable, plans, natural_ms, tracker)
 
     async def _mix(self, layout: TrackLayout, options: RenderOptions, stem_key: str, tracker: _Tracker) -> _Mixed:
-        """Measure the mix, choose the gain (rehearsing the limiter when it may act), encode it to `stem_key`."""
+        """Measure the mix, choose the gain (predicting what the limiter leaves when it may act), encode it to
+        `stem_key`."""
         with self._store.writer(stem_key) as sink:
             session = self._mixer.start(layout, self._cache, sink, options.stem_format)
             try:

@@ -12,11 +12,12 @@ import msgspec
 
 from application.errors import ApplicationError, InvalidInput
 from application.use_cases.renders.fit_check import FitForecast, FitForecaster
+from application.voice_checks import cast_voices
 from domain.errors import DomainError
 from domain.planner import DEFAULT_LEAD_MS
 from domain.render_options import OVERFLOW_POLICIES, RenderOptions
 from domain.voices import VoiceRef
-from entrypoints.cli.render import EXIT_BAD_INPUT, EXIT_FAILED, UsageError, parse_borrow
+from entrypoints.cli.render import EXIT_BAD_INPUT, EXIT_FAILED, UsageError, language_of, parse_borrow, read_cast
 
 
 def register(sub: Any) -> None:
@@ -28,6 +29,8 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("input", type=Path, help="subtitle file (SRT, WebVTT, ASS or SSA)")
     parser.add_argument("--voice", default="espeak:en-us", help="engine:name (default espeak:en-us)")
+    parser.add_argument("--language", help="the track's language (default: from the file name, film.en.srt)")
+    parser.add_argument("--cast", type=Path, help="a JSON cast, as for `subdub render --cast`")
     parser.add_argument("--max-speed", type=float, default=1.6, help="fastest speed-up before overflow (1.6)")
     parser.add_argument("--overflow", default="overlap", help=f"{' | '.join(OVERFLOW_POLICIES)} (default overlap)")
     parser.add_argument("--borrow", default="gap", help='"gap" (default) or milliseconds of silence after a cue')
@@ -46,6 +49,8 @@ def register(sub: Any) -> None:
 def _options(args: argparse.Namespace) -> RenderOptions:
     if not args.input.is_file():
         raise UsageError(f"input {args.input} is not a file")
+    if args.cast is not None and not args.cast.is_file():
+        raise UsageError(f"cast {args.cast} is not a file")
     borrow = parse_borrow(args.borrow)
     try:
         return RenderOptions(
@@ -67,7 +72,11 @@ async def _check(args: argparse.Namespace, options: RenderOptions) -> FitForecas
     async with running(bootstrap(needs_database=False).container, database=False) as container:
         subtitles = container.voice.subtitle_file_reader().read(args.input)
         forecaster: FitForecaster = container.renders.fit_forecaster()
-        return await forecaster.forecast(subtitles.cues, options, {})
+        # each cue's voice as a render chooses it: its own, its speaker's in the cast, the cast's
+        # default for the language, else --voice
+        language = args.language or language_of(args.input)
+        cues, _ = cast_voices(list(subtitles.cues), read_cast(args.cast), language, options.voice)
+        return await forecaster.forecast(cues, options, {})
 
 
 def _print(forecast: FitForecast) -> None:

@@ -192,7 +192,8 @@ class CastFile(msgspec.Struct, forbid_unknown_fields=True):
     defaults: dict[str, VoiceRef] = msgspec.field(default_factory=dict)
 
 
-def _cast(path: Path | None) -> Cast | None:
+def read_cast(path: Path | None) -> Cast | None:
+    """The cast of a JSON file (`--cast`), checked as the API checks one; None without a file."""
     if path is None:
         return None
     try:
@@ -271,7 +272,7 @@ async def _render(
     language = args.language or language_of(args.input)
     if args.voice is None:
         options = msgspec.structs.replace(options, voice=await default_voice(synthesizers, language))
-    cast = _cast(args.cast)
+    cast = read_cast(args.cast)
     cues, uses = cast_voices(list(subtitles.cues), cast, language, options.voice)
     # the file is read now, so every entry is checked, used or not (as the API checks a cast it saves)
     listed = [

@@ -11,7 +11,7 @@ import msgspec
 from adapters.media.languages import to_bcp47
 from application.ports.renders import JobInfo
 from domain.planner import DEFAULT_LEAD_MS
-from domain.render_options import RenderOptions
+from domain.render_options import DEFAULT_VOICE, RenderOptions
 from domain.renders import Render
 from domain.voices import VoiceRef
 from entrypoints.http.subtitles_schemas import VoiceIn, VoiceOut
@@ -20,7 +20,8 @@ LanguageTag = Annotated[str, msgspec.Meta(min_length=2, max_length=35)]
 
 
 class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    voice: VoiceIn
+    # none: the voice of the track's language (the neural voice for English, espeak-ng's otherwise)
+    voice: VoiceIn | None = None
     format: Literal["wav", "flac", "ogg", "mp3", "mkv", "mp4", "webm"]
     sample_rate: int = 24000
     loudness_lufs: float = -16.0
@@ -42,7 +43,7 @@ class RenderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """Ranges are checked by the domain (422 with the field named)."""
         borrow = self.borrow if self.borrow is not None else self.borrow_ms
         return RenderOptions(
-            voice=VoiceRef(engine=self.voice.engine, name=self.voice.name),
+            voice=DEFAULT_VOICE if self.voice is None else VoiceRef(engine=self.voice.engine, name=self.voice.name),
             format=self.format,
             sample_rate=self.sample_rate,
             loudness_lufs=self.loudness_lufs,

@@ -82,3 +82,31 @@ async def test_render_requests_are_authorised_validated_and_idempotent(clean_dat
         assert again.status_code == 409 and again.json()["code"] == "render_finished"
         events = await client.get(f"/api/v1/renders/{second['id']}/events", headers=crew.as_("viewer"))
         assert events.status_code == 200 and "event: cancelled" in events.text  # the final event at once
+
+
+async def test_a_render_without_a_voice_takes_the_default_of_the_track_language(
+    clean_database: str, tmp_path: Path
+) -> None:
+    async with api_client(clean_database, tmp_path) as client:
+        crew = await team(client)  # its track is English
+        english = await client.post(
+            f"/api/v1/tracks/{crew.track['id']}/renders", json={"format": "wav"}, headers=crew.as_("editor")
+        )
+        assert english.status_code == 202, english.text
+        assert english.json()["data"]["voice"] == {"engine": "hibari", "name": "heart"}  # the neural voice
+
+        body = {"language": "de", "label": "Deutsch", "cues": [{"start_ms": 0, "end_ms": 900, "text": "Guten Tag"}]}
+        created = await client.post(
+            f"/api/v1/projects/{crew.project['id']}/tracks", json=body, headers=crew.owner.headers
+        )
+        assert created.status_code == 201, created.text
+        german = await client.post(
+            f"/api/v1/tracks/{created.json()['data']['id']}/renders", json={"format": "wav"}, headers=crew.as_("editor")
+        )
+        assert german.status_code == 202, german.text
+        assert german.json()["data"]["voice"] == {"engine": "espeak", "name": "de"}  # espeak-ng's voice of it
+
+        chosen = await client.post(
+            f"/api/v1/tracks/{crew.track['id']}/renders", json=ESPEAK, headers=crew.as_("editor")
+        )
+        assert chosen.json()["data"]["voice"] == ESPEAK["voice"]  # a voice asked for is kept

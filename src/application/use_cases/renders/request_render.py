@@ -15,7 +15,7 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.speech import SpeechSynthesizer
 from application.ports.subtitles_uow import QueuedUnitOfWork
 from application.use_cases.lexicon_text import MatcherFactory, with_lexicon
-from application.voice_checks import cast_voices, check_voices
+from application.voice_checks import cast_voices, check_voices, default_voice
 from domain.clips import normalise_text
 from domain.delivery import bed_stream_for
 from domain.media import Media
@@ -46,9 +46,13 @@ class RequestRender:
         self._ids = ids
         self._lexicon_matcher = lexicon_matcher
 
-    async def execute(self, actor: Actor, track_id: UUID, options: RenderOptions) -> Render:
+    async def execute(
+        self, actor: Actor, track_id: UUID, options: RenderOptions, *, voice_by_language: bool = False
+    ) -> Render:
+        """With `voice_by_language`, the render's voice is the default of the dub's language (the track's
+        unless the options name one): the neural voice for English, espeak-ng's voice otherwise."""
         # Before the transaction: listing a provider's voices may take a network round trip.
-        voice_error = await self._voice_error(options)
+        voice_error = None if voice_by_language else await self._voice_error(options)
         async with self._uow as uow:
             access = await uow.track_source.access(track_id, actor.user_id)
             if access is None:
@@ -58,6 +62,9 @@ class RequestRender:
                 raise voice_error
             await self._check_queue(uow, actor)
             options = await _with_media(uow, track_id, options, access.language)
+            if voice_by_language:  # the local engines' voices only: no network round trip here
+                language = options.language or access.language
+                options = msgspec.structs.replace(options, voice=await default_voice(self._synthesizers, language))
             cues = [cue for cue in await uow.track_source.snapshot(track_id) if normalise_text(cue.text)]
             if not cues:
                 raise InvalidInput("the track has no cue with text to speak", code="empty_track")

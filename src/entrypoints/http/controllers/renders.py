@@ -88,7 +88,7 @@ class TrackRendersController(Controller):
         data: JSONBody[RenderIn],
         request_render: NamedDependency[RequestRender],
     ) -> Response[Envelope[RenderOut]]:
-        render = await request_render.execute(actor, track_id, data.options())
+        render = await request_render.execute(actor, track_id, data.options(), voice_by_language=data.voice is None)
         return Response(
             Envelope(data=RenderOut.of(render)), status_code=202, headers={"Location": f"/api/v1/renders/{render.id}"}
         )
