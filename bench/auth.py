@@ -146,19 +146,19 @@ async def http_figures(base: str, rounds: int, per_round: int) -> dict[str, floa
 
 async def component_figures(container: object, n: int) -> dict[str, float]:
     c = container  # the same container the server used is not shared across loops: a fresh pool here
-    pool = c.pool()  # type: ignore[attr-defined]
+    pool = c.core.pool()  # type: ignore[attr-defined]
     await pool.open(wait=True)
     try:
-        register = c.register_user()  # type: ignore[attr-defined]
+        register = c.identity.register_user()  # type: ignore[attr-defined]
         from application.use_cases.identity.register import RegisterCommand
 
         user = await register.execute(
             RegisterCommand(email=f"parts-{time.time_ns()}@example.com", password=PASSWORD, display_name="Parts")
         )
-        tokens = c.access_tokens()  # type: ignore[attr-defined]
+        tokens = c.identity.access_tokens()  # type: ignore[attr-defined]
         token = tokens.issue(user.id, user.role, user.token_epoch).token
-        authenticate = c.authenticate()  # type: ignore[attr-defined]
-        states = c.auth_states()  # type: ignore[attr-defined]
+        authenticate = c.identity.authenticate()  # type: ignore[attr-defined]
+        states = c.identity.auth_states()  # type: ignore[attr-defined]
 
         async def verify_only() -> object:
             return tokens.verify(token)

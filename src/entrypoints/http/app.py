@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -34,6 +35,11 @@ from entrypoints.wiring import Container, running
 
 log = structlog.get_logger(__name__)
 
+# How long a thread running Python (the CPU lane validating a sync push) keeps the GIL while the event loop
+# waits for it: 1 ms instead of CPython's 5 ms, since a request needs the GIL several times.
+SWITCH_INTERVAL_S = 0.001
+GC_YOUNG_THRESHOLD = 50_000
+
 
 def _lifespan(container: Container) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     """Every resource opened and closed by the wiring, plus the API's own queue-metrics refresher."""
@@ -48,8 +54,12 @@ def _lifespan(container: Container) -> Callable[[Litestar], AbstractAsyncContext
             log.info("api.started", host=settings.http_host, port=settings.http_port)
             # Everything built so far lives as long as the process: out of the collector's sight, a full
             # collection no longer walks ~135 000 startup objects (it stalled the loop 130-590 ms while
-            # ten 5 000-change sync pushes ran).
+            # ten 5 000-change sync pushes ran). A request that makes tens of thousands of objects then
+            # triggers a young collection every 50 000 allocations, not every 700 (probes' p99 during
+            # those pushes: 74 -> 27 ms, bench/RESULTS.md).
             gc.freeze()
+            gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
             try:
                 yield
             finally:

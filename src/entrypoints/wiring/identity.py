@@ -20,7 +20,7 @@ from application.use_cases.identity.profile import GetCurrentUser
 from application.use_cases.identity.refresh import RefreshSession
 from application.use_cases.identity.register import RegisterUser
 from application.use_cases.identity.sessions import SessionIssuer
-from application.use_cases.subtitles.data_rights import ProjectsDataContributor
+from application.use_cases.subtitles.data_rights import InvitationsDataContributor, ProjectsDataContributor
 from entrypoints.wiring.use_case import UseCase, WriteUseCase
 
 
@@ -77,7 +77,9 @@ class IdentityContainer(containers.DeclarativeContainer):
     list_audit_logs = UseCase(ListAuditLogs, unit_of_work)
     create_admin = WriteUseCase(CreateAdmin, unit_of_work, register_user, auth_states, core.clock)
     # Right to be forgotten: each area that stores user data adds its DataContributor here.
-    data_contributors = providers.List(providers.Singleton(ProjectsDataContributor))
+    data_contributors = providers.List(
+        providers.Singleton(ProjectsDataContributor), providers.Singleton(InvitationsDataContributor)
+    )
     export_my_data = UseCase(ExportMyData, unit_of_work, data_contributors, core.clock)
     erase_my_account = WriteUseCase(
         EraseMyAccount, unit_of_work, data_contributors, pseudonymizer, auth_states, core.clock

@@ -76,7 +76,7 @@ async def test_a_300k_cue_export_streams_in_constant_memory(clean_database: str,
     document = msgspec.json.decode(body)
     assert set(document) == {"data", "meta"}
     data = document["data"]
-    assert list(data) == ["exported_at", "account", "sessions", "audit_entries", "projects"]
+    assert list(data) == ["exported_at", "account", "sessions", "audit_entries", "projects", "invitations"]
     assert data["account"]["id"] == big.id
     [entry] = data["projects"]
     assert entry["role"] == "owner"

@@ -195,3 +195,16 @@ async def test_the_member_list_pages_through_members_then_invitations(clean_data
                 break
         assert [s for s, _ in seen] == ["active", "active", "pending", "pending", "pending"]
         assert sorted(e for _, e in seen) == sorted([owner.email, editor.email, *emails])
+
+
+# covers: S-SEC-9
+async def test_invitations_are_in_the_export_and_go_with_the_account(clean_database: str, tmp_path: Path) -> None:
+    async with api_client(clean_database, tmp_path) as client:
+        owner, invitee = await person(client), await person(client)
+        project = await new_project(client, owner, "Exported")
+        sent = await invite(client, project["id"], owner, invitee.email, "viewer")
+        exported = (await client.get("/api/v1/me/export", headers=invitee.headers)).json()["data"]["invitations"]
+        assert [(i["id"], i["project_title"], i["role"]) for i in exported] == [(sent["id"], "Exported", "viewer")]
+        assert (await client.get("/api/v1/me/export", headers=owner.headers)).json()["data"]["invitations"] == []
+        assert (await client.delete("/api/v1/me", headers=invitee.headers)).status_code == 204
+        assert [m["status"] for m in await roster(client, project["id"], owner)] == ["active"]

@@ -1,12 +1,12 @@
-"""`/health/live` stays fast while ten 5 000-change sync pushes run at once: their validation runs off the
-event loop and their rows travel to PostgreSQL as one JSON document (no per-value work on the loop)."""
+"""`/health/live` stays fast (wrk p99 < 50 ms) while ten 5 000-change sync pushes run at once: their
+validation runs off the event loop and their rows travel to PostgreSQL as one JSON document."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import statistics
-import time
+import re
+import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,45 +48,44 @@ async def push(client: httpx.AsyncClient, who: Person, track_id: str, content: b
     return await client.post(f"/api/v1/tracks/{track_id}/sync", content=content, headers=headers)
 
 
-async def probe(client: httpx.AsyncClient, until: asyncio.Future[Any]) -> list[float]:
-    latencies: list[float] = []
-    while not until.done():
-        started = time.perf_counter()
-        answer = await client.get("/health/live")
-        latencies.append(time.perf_counter() - started)
-        assert answer.status_code == 200
-        await asyncio.sleep(0.005)
-    return latencies
+async def probe(base: str, seconds: int) -> float:
+    """p99 of back-to-back `/health/live` requests by wrk (a C client in its own process, so the test's own
+    event loop, busy sending pushes, does not add to the figures), in seconds."""
+    wrk = await asyncio.create_subprocess_exec(
+        "wrk", "-t1", "-c1", f"-d{seconds}s", "--latency", f"{base}/health/live", stdout=asyncio.subprocess.PIPE
+    )
+    out = (await wrk.communicate())[0].decode()
+    value, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (apt-get install wrk)")
 async def test_health_stays_fast_during_ten_big_sync_pushes(clean_database: str, tmp_path: Path) -> None:
     port = free_port()
     server = serve_subdub(clean_database, tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        async with (
-            httpx.AsyncClient(base_url=base, timeout=300) as client,
-            httpx.AsyncClient(base_url=base, timeout=300) as prober,
-        ):
+        async with httpx.AsyncClient(base_url=base, timeout=300) as client:
             await until_live(client, server)
             owner = await person(client)  # type: ignore[arg-type]  # the same calls as the test client
             project = await new_project(client, owner)  # type: ignore[arg-type]
             tracks = [(await new_track(client, project["id"], owner))["id"] for _ in range(PUSHES)]  # type: ignore[arg-type]
             ids = [[str(uuid.uuid4()) for _ in range(CHANGES)] for _ in tracks]
-            idle = await probe(prober, asyncio.ensure_future(asyncio.sleep(2)))
-            latencies: list[float] = []
-            for version in (1, 2):  # 50 000 new cues, then 50 000 edits of them
-                bodies = [body(mine, version) for mine in ids]
-                wave = asyncio.gather(*(push(client, owner, t, b) for t, b in zip(tracks, bodies, strict=True)))
-                latencies += await probe(prober, wave)
-                assert all(answer.status_code == 200 for answer in await wave)
-                assert all(len(answer.json()["data"]["applied"]) == CHANGES for answer in await wave)
+            bodies = [[body(mine, version) for mine in ids] for version in (1, 2, 3, 4)]
+            idle_p99 = await probe(base, 2)
+            probing = asyncio.ensure_future(probe(base, 6))
+            waves = 0
+            while not probing.done() and waves < len(bodies):  # new cues, then edits of them
+                wave = [push(client, owner, t, b) for t, b in zip(tracks, bodies[waves], strict=True)]
+                answers = await asyncio.gather(*wave)
+                assert all(a.status_code == 200 and len(a.json()["data"]["applied"]) == CHANGES for a in answers)
+                waves += 1
+            p99 = await probing
     finally:
         server.terminate()
         server.wait(timeout=20)
-    p99, idle_p99 = (statistics.quantiles(values, n=100)[98] for values in (latencies, idle))
-    print(f"{len(latencies)} probes: p99 {p99 * 1000:.1f} ms during the pushes, {idle_p99 * 1000:.1f} ms idle")
+    print(f"p99 {p99 * 1000:.1f} ms during {waves} waves of {PUSHES} pushes, {idle_p99 * 1000:.1f} ms idle")
     if idle_p99 >= 0.025:  # idle probes already take half the budget: this host cannot show 50 ms either way
         pytest.skip(f"host too loaded to measure: idle p99 {idle_p99 * 1000:.1f} ms, pushing {p99 * 1000:.1f} ms")
-    assert p99 < 0.050, f"p99 {p99 * 1000:.1f} ms over {len(latencies)} probes (idle p99 {idle_p99 * 1000:.1f} ms)"
+    assert p99 < 0.050, f"p99 {p99 * 1000:.1f} ms during the pushes (idle p99 {idle_p99 * 1000:.1f} ms)"

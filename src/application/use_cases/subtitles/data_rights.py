@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 from uuid import UUID
 
@@ -47,7 +47,7 @@ async def _entries(uow: SubtitlesUnitOfWork, user_id: UUID) -> AsyncIterator[dic
 
 class ProjectsDataContributor:
     """Exports the user's memberships and everything in the projects they own; erasure deletes the
-    projects they own, removes them from the others and deletes the invitations addressed to them."""
+    projects they own and removes them from the others."""
 
     section = "projects"
 
@@ -66,11 +66,42 @@ class ProjectsDataContributor:
             await subtitles.audit.record(
                 None, "project.deleted", "project", project_id, audit_changes(project_id, reason="owner erased")
             )
-        user = await subtitles.users.find(user_id)
-        if user is not None and user.email:
-            await subtitles.invitations.delete_for_email(user.email)
         for project_id in joined:
             await subtitles.members.remove(project_id, user_id)
             await subtitles.audit.record(
                 None, "member.removed", "project", project_id, audit_changes(project_id, reason="member erased")
             )
+
+
+# Stored invitations are exported whether or not they have expired: every one since this instant.
+_EVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def _invitations(uow: SubtitlesUnitOfWork, email: str) -> AsyncIterator[dict[str, Any]]:
+    async for view in each_item(lambda page: uow.invitations.for_email(email, page, now=_EVER)):
+        invitation = view.invitation
+        yield {
+            "id": invitation.id,
+            "project_id": invitation.project_id,
+            "project_title": view.project_title,
+            "role": invitation.role.value,
+            "created_at": invitation.created_at,
+            "expires_at": invitation.expires_at,
+        }
+
+
+class InvitationsDataContributor:
+    """Exports the invitations addressed to the user's email; erasure deletes them."""
+
+    section = "invitations"
+
+    async def export(self, uow: UnitOfWork, user_id: UUID) -> object:
+        subtitles = cast(SubtitlesUnitOfWork, uow)
+        user = await subtitles.users.find(user_id)
+        return [] if user is None or not user.email else _invitations(subtitles, user.email)
+
+    async def erase(self, uow: UnitOfWork, user_id: UUID, *, now: datetime) -> None:
+        subtitles = cast(SubtitlesUnitOfWork, uow)
+        user = await subtitles.users.find(user_id)
+        if user is not None and user.email:
+            await subtitles.invitations.delete_for_email(user.email)
