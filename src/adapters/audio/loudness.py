@@ -73,8 +73,10 @@ class StreamingLoudnessMeter:
         magnitude = np.abs(chunk)
         self._peak = max(self._peak, float(np.max(magnitude)))
         if chunk.any() or np.max(np.abs(self._state)) >= SETTLED_STATE:
-            filtered, self._state = k_filter(self._sos, chunk.astype(np.float64), self._state, self._sosfilt)
-            power = np.square(filtered * self._gain)
+            # float32 in: adding the (float64) tone widens it, exactly, with no copy of its own
+            filtered, self._state = k_filter(self._sos, chunk, self._state, self._sosfilt)
+            filtered *= self._gain
+            power = np.square(filtered, out=filtered)
         else:  # silence into a settled filter: silence out
             self._state = np.zeros_like(self._state)
             power = np.zeros(chunk.size, dtype=np.float64)
