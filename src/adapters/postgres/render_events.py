@@ -73,9 +73,10 @@ class PostgresRenderEvents:
 
     async def close(self) -> None:
         if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.gather(self._listener, return_exceptions=True)
-            self._listener = None
+            listener, self._listener = self._listener, None
+            listener.cancel()
+            if listener.get_loop() is asyncio.get_running_loop():  # a test client may close from another loop
+                await asyncio.gather(listener, return_exceptions=True)
 
     async def _listen(self) -> None:
         while True:

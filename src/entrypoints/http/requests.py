@@ -49,5 +49,5 @@ def _decode(body: bytes, typed: type[msgspec.Struct] | None, decoders: Any) -> A
         try:
             return msgspec.json.decode(body, type=typed)
         except (msgspec.ValidationError, msgspec.DecodeError):
-            pass
+            return decode_json(body, type_decoders=decoders)  # Litestar names the bad fields
     return decode_json(body, type_decoders=decoders)

@@ -93,21 +93,7 @@ class RequestRender:
                 updated_at=now,
             )
             await uow.renders.add(render, cues)
-            await uow.audit.record(
-                actor,
-                "render.requested",
-                "render",
-                render.id,
-                {
-                    "track_id": str(track_id),
-                    "voice": str(options.voice),
-                    "format": options.format,
-                    "mix": options.mix,
-                    "media_id": None if options.media_id is None else str(options.media_id),
-                    "job_id": job_id,
-                },
-                trace_id=actor.trace_id,
-            )
+            await _audit_request(uow, actor, render, job_id)
             await uow.commit()
         return render
 
@@ -169,3 +155,16 @@ async def _media(uow: QueuedUnitOfWork, track_id: UUID, media_id: UUID, field: s
 
 def _unfit(field: str, message: str, *, code: str) -> InvalidInput:
     return InvalidInput(message, [FieldError(field, message)], code=code)
+
+
+async def _audit_request(uow: QueuedUnitOfWork, actor: Actor, render: Render, job_id: int) -> None:
+    options = render.options
+    details = {
+        "track_id": str(render.track_id),
+        "voice": str(options.voice),
+        "format": options.format,
+        "mix": options.mix,
+        "media_id": None if options.media_id is None else str(options.media_id),
+        "job_id": job_id,
+    }
+    await uow.audit.record(actor, "render.requested", "render", render.id, details, trace_id=actor.trace_id)
