@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
-from xml.sax.saxutils import escape, quoteattr, unescape
+from xml.sax.saxutils import escape, quoteattr, unescape  # nosec B406 - builds SSML text, never parses XML
 
 import msgspec
 
