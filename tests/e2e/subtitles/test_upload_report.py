@@ -4,10 +4,7 @@ and the event loop staying responsive while a 5 MiB hostile file is read."""
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.support.app import api_client
-from tests.support.server import free_port
+from tests.support.server import free_port, serve_subdub, until_live
 from tests.support.subtitles import Person, new_project, person
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -102,30 +99,12 @@ def hostile_srt(size: int) -> bytes:
 async def test_health_stays_fast_while_a_5_mib_hostile_file_is_read(clean_database: str, tmp_path: Path) -> None:
     """`subdub serve` in its own process, probed over loopback while it takes a 5 MiB hostile upload."""
     port = free_port()
-    env = {
-        **os.environ,
-        "SUBDUB_ENV": "test",
-        "DATABASE_URL": clean_database,
-        "SUBDUB_HTTP_PORT": str(port),
-        "SUBDUB_DATA_DIR": str(tmp_path),
-        "SUBDUB_JWT_SECRET": "k" * 40,
-        "SUBDUB_ARGON2_TIME_COST": "1",
-        "SUBDUB_ARGON2_MEMORY_KIB": "1024",
-        "SUBDUB_ARGON2_PARALLELISM": "1",
-        "DAILYMOTION_ENABLED": "false",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.serve_with_probes"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serve_subdub(clean_database, tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     data = hostile_srt(5 * 1024 * 1024 - 4096)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-            await _until_live(client, server)
+            await until_live(client, server)
             owner = await person(client)  # type: ignore[arg-type]  # the same calls as the test client
             project = await new_project(client, owner)  # type: ignore[arg-type]
             await upload(client, owner, project["id"], "warm.srt", SPANISH.encode())  # type: ignore[arg-type]
@@ -155,15 +134,3 @@ async def _probe(client: httpx.AsyncClient, until: asyncio.Task[Any]) -> list[fl
         assert probe.status_code == 200
         await asyncio.sleep(0.005)
     return latencies
-
-
-async def _until_live(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the server exited"
-        try:
-            if (await client.get("/health/live")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            await asyncio.sleep(0.1)
-    raise AssertionError("the server never became live")
