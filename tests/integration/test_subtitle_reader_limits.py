@@ -46,8 +46,10 @@ def test_5_mib_of_a_hostile_pattern_is_read_within_the_limit(reader: IsolatedRea
 def test_a_read_past_the_limit_is_refused_and_its_process_replaced() -> None:
     reader = IsolatedReader(time_limit_s=0, workers=1)  # no answer can be waited for
     data = HEADS["srt"] + b"Hello\n"
-    with pytest.raises(SubtitlesTooComplex):
-        reader.read(data)
+    cue = b"\n%d\n00:00:%02d,000 --> 00:00:%02d,500\nLine\n"
+    slow = data + b"".join(cue % (n, n % 60, n % 60) for n in range(2, 40_000))
+    with pytest.raises(SubtitlesTooComplex):  # a file that takes a while: a tiny one may answer before the poll
+        reader.read(slow)
     reader.time_limit_s = 30.0
     assert reader.read(data).cues[0].text == "Hello"
     reader.close()
